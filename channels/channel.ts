@@ -1,0 +1,149 @@
+/**
+ * The contract every channel adapter implements, and the types adapters share
+ * with the core. Adapters import only this file and core types; the core never
+ * imports a concrete adapter (only src/main.ts wires them).
+ *
+ * Data flow (see shared architecture): an adapter turns a provider event into an
+ * InboundMessage and hands it to the InboundSink. The sink resolves only after
+ * the message is durably stored, so the adapter acknowledges the provider
+ * (Telegram offset, WhatsApp receipt, Instagram cursor) after `accept` resolves.
+ */
+
+export type ChannelName = 'web' | 'console' | 'telegram' | 'whatsapp' | 'instagram';
+
+export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'console', 'telegram', 'whatsapp', 'instagram'];
+
+/** What a channel is doing right now; shown by /healthz and the dashboard. */
+export type ChannelStatus =
+  | { readonly state: 'starting' }
+  | { readonly state: 'connected'; readonly detail?: string }
+  /** Temporarily down; the adapter retries by itself. */
+  | { readonly state: 'reconnecting'; readonly reason: string; readonly retryAt?: Date }
+  /** Needs a person: scan a QR code, enter a pairing or challenge code. */
+  | { readonly state: 'needs_attention'; readonly reason: string; readonly action: string }
+  /** The provider ended the session (WhatsApp 401); linking again is required. */
+  | { readonly state: 'logged_out'; readonly reason: string }
+  | { readonly state: 'stopped' };
+
+export type ChannelState = ChannelStatus['state'];
+
+export type AttachmentKind =
+  | 'image'
+  | 'document'
+  | 'audio'
+  | 'voice'
+  | 'video'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'link'
+  | 'other';
+
+export interface Attachment {
+  readonly kind: AttachmentKind;
+  readonly mimeType?: string;
+  readonly fileName?: string;
+  readonly sizeBytes?: number;
+  /** The provider's own handle (Telegram file_id, media URL, ...). */
+  readonly providerRef?: string;
+  /** Bytes, when the adapter downloaded the file (images and documents on a ticket). */
+  readonly data?: Uint8Array;
+}
+
+export interface Sender {
+  /** Stable provider id of the person (Telegram user id, WhatsApp phone JID, IG user pk, web visitor id). */
+  readonly externalId: string;
+  readonly displayName?: string;
+  readonly phone?: string;
+  readonly username?: string;
+}
+
+export interface InboundMessage {
+  readonly channel: ChannelName;
+  /** Provider message id; unique per channel. Redeliveries carry the same id and are dropped. */
+  readonly externalId: string;
+  /** Where replies go: Telegram chat id, WhatsApp JID, IG thread id, web visitor id. */
+  readonly conversationExternalId: string;
+  readonly sender: Sender;
+  readonly text: string;
+  readonly attachments: readonly Attachment[];
+  readonly receivedAt: Date;
+  /** Payload of a quick-reply button the applicant pressed, when the channel has buttons. */
+  readonly quickReplyPayload?: string;
+}
+
+export interface QuickReply {
+  readonly label: string;
+  /** Sent back as the text of the next inbound message (or as quickReplyPayload). */
+  readonly payload: string;
+}
+
+export interface OutboundMessage {
+  readonly conversationExternalId: string;
+  readonly text: string;
+  readonly quickReplies: readonly QuickReply[];
+  /** Our own message id, for adapters that must correlate (web chat event ids). */
+  readonly messageId: number;
+}
+
+export type SendFailureKind =
+  /** Try again later (network down, 5xx, 429). */
+  | 'retryable'
+  /** Never succeeds (user blocked the bot, chat gone, message rejected). */
+  | 'permanent';
+
+export type SendResult =
+  | { readonly ok: true; readonly providerMessageId: string }
+  | {
+      readonly ok: false;
+      readonly kind: SendFailureKind;
+      readonly error: string;
+      /** Provider-imposed wait (Telegram 429 retry_after), honoured by the outbox. */
+      readonly retryAfterMs?: number;
+    };
+
+export interface ChannelCapabilities {
+  readonly quickReplies: boolean;
+  /** Can receive images/documents that we download and attach to tickets. */
+  readonly inboundMedia: boolean;
+  /** Longest text the provider accepts in one message; longer texts are split by the adapter. */
+  readonly maxTextLength: number;
+}
+
+export type AcceptOutcome =
+  | { readonly outcome: 'stored'; readonly messageId: number }
+  | { readonly outcome: 'duplicate'; readonly messageId: number };
+
+/** The core's intake. `accept` resolves once the message is committed to the database. */
+export interface InboundSink {
+  accept(message: InboundMessage): Promise<AcceptOutcome>;
+}
+
+export interface Channel {
+  readonly name: ChannelName;
+  readonly capabilities: ChannelCapabilities;
+  status(): ChannelStatus;
+  /** Begin intake. Resolves once the channel is running (not when it stops). */
+  start(sink: InboundSink): Promise<void>;
+  /** Stop intake and release resources; in-flight sends may finish. */
+  stop(): Promise<void>;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** Split a long text on paragraph, then line, then word boundaries so no part exceeds `max`. */
+export function splitText(text: string, max: number): string[] {
+  if (max < 1) throw new RangeError('max must be positive');
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < max / 2) cut = window.lastIndexOf('\n');
+    if (cut < max / 2) cut = window.lastIndexOf(' ');
+    if (cut < 1) cut = max;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}
