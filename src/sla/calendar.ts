@@ -1,0 +1,394 @@
+/**
+ * Business calendar: which instants count as office time.
+ *
+ * Built from weekly opening hours, a holiday list and an IANA time zone. All
+ * inputs and outputs are `Date` instants; local dates and wall-clock times are
+ * derived with `Intl` so the zone's offset is never hard-coded (Asia/Makassar
+ * happens to be a fixed UTC+8, but the same code serves any zone).
+ *
+ * Conventions shared by every function here:
+ * - A session is the open period of one local day, half-open `[opensAt, closesAt)`:
+ *   08:00 is open, 16:00 is already closed.
+ * - Due times are the *first open instant* at which the requested business time
+ *   has elapsed. So 2h from Friday 15:00 (office 08:00-16:00) is Monday 09:00,
+ *   and 1h from Friday 15:00 is Monday 08:00, not Friday 16:00: no business time
+ *   passes between the two, and this choice makes `respondedAt <= dueAt` agree
+ *   exactly with `businessMsBetween(startAt, respondedAt) <= windowMs`.
+ * - Loops walk sessions (one per open day), never minutes; closed days cost one
+ *   cheap set lookup each, so long holiday runs are fine.
+ */
+import type { SlaDuration } from './duration.js';
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Opening hours of one day, in minutes after local midnight; `closeMinute` may be 1440 (24:00). */
+export interface TimeRange {
+  openMinute: number;
+  closeMinute: number;
+}
+
+/** `null` for a day the office is closed. */
+export type WeeklyHours = Readonly<Record<Weekday, TimeRange | null>>;
+
+/**
+ * `'24x7'`: every instant is business time and holidays are ignored (a staffed
+ * contact centre). For "all day, but not on holidays", give every weekday
+ * 00:00-24:00 instead.
+ */
+export type BusinessHours = '24x7' | WeeklyHours;
+
+export type HolidayKind = 'holiday' | 'cuti_bersama';
+
+export interface Holiday {
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+  name: string;
+  kind: HolidayKind;
+}
+
+export interface CalendarOptions {
+  hours: BusinessHours;
+  holidays: readonly Holiday[];
+  /** IANA zone, e.g. `Asia/Makassar`. */
+  timeZone: string;
+  /** Whether the office is closed on cuti bersama (collective leave) days. */
+  cutiBersamaClosed: boolean;
+}
+
+export interface Session {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+export interface BusinessCalendar {
+  readonly timeZone: string;
+  /** True when `at` is inside a session (opening instant included, closing instant excluded). */
+  isOpen(at: Date): boolean;
+  /** `at` itself when open, otherwise the start of the next session. */
+  nextOpening(at: Date): Date;
+  /** The session containing `at`, or the next one when closed. In 24x7 mode: the local day. */
+  currentOrNextSession(at: Date): Session;
+  /** The first open instant at which `ms` of business time have elapsed since `start`. */
+  addBusinessTime(start: Date, ms: number): Date;
+  /** Business time elapsed from `a` to `b`; negative when `b` is before `a`. */
+  businessMsBetween(a: Date, b: Date): number;
+  /**
+   * Office days (the `d` unit). The clock starts at `nextOpening(start)`; the due
+   * time is the same local wall-clock time on the `days`-th open day after that
+   * day. If that day opens later than this time, its opening; if it has already
+   * closed by then, the next opening. `days = 0` gives `nextOpening(start)`.
+   */
+  addOfficeDays(start: Date, days: number): Date;
+  /** The holiday or cuti bersama on the local date of `at`, if any (whether or not it closes the office). */
+  holidayAt(at: Date): Holiday | undefined;
+}
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** A calendar with no opening in this many days is broken; stop instead of looping forever. */
+const MAX_SCAN_DAYS = 3660;
+const SESSION_CACHE_LIMIT = 4096;
+
+/** Sunday-first, matching `Date#getUTCDay`. */
+const WEEKDAY_BY_UTC_DAY: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** Local calendar position of an instant: days since 1970-01-01 (local) and ms after local midnight. */
+interface LocalPosition {
+  dayNumber: number;
+  msOfDay: number;
+}
+
+interface SessionMs {
+  openMs: number;
+  closeMs: number;
+}
+
+export function createBusinessCalendar(options: CalendarOptions): BusinessCalendar {
+  const zone = createZone(options.timeZone);
+  const holidaysByDay = indexHolidays(options.holidays);
+  const { hours } = options;
+
+  if (hours === '24x7') return create24x7Calendar(options.timeZone, zone, holidaysByDay);
+
+  // Re-bound so the narrowing survives into the closures below.
+  const weekly: WeeklyHours = hours;
+  validateWeeklyHours(weekly);
+  const closedDays = new Set<number>();
+  for (const [dayNumber, holiday] of holidaysByDay) {
+    if (holiday.kind === 'holiday' || options.cutiBersamaClosed) closedDays.add(dayNumber);
+  }
+
+  // Session bounds need two Intl round trips; scans hit the same few days over and over.
+  const sessionCache = new Map<number, SessionMs | null>();
+
+  function sessionOfDay(dayNumber: number): SessionMs | null {
+    const cached = sessionCache.get(dayNumber);
+    if (cached !== undefined) return cached;
+    const range = closedDays.has(dayNumber) ? null : weekly[weekdayOf(dayNumber)];
+    const session =
+      range === null
+        ? null
+        : {
+            openMs: zone.instantOf(dayNumber, range.openMinute * MINUTE_MS),
+            closeMs: zone.instantOf(dayNumber, range.closeMinute * MINUTE_MS),
+          };
+    if (sessionCache.size >= SESSION_CACHE_LIMIT) sessionCache.clear();
+    sessionCache.set(dayNumber, session);
+    return session;
+  }
+
+  /** The first session that has not closed by `t`. */
+  function sessionAtOrAfter(t: number): SessionMs {
+    // A session never crosses local midnight (close <= 24:00), so start at t's own day.
+    const first = zone.positionOf(t).dayNumber;
+    for (let day = first; day < first + MAX_SCAN_DAYS; day++) {
+      const session = sessionOfDay(day);
+      if (session !== null && session.closeMs > t) return session;
+    }
+    throw new RangeError(
+      `business calendar has no opening within ${MAX_SCAN_DAYS} days of ${new Date(t).toISOString()}: check business hours and holidays`,
+    );
+  }
+
+  function businessMsForward(a: number, b: number): number {
+    let total = 0;
+    let t = a;
+    while (t < b) {
+      const session = sessionAtOrAfter(t);
+      if (session.openMs >= b) break;
+      total += Math.min(b, session.closeMs) - Math.max(t, session.openMs);
+      t = session.closeMs;
+    }
+    return total;
+  }
+
+  function nextOpeningMs(t: number): number {
+    return Math.max(t, sessionAtOrAfter(t).openMs);
+  }
+
+  return {
+    timeZone: options.timeZone,
+    isOpen(at) {
+      const t = at.getTime();
+      const session = sessionOfDay(zone.positionOf(t).dayNumber);
+      return session !== null && session.openMs <= t && t < session.closeMs;
+    },
+    nextOpening(at) {
+      return new Date(nextOpeningMs(at.getTime()));
+    },
+    currentOrNextSession(at) {
+      const session = sessionAtOrAfter(at.getTime());
+      return { opensAt: new Date(session.openMs), closesAt: new Date(session.closeMs) };
+    },
+    addBusinessTime(start, ms) {
+      assertNonNegative(ms, 'addBusinessTime: ms');
+      let t = start.getTime();
+      let remaining = ms;
+      for (;;) {
+        const session = sessionAtOrAfter(t);
+        const from = Math.max(t, session.openMs);
+        const available = session.closeMs - from;
+        // Strictly less: landing exactly on a closing time rolls on to the next opening.
+        if (remaining < available) return new Date(from + remaining);
+        remaining -= available;
+        t = session.closeMs;
+      }
+    },
+    businessMsBetween(a, b) {
+      const aMs = a.getTime();
+      const bMs = b.getTime();
+      // `0 -` rather than unary minus: no -0 when nothing elapsed.
+      return bMs >= aMs ? businessMsForward(aMs, bMs) : 0 - businessMsForward(bMs, aMs);
+    },
+    addOfficeDays(start, days) {
+      assertWholeDays(days);
+      const startMs = nextOpeningMs(start.getTime());
+      const { dayNumber, msOfDay } = zone.positionOf(startMs);
+      let day = dayNumber;
+      for (let counted = 0, closedRun = 0; counted < days; ) {
+        day++;
+        if (sessionOfDay(day) !== null) {
+          counted++;
+          closedRun = 0;
+        } else if (++closedRun > MAX_SCAN_DAYS) {
+          throw new RangeError(`business calendar has no opening within ${MAX_SCAN_DAYS} days: check business hours and holidays`);
+        }
+      }
+      // `day` is open: either the start's own (open) day or a counted open day.
+      const session = sessionOfDay(day);
+      if (session === null) throw new Error('unreachable: counted day has no session');
+      const candidate = zone.instantOf(day, msOfDay);
+      if (candidate < session.openMs) return new Date(session.openMs);
+      if (candidate >= session.closeMs) return new Date(nextOpeningMs(session.closeMs));
+      return new Date(candidate);
+    },
+    holidayAt(at) {
+      return holidaysByDay.get(zone.positionOf(at.getTime()).dayNumber);
+    },
+  };
+}
+
+function create24x7Calendar(
+  timeZone: string,
+  zone: Zone,
+  holidaysByDay: ReadonlyMap<number, Holiday>,
+): BusinessCalendar {
+  return {
+    timeZone,
+    isOpen: () => true,
+    nextOpening: (at) => new Date(at.getTime()),
+    currentOrNextSession(at) {
+      const { dayNumber } = zone.positionOf(at.getTime());
+      return {
+        opensAt: new Date(zone.instantOf(dayNumber, 0)),
+        closesAt: new Date(zone.instantOf(dayNumber + 1, 0)),
+      };
+    },
+    addBusinessTime(start, ms) {
+      assertNonNegative(ms, 'addBusinessTime: ms');
+      return new Date(start.getTime() + ms);
+    },
+    businessMsBetween: (a, b) => b.getTime() - a.getTime(),
+    addOfficeDays(start, days) {
+      assertWholeDays(days);
+      const { dayNumber, msOfDay } = zone.positionOf(start.getTime());
+      return new Date(zone.instantOf(dayNumber + days, msOfDay));
+    },
+    holidayAt: (at) => holidaysByDay.get(zone.positionOf(at.getTime()).dayNumber),
+  };
+}
+
+/** Adds a parsed policy duration: business time for s/m/h, office days for d. */
+export function addDuration(calendar: BusinessCalendar, start: Date, duration: SlaDuration): Date {
+  return duration.kind === 'office_days'
+    ? calendar.addOfficeDays(start, duration.days)
+    : calendar.addBusinessTime(start, duration.ms);
+}
+
+/** The business time a duration spans when it starts at `start` (office days vary with the start). */
+export function durationBusinessMs(calendar: BusinessCalendar, start: Date, duration: SlaDuration): number {
+  return duration.kind === 'office_days'
+    ? calendar.businessMsBetween(start, calendar.addOfficeDays(start, duration.days))
+    : duration.ms;
+}
+
+/** Parses `"HH:MM-HH:MM"` (close may be `24:00`); `undefined` when malformed or not increasing. */
+export function parseTimeRange(text: string): TimeRange | undefined {
+  const match = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text.trim());
+  if (match === null) return undefined;
+  const [openH, openM, closeH, closeM] = match.slice(1).map(Number) as [number, number, number, number];
+  if (openH > 23 || openM > 59 || closeM > 59 || closeH > 24 || (closeH === 24 && closeM !== 0)) return undefined;
+  const range = { openMinute: openH * 60 + openM, closeMinute: closeH * 60 + closeM };
+  return range.openMinute < range.closeMinute ? range : undefined;
+}
+
+/** `YYYY-MM-DD` of a real calendar date, as days since 1970-01-01; `undefined` otherwise. */
+export function parseDateKey(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match === null) return undefined;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) return undefined;
+  return ms / DAY_MS;
+}
+
+/** Throws a RangeError for an unknown IANA zone name. */
+export function assertTimeZone(timeZone: string): void {
+  createZone(timeZone);
+}
+
+function weekdayOf(dayNumber: number): Weekday {
+  const weekday = WEEKDAY_BY_UTC_DAY[new Date(dayNumber * DAY_MS).getUTCDay()];
+  if (weekday === undefined) throw new Error('unreachable: getUTCDay out of range');
+  return weekday;
+}
+
+function indexHolidays(holidays: readonly Holiday[]): Map<number, Holiday> {
+  const byDay = new Map<number, Holiday>();
+  for (const holiday of holidays) {
+    const dayNumber = parseDateKey(holiday.date);
+    if (dayNumber === undefined) throw new RangeError(`holiday date must be YYYY-MM-DD, got "${holiday.date}"`);
+    // Two entries on one date: a holiday outranks cuti bersama, since it closes the office either way.
+    const existing = byDay.get(dayNumber);
+    if (existing === undefined || existing.kind === 'cuti_bersama') byDay.set(dayNumber, holiday);
+  }
+  return byDay;
+}
+
+function validateWeeklyHours(hours: WeeklyHours): void {
+  let openDays = 0;
+  for (const day of WEEKDAYS) {
+    const range = hours[day];
+    if (range === null) continue;
+    const { openMinute, closeMinute } = range;
+    if (!Number.isInteger(openMinute) || !Number.isInteger(closeMinute) || openMinute < 0 || closeMinute > 1440 || openMinute >= closeMinute) {
+      throw new RangeError(`business hours for ${day} must satisfy 0 <= open < close <= 1440 minutes`);
+    }
+    openDays++;
+  }
+  if (openDays === 0) throw new RangeError('business hours must open on at least one weekday');
+}
+
+function assertNonNegative(ms: number, label: string): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${label} must be a finite number >= 0, got ${ms}`);
+}
+
+function assertWholeDays(days: number): void {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`addOfficeDays: days must be a whole number >= 0, got ${days}`);
+}
+
+/** Instant <-> local calendar conversion for one zone. */
+interface Zone {
+  positionOf(t: number): LocalPosition;
+  /** The instant of a local wall-clock time. A wall time inside a DST gap (never office hours in practice) maps to an instant an hour away. */
+  instantOf(dayNumber: number, msOfDay: number): number;
+}
+
+function createZone(timeZone: string): Zone {
+  // Throws RangeError for an unknown zone, which is what we want at start-up.
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+
+  /** Local wall time of `t`, expressed as if it were a UTC timestamp. */
+  function wallMs(t: number): number {
+    const parts: Record<string, number> = {};
+    for (const part of format.formatToParts(new Date(t))) {
+      if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    }
+    const field = (name: string): number => {
+      const value = parts[name];
+      if (value === undefined || Number.isNaN(value)) throw new Error(`Intl did not return ${name} for ${timeZone}`);
+      return value;
+    };
+    const wholeSeconds = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+    return wholeSeconds + (((t % 1000) + 1000) % 1000);
+  }
+
+  const offsetAt = (t: number): number => wallMs(t) - t;
+
+  return {
+    positionOf(t) {
+      const wall = wallMs(t);
+      const dayNumber = Math.floor(wall / DAY_MS);
+      return { dayNumber, msOfDay: wall - dayNumber * DAY_MS };
+    },
+    instantOf(dayNumber, msOfDay) {
+      const wall = dayNumber * DAY_MS + msOfDay;
+      const guess = wall - offsetAt(wall);
+      const offset = offsetAt(guess);
+      return wall - offset;
+    },
+  };
+}

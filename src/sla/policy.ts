@@ -1,0 +1,335 @@
+/**
+ * Loads and validates the SLA policy file (`data/sla.yaml`, JSON accepted as
+ * YAML) and the holidays file it points to. Validation happens once at
+ * start-up; every problem is reported together, each naming the file, the key,
+ * what is accepted and what was found, so the office can fix the file without
+ * reading code.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
+import {
+  WEEKDAYS,
+  addDuration,
+  assertTimeZone,
+  createBusinessCalendar,
+  parseDateKey,
+  parseTimeRange,
+  type BusinessCalendar,
+  type BusinessHours,
+  type Holiday,
+  type TimeRange,
+  type Weekday,
+} from './calendar.js';
+import { DURATION_FORMAT_HINT, tryParseDuration, type SlaDuration } from './duration.js';
+
+export type SlaPriority = 'normal' | 'high';
+export type SlaTimer = 'first_response' | 'next_response' | 'resolution';
+
+export const SLA_TIMERS: readonly SlaTimer[] = ['first_response', 'next_response', 'resolution'];
+
+export interface TimerPolicy {
+  firstResponse: SlaDuration;
+  nextResponse: SlaDuration;
+  resolution: SlaDuration;
+  /** Fraction of each window after which the assignee is warned, 0 < warnAt < 1. */
+  warnAt: number;
+}
+
+export interface SlaPolicy {
+  calendar: BusinessCalendar;
+  policies: Readonly<Record<SlaPriority, TimerPolicy>>;
+  /** Business time from a breach to the supervisor escalation. */
+  supervisorAfterBreachMs: number;
+}
+
+export const DEFAULT_SLA_FILE = 'data/sla.yaml';
+export const DEFAULT_TIME_ZONE = 'Asia/Makassar';
+
+export class SlaConfigError extends Error {
+  readonly code = 'SLA_CONFIG_INVALID';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+    options?: { cause: unknown },
+  ) {
+    super(problems.join('\n'), options);
+    this.name = 'SlaConfigError';
+  }
+}
+
+export interface LoadSlaPolicyOptions {
+  /** Policy file, relative to `rootDir` unless absolute. Default `data/sla.yaml` (config maps `SAPA_SLA_FILE` here). */
+  file?: string;
+  /** Base for relative paths, including `holidays_file`. Default: the process working directory. */
+  rootDir?: string;
+  /** Default `Asia/Makassar`. */
+  timeZone?: string;
+}
+
+/** Reads, validates and builds the policy. Throws `SlaConfigError` listing every problem. */
+export function loadSlaPolicy(options: LoadSlaPolicyOptions = {}): SlaPolicy {
+  const file = options.file ?? DEFAULT_SLA_FILE;
+  const rootDir = options.rootDir ?? process.cwd();
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+
+  const raw = readStructuredFile(file, rootDir, '');
+  const parsed = policyFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new SlaConfigError(file, parsed.error.issues.map((issue) => describeIssue(file, issue)));
+  const config = parsed.data;
+
+  const holidays = loadHolidays(config.holidays_file, rootDir, ` (holidays_file in ${file})`);
+  return {
+    calendar: createBusinessCalendar({
+      hours: config.business_hours,
+      holidays,
+      timeZone,
+      cutiBersamaClosed: config.cuti_bersama_closed,
+    }),
+    policies: {
+      normal: toTimerPolicy(config.policies.normal),
+      high: toTimerPolicy(config.policies.high),
+    },
+    supervisorAfterBreachMs: config.supervisor_after_breach,
+  };
+}
+
+/** Reads and validates a holidays file (relative to `rootDir` unless absolute). */
+export function loadHolidays(file: string, rootDir: string = process.cwd(), referencedFrom = ''): Holiday[] {
+  return validateHolidays(readStructuredFile(file, rootDir, referencedFrom), file + referencedFrom);
+}
+
+/** Validates holidays file text (JSON or YAML); `fileLabel` prefixes every error. */
+export function parseHolidays(text: string, fileLabel: string): Holiday[] {
+  return validateHolidays(parseStructured(text, fileLabel), fileLabel);
+}
+
+/** The window of one timer for one priority. */
+export function timerDuration(policy: SlaPolicy, priority: SlaPriority, timer: SlaTimer): SlaDuration {
+  const windows = policy.policies[priority];
+  switch (timer) {
+    case 'first_response':
+      return windows.firstResponse;
+    case 'next_response':
+      return windows.nextResponse;
+    case 'resolution':
+      return windows.resolution;
+  }
+}
+
+/** Due time of a timer started at `startAt`, ignoring pauses (see timers.ts for those). */
+export function dueAt(policy: SlaPolicy, priority: SlaPriority, timer: SlaTimer, startAt: Date): Date {
+  return addDuration(policy.calendar, startAt, timerDuration(policy, priority, timer));
+}
+
+// ---------------------------------------------------------------- schemas
+
+type LeafResult<T> = { ok: true; value: T } | { ok: false; reason?: string };
+
+/** A value checked by `parse`; messages say what is accepted and what was found. */
+function leaf<T>(expected: string, parse: (value: unknown) => LeafResult<T>) {
+  return z.unknown().transform((value, ctx): T => {
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `is missing; expected ${expected}` });
+      return z.NEVER;
+    }
+    const result = parse(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: `${result.reason ?? `must be ${expected}`}, got ${show(value)}`, input: value });
+    return z.NEVER;
+  });
+}
+
+/** A mapping that rejects unknown keys (typos like `first_respons` would otherwise be silently ignored). */
+function mapping<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
+  const accepted = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+        return `has unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}; accepted keys: ${accepted}`;
+      }
+      return issue.input === undefined ? `is missing; expected ${what}` : `must be ${what}, got ${show(issue.input)}`;
+    },
+  });
+}
+
+const HOURS_EXPECTED = '"HH:MM-HH:MM" or null';
+
+const dayHours = leaf<TimeRange | null>(HOURS_EXPECTED, (value) => {
+  if (value === null) return { ok: true, value: null };
+  if (typeof value !== 'string') return { ok: false };
+  const range = parseTimeRange(value);
+  if (range !== undefined) return { ok: true, value: range };
+  return /^\d{2}:\d{2}-\d{2}:\d{2}$/.test(value.trim())
+    ? { ok: false, reason: `must be ${HOURS_EXPECTED} with real times (up to 24:00) and closing after opening` }
+    : { ok: false };
+});
+
+const weekSchema = mapping(
+  Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours])) as Record<Weekday, typeof dayHours>,
+  `a mapping of mon..sun to ${HOURS_EXPECTED}`,
+);
+
+const BUSINESS_HOURS_EXPECTED = `"24x7" or a mapping of mon..sun to ${HOURS_EXPECTED}`;
+
+const businessHoursSchema = z.unknown().transform((value, ctx): BusinessHours => {
+  if (value === '24x7') return '24x7';
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const message =
+      value === undefined ? `is missing; expected ${BUSINESS_HOURS_EXPECTED}` : `must be ${BUSINESS_HOURS_EXPECTED}, got ${show(value)}`;
+    ctx.addIssue({ code: 'custom', message, input: value });
+    return z.NEVER;
+  }
+  // Parsed separately rather than as a zod union, whose errors would bury the one bad weekday.
+  const week = weekSchema.safeParse(value, { reportInput: true });
+  if (!week.success) {
+    for (const issue of week.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+    return z.NEVER;
+  }
+  if (WEEKDAYS.every((day) => week.data[day] === null)) {
+    ctx.addIssue({ code: 'custom', message: 'must open on at least one day (mon..sun are all null); use "24x7" for always open' });
+    return z.NEVER;
+  }
+  return week.data;
+});
+
+const durationField = leaf<SlaDuration>(`a duration like ${DURATION_FORMAT_HINT}`, (value) => {
+  const result = tryParseDuration(value);
+  return result.ok ? result : { ok: false, reason: result.reason };
+});
+
+const businessDurationField = leaf<number>('a duration like "30m", "1h" or "1h30m" (business time)', (value) => {
+  const result = tryParseDuration(value);
+  if (!result.ok) return { ok: false, reason: result.reason };
+  if (result.value.kind === 'office_days') return { ok: false, reason: 'must be in s, m or h (business time), not d' };
+  return { ok: true, value: result.value.ms };
+});
+
+const warnAtField = leaf<number>('a number between 0 and 1 (exclusive), e.g. 0.75', (value) =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1 ? { ok: true, value } : { ok: false },
+);
+
+const nonEmptyString = (expected: string) =>
+  leaf<string>(expected, (value) =>
+    typeof value === 'string' && value.trim() !== '' ? { ok: true, value: value.trim() } : { ok: false },
+  );
+
+const timerPolicySchema = mapping(
+  { first_response: durationField, next_response: durationField, resolution: durationField, warn_at: warnAtField },
+  'a mapping with first_response, next_response, resolution and warn_at',
+);
+
+const policyFileSchema = mapping(
+  {
+    business_hours: businessHoursSchema,
+    holidays_file: nonEmptyString('a path such as "data/holidays.json"'),
+    // Whether Kanim Kupang closes on cuti bersama is unconfirmed; closed is the safer default for promises made to applicants.
+    cuti_bersama_closed: leaf<boolean>('true or false', (value) =>
+      typeof value === 'boolean' ? { ok: true, value } : { ok: false },
+    )
+      .optional()
+      .transform((value) => value ?? true),
+    policies: mapping({ normal: timerPolicySchema, high: timerPolicySchema }, 'a mapping with normal and high'),
+    supervisor_after_breach: businessDurationField,
+  },
+  'a mapping with business_hours, holidays_file, policies and supervisor_after_breach',
+);
+
+const holidayKindField = leaf<Holiday['kind']>('"holiday" or "cuti_bersama"', (value) =>
+  value === 'holiday' || value === 'cuti_bersama' ? { ok: true, value } : { ok: false },
+);
+
+const holidayDateField = leaf<string>('a real date "YYYY-MM-DD"', (value) =>
+  typeof value === 'string' && parseDateKey(value) !== undefined ? { ok: true, value } : { ok: false },
+);
+
+const holidaysFileSchema = mapping(
+  {
+    note: leaf<string>('text', (value) => (typeof value === 'string' ? { ok: true, value } : { ok: false })).optional(),
+    holidays: z
+      .array(
+        mapping(
+          { date: holidayDateField, name: nonEmptyString('a non-empty name'), kind: holidayKindField },
+          'a mapping with date, name and kind',
+        ),
+        {
+          error: (issue) =>
+            issue.input === undefined
+              ? 'is missing; expected a list of {date, name, kind}'
+              : `must be a list of {date, name, kind}, got ${show(issue.input)}`,
+        },
+      )
+      .superRefine((holidays, ctx) => {
+        const seen = new Map<string, number>();
+        holidays.forEach((holiday, index) => {
+          const first = seen.get(holiday.date);
+          if (first !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [index, 'date'], message: `repeats ${holiday.date}, already listed at holidays[${first}]` });
+          } else {
+            seen.set(holiday.date, index);
+          }
+        });
+      }),
+  },
+  'a mapping with note and holidays',
+);
+
+// ---------------------------------------------------------------- helpers
+
+function toTimerPolicy(raw: z.output<typeof timerPolicySchema>): TimerPolicy {
+  return {
+    firstResponse: raw.first_response,
+    nextResponse: raw.next_response,
+    resolution: raw.resolution,
+    warnAt: raw.warn_at,
+  };
+}
+
+function validateHolidays(raw: unknown, fileLabel: string): Holiday[] {
+  const parsed = holidaysFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new SlaConfigError(fileLabel, parsed.error.issues.map((issue) => describeIssue(fileLabel, issue)));
+  return parsed.data.holidays;
+}
+
+function readStructuredFile(file: string, rootDir: string, referencedFrom: string): unknown {
+  const label = file + referencedFrom;
+  const path = isAbsolute(file) ? file : resolve(rootDir, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SlaConfigError(label, [`${label}: cannot read ${path}: ${reason}`], { cause: error });
+  }
+  return parseStructured(text, label);
+}
+
+/** YAML 1.2 is a superset of JSON, so one parser serves both. */
+function parseStructured(text: string, label: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SlaConfigError(label, [`${label}: not valid YAML or JSON: ${reason}`], { cause: error });
+  }
+}
+
+function describeIssue(fileLabel: string, issue: z.core.$ZodIssue): string {
+  return `${fileLabel}: ${formatPath(issue.path)} ${issue.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the file';
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'a list' : 'a mapping';
+  return JSON.stringify(value);
+}
