@@ -80,6 +80,8 @@ export interface QuickReply {
 
 export interface OutboundMessage {
   readonly conversationExternalId: string;
+  /** Who speaks: the bot, or an officer (adapters may label staff replies). */
+  readonly author: 'bot' | 'staff' | 'system';
   readonly text: string;
   readonly quickReplies: readonly QuickReply[];
   /** Our own message id, for adapters that must correlate (web chat event ids). */

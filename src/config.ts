@@ -1,0 +1,181 @@
+/**
+ * The only reader of process.env. Every variable is validated here; a wrong value
+ * stops start-up with a message naming the variable and what is accepted.
+ * `.env` in the working directory is loaded first when present (never committed).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface TelegramConfig {
+  readonly token: string;
+  readonly apiRoot: string;
+  readonly webhookUrl: string | null;
+  readonly webhookSecret: string | null;
+  readonly sendsPerSecond: number;
+  readonly staffChatId: string | null;
+  readonly supervisorChatIds: readonly string[];
+}
+
+export interface Config {
+  readonly dbPath: string;
+  readonly port: number;
+  readonly host: string;
+  readonly timeZone: string;
+  readonly logLevel: LogLevel;
+  readonly intentsDir: string;
+  readonly officeFile: string;
+  readonly slaFile: string;
+  readonly slaScanCron: string;
+  /** Web chat: messages one visitor may send per minute. */
+  readonly webChatPerMinute: number;
+  /** Public base URL of the server (for the embeddable widget); null = same origin. */
+  readonly publicUrl: string | null;
+  readonly telegram: TelegramConfig | null;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'SAPA_CONFIG';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads `.env` (if present) into process.env without overriding variables already set. */
+export function loadDotenvFile(cwd = process.cwd()): void {
+  const file = resolve(cwd, '.env');
+  if (existsSync(file)) loadDotenv({ path: file, quiet: true });
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const reader = createEnvReader(env);
+  const token = reader.optionalString('TELEGRAM_BOT_TOKEN');
+  const telegram: TelegramConfig | null =
+    token === null
+      ? null
+      : {
+          token: validateTelegramToken(token),
+          apiRoot: reader.url('TELEGRAM_API_ROOT', 'https://api.telegram.org'),
+          webhookUrl: reader.optionalUrl('TELEGRAM_WEBHOOK_URL'),
+          webhookSecret: reader.optionalMatching(
+            'TELEGRAM_WEBHOOK_SECRET',
+            /^[A-Za-z0-9_-]{1,256}$/,
+            '1-256 characters of A-Z, a-z, 0-9, _ and -',
+          ),
+          sendsPerSecond: reader.number('TELEGRAM_SENDS_PER_SECOND', 30, { min: 0, max: 1000 }),
+          staffChatId: reader.optionalMatching('TELEGRAM_STAFF_CHAT_ID', /^-?\d+$/, 'a numeric chat id such as -1001234567890'),
+          supervisorChatIds: reader.list('TELEGRAM_SUPERVISOR_CHAT_IDS', /^-?\d+$/, 'comma-separated numeric chat ids'),
+        };
+  if (telegram?.webhookUrl && telegram.webhookSecret === null) {
+    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back so forged updates are refused)');
+  }
+  return {
+    dbPath: reader.string('SAPA_DB', 'data/sapa.db'),
+    port: reader.number('PORT', 3000, { min: 0, max: 65535, integer: true }),
+    host: reader.string('HOST', '127.0.0.1'),
+    timeZone: reader.timeZone('SAPA_TZ', 'Asia/Makassar'),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    intentsDir: reader.string('SAPA_INTENTS_DIR', 'intents'),
+    officeFile: reader.string('SAPA_OFFICE_FILE', 'data/office.yaml'),
+    slaFile: reader.string('SAPA_SLA_FILE', 'data/sla.yaml'),
+    slaScanCron: reader.string('SLA_SCAN_CRON', '* * * * *'),
+    webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
+    publicUrl: reader.optionalUrl('SAPA_PUBLIC_URL'),
+    telegram,
+  };
+}
+
+function validateTelegramToken(token: string): string {
+  if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(token)) {
+    throw new ConfigError('TELEGRAM_BOT_TOKEN', 'must look like 123456789:AA... (the token @BotFather gives)');
+  }
+  return token;
+}
+
+interface NumberRule {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+}
+
+function createEnvReader(env: Env) {
+  const raw = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? null : value;
+  };
+  return {
+    string(name: string, fallback: string): string {
+      return raw(name) ?? fallback;
+    },
+    optionalString(name: string): string | null {
+      return raw(name);
+    },
+    number(name: string, fallback: number, rule: NumberRule): number {
+      const value = raw(name);
+      if (value === null) return fallback;
+      const parsed = Number(value);
+      const kind = rule.integer ? 'a whole number' : 'a number';
+      if (!Number.isFinite(parsed) || (rule.integer && !Number.isInteger(parsed)) || parsed < rule.min || parsed > rule.max) {
+        throw new ConfigError(name, `must be ${kind} from ${rule.min} to ${rule.max}, got "${value}"`);
+      }
+      return parsed;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = raw(name);
+      if (value === null) return fallback;
+      const found = allowed.find((option) => option === value.toLowerCase());
+      if (found === undefined) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+      return found;
+    },
+    timeZone(name: string, fallback: string): string {
+      const value = raw(name) ?? fallback;
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: value });
+      } catch (cause) {
+        throw new ConfigError(name, `must be an IANA time zone such as Asia/Makassar, got "${value}" (${String(cause)})`);
+      }
+      return value;
+    },
+    url(name: string, fallback: string): string {
+      return this.optionalUrl(name) ?? fallback;
+    },
+    optionalUrl(name: string): string | null {
+      const value = raw(name);
+      if (value === null) return null;
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        throw new ConfigError(name, `must be an absolute http(s) URL, got "${value}"`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        throw new ConfigError(name, `must be an absolute http(s) URL, got "${value}"`);
+      }
+      return value.replace(/\/+$/, '');
+    },
+    optionalMatching(name: string, pattern: RegExp, accepted: string): string | null {
+      const value = raw(name);
+      if (value === null) return null;
+      if (!pattern.test(value)) throw new ConfigError(name, `must be ${accepted}, got "${value}"`);
+      return value;
+    },
+    list(name: string, pattern: RegExp, accepted: string): string[] {
+      const value = raw(name);
+      if (value === null) return [];
+      const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      const bad = items.find((item) => !pattern.test(item));
+      if (bad !== undefined) throw new ConfigError(name, `must be ${accepted}, got "${bad}"`);
+      return items;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The conversation core without any transport: store, knowledge, classifier, tickets,
+ * router, intake and outbox. `sapa start`, `sapa chat` and the tests all build it here,
+ * then attach the channels they run.
+ */
+import type { Logger } from 'pino';
+import type { Channel } from '../channels/channel.js';
+import type { Clock } from './clock.js';
+import { createEventBus, type EventBus } from './events.js';
+import { createIntake, type Intake } from './intake.js';
+import type { KnowledgeBase } from './knowledge/types.js';
+import { createClassifier } from './nlu/classifier.js';
+import type { Classifier } from './nlu/types.js';
+import { createOutboxDispatcher, type BackoffPolicy, type OutboxDispatcher } from './outbox.js';
+import { createRouter, type Router } from './router.js';
+import type { Db } from './store/db.js';
+import { createTicketService, type SlaPlanner, type TicketService } from './tickets.js';
+
+export interface CoreDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly knowledge: KnowledgeBase;
+  readonly sla: SlaPlanner;
+  readonly timeZone: string;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: () => number;
+}
+
+export interface Core {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly tickets: TicketService;
+  readonly router: Router;
+  readonly intake: Intake;
+  readonly outbox: OutboxDispatcher;
+  readonly sla: SlaPlanner;
+  readonly timeZone: string;
+  knowledge(): KnowledgeBase;
+  classifier(): Classifier;
+  /** Swaps in an edited knowledge base (file watch or SIGHUP) and retrains the classifier. */
+  reloadKnowledge(next: KnowledgeBase): void;
+  channels(): readonly Channel[];
+  addChannel(channel: Channel): void;
+  removeChannel(channel: Channel): void;
+}
+
+export function createCore(deps: CoreDeps): Core {
+  const { db, clock, logger, sla, timeZone } = deps;
+  let knowledge = deps.knowledge;
+  let classifier = createClassifier(knowledge);
+  const channels: Channel[] = [];
+  const bus = createEventBus((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
+  const tickets = createTicketService({ db, clock, sla, bus });
+  const router = createRouter({
+    db,
+    clock,
+    classifier: () => classifier,
+    knowledge: () => knowledge,
+    tickets,
+    sla,
+    bus,
+    timeZone,
+  });
+  const outbox = createOutboxDispatcher({
+    db,
+    clock,
+    channels: () => channels,
+    logger: logger.child({ module: 'outbox' }),
+    bus,
+    ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  const intake = createIntake({ db, clock, router, logger: logger.child({ module: 'intake' }), onRouted: () => outbox.kick() });
+  // Staff replies and notes are committed outside the router: deliver them promptly too.
+  bus.subscribe((event) => {
+    if (event.type === 'message.outbound') outbox.kick();
+  });
+
+  return {
+    db,
+    clock,
+    bus,
+    tickets,
+    router,
+    intake,
+    outbox,
+    sla,
+    timeZone,
+    knowledge: () => knowledge,
+    classifier: () => classifier,
+    reloadKnowledge(next) {
+      const nextClassifier = createClassifier(next);
+      knowledge = next;
+      classifier = nextClassifier;
+    },
+    channels: () => channels,
+    addChannel(channel) {
+      if (channels.some((c) => c.name === channel.name)) throw new Error(`channel ${channel.name} is already added`);
+      channels.push(channel);
+    },
+    removeChannel(channel) {
+      const index = channels.indexOf(channel);
+      if (index >= 0) channels.splice(index, 1);
+    },
+  };
+}

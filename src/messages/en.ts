@@ -1,0 +1,55 @@
+import type { Messages, TicketReplyFacts } from './types.js';
+
+const STATUS_TEXT = {
+  open: 'being handled',
+  pending: 'waiting for more information from you',
+  resolved: 'resolved',
+  closed: 'closed',
+} as const;
+
+function when(facts: TicketReplyFacts): string {
+  const parts: string[] = [];
+  if (facts.opensText) parts.push(`The office is closed now and opens again ${facts.opensText}.`);
+  if (facts.dueText) parts.push(`An officer will respond by ${facts.dueText}.`);
+  else parts.push('An officer will respond during the next office hours.');
+  return parts.join(' ');
+}
+
+export const messagesEn: Messages = {
+  emptyMessage: 'Your message was empty. Please type your question or complaint, for example "passport fee" or "how to register on M-Paspor".',
+  textOnly: 'Sorry, we can only read text messages at the moment. Please type your question or complaint.',
+  truncated: (kept) =>
+    `Your message was very long; we kept the first ${kept.toLocaleString('en-US')} characters. Please send further details in a separate message.`,
+  complaintOpened: (f) =>
+    `We are sorry for the inconvenience. We have recorded your complaint as ticket ${f.ref} and passed it to our service officers. ${when(f)} You can reply to this message to add details.`,
+  integrityOpened: (f) =>
+    `Thank you for reporting this. We have recorded it as ticket ${f.ref} and informed a supervisor. Official passport fees are paid only through the billing code in the M-Paspor app, never through brokers or officers. ${when(f)} Your identity is protected.`,
+  complaintAdded: (f) => `We have added your details to ticket ${f.ref}. ${when(f)}`,
+  complaintReopened: (f) => `We have reopened ticket ${f.ref} because the problem is not solved yet. ${when(f)}`,
+  handoffOpened: (f) =>
+    `Sure. Your request to talk to an officer is recorded as ticket ${f.ref}. ${when(f)} Meanwhile you can still ask us questions.`,
+  handoffAlreadyOpen: (f) => `Your request is already recorded as ticket ${f.ref} and the officers have been told. ${when(f)}`,
+  attachmentAdded: (ref) => `We have added your attachment to ticket ${ref}.`,
+  statusReport: (f) => {
+    const lines = [`Ticket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
+    if (f.lastStaffReply) lines.push(`Latest reply from an officer: "${f.lastStaffReply}"`);
+    if (f.status === 'open' || f.status === 'pending') {
+      if (f.held) lines.push('An officer is working on it; the reply will come in this chat.');
+      else if (f.dueText) lines.push(`An officer will respond by ${f.dueText}.`);
+      else lines.push('An officer will respond during the next office hours.');
+    } else {
+      lines.push('If the problem continues, reply here and we will reopen the ticket.');
+    }
+    return lines.join('\n');
+  },
+  statusNotFound: (n) => `We could not find ticket #${n} among your tickets. Please check the number, or type "ticket status" to see your latest ticket.`,
+  statusNone: 'We could not find any ticket of yours in this chat. If you want to file a complaint, just write it here.',
+  offerHuman: "Sorry, we did not understand your question. Would you like to talk to an officer?",
+  offerHumanYes: 'Yes, connect me',
+  offerHumanNo: 'No, thanks',
+  handoffDeclined: 'All right. Please rephrase your question, or pick a topic below.',
+  priorityNote:
+    'Elderly applicants, people with disabilities, pregnant women and infants get priority service; officers help on site and a family member may assist.',
+  afterHoursFaq: (opens) => `The office is closed now and opens again ${opens}. We still answer general questions at any time.`,
+  internalError: 'Sorry, something went wrong while handling your message. Please send it again in a moment, or type "officer" to reach an officer.',
+};

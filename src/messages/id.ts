@@ -1,0 +1,63 @@
+import type { Messages, TicketReplyFacts } from './types.js';
+
+const STATUS_TEXT = {
+  open: 'sedang ditangani',
+  pending: 'menunggu keterangan dari Bapak/Ibu',
+  resolved: 'sudah diselesaikan',
+  closed: 'sudah ditutup',
+} as const;
+
+function when(facts: TicketReplyFacts): string {
+  const parts: string[] = [];
+  if (facts.opensText) parts.push(`Kantor sedang tutup dan buka kembali ${facts.opensText}.`);
+  if (facts.dueText) parts.push(`Petugas akan merespons paling lambat ${facts.dueText}.`);
+  else parts.push('Petugas akan merespons pada jam kerja berikutnya.');
+  return parts.join(' ');
+}
+
+export const messagesId: Messages = {
+  emptyMessage:
+    'Pesan Bapak/Ibu kosong. Silakan tuliskan pertanyaan atau keluhan Anda, misalnya "berapa biaya paspor" atau "cara daftar M-Paspor".',
+  textOnly:
+    'Mohon maaf, saat ini kami hanya dapat membaca pesan teks. Silakan tuliskan pertanyaan atau keluhan Bapak/Ibu.',
+  truncated: (kept) =>
+    `Pesan Bapak/Ibu sangat panjang; kami menyimpan ${kept.toLocaleString('id-ID')} karakter pertama. Silakan kirim keterangan tambahan dalam pesan terpisah.`,
+  complaintOpened: (f) =>
+    `Mohon maaf atas ketidaknyamanan yang Bapak/Ibu alami. Keluhan ini kami catat sebagai tiket ${f.ref} dan sudah diteruskan ke petugas layanan. ${when(f)} Bapak/Ibu bisa membalas pesan ini untuk menambahkan keterangan.`,
+  integrityOpened: (f) =>
+    `Terima kasih sudah melapor. Laporan ini kami catat sebagai tiket ${f.ref} dan sudah diteruskan ke pengawas (supervisor). Biaya resmi paspor hanya dibayar melalui kode billing di aplikasi M-Paspor, tidak melalui perantara atau petugas. ${when(f)} Identitas pelapor kami jaga.`,
+  complaintAdded: (f) =>
+    `Keterangan Bapak/Ibu sudah kami tambahkan ke tiket ${f.ref}. ${when(f)}`,
+  complaintReopened: (f) =>
+    `Tiket ${f.ref} kami buka kembali karena Bapak/Ibu masih mengalami kendala. ${when(f)}`,
+  handoffOpened: (f) =>
+    `Baik, permintaan Bapak/Ibu untuk berbicara dengan petugas kami catat sebagai tiket ${f.ref}. ${when(f)} Sambil menunggu, Bapak/Ibu tetap bisa bertanya kepada kami.`,
+  handoffAlreadyOpen: (f) =>
+    `Permintaan Bapak/Ibu sudah tercatat pada tiket ${f.ref} dan petugas sudah diberi tahu. ${when(f)}`,
+  attachmentAdded: (ref) => `Lampiran Bapak/Ibu sudah kami tambahkan ke tiket ${ref}.`,
+  statusReport: (f) => {
+    const lines = [`Tiket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
+    if (f.lastStaffReply) lines.push(`Balasan terakhir petugas: "${f.lastStaffReply}"`);
+    if (f.status === 'open' || f.status === 'pending') {
+      if (f.held) lines.push('Petugas sedang menangani tiket ini; balasan akan dikirim lewat percakapan ini.');
+      else if (f.dueText) lines.push(`Petugas akan merespons paling lambat ${f.dueText}.`);
+      else lines.push('Petugas akan merespons pada jam kerja berikutnya.');
+    } else {
+      lines.push('Jika masih ada kendala, balas pesan ini dan tiket akan kami buka kembali.');
+    }
+    return lines.join('\n');
+  },
+  statusNotFound: (n) =>
+    `Tiket #${n} tidak kami temukan di antara tiket Bapak/Ibu. Mohon periksa kembali nomornya, atau ketik "status tiket" untuk melihat tiket terakhir Anda.`,
+  statusNone: 'Kami belum menemukan tiket atas nama Bapak/Ibu di percakapan ini. Jika ingin menyampaikan keluhan, silakan tuliskan di sini.',
+  offerHuman:
+    'Mohon maaf, kami belum memahami pertanyaan Bapak/Ibu. Apakah Bapak/Ibu ingin dihubungkan dengan petugas?',
+  offerHumanYes: 'Ya, hubungkan petugas',
+  offerHumanNo: 'Tidak, terima kasih',
+  handoffDeclined: 'Baik. Silakan tuliskan pertanyaan Bapak/Ibu dengan kata lain, atau pilih topik di bawah ini.',
+  priorityNote:
+    'Untuk lansia, penyandang disabilitas, ibu hamil dan balita tersedia layanan prioritas; petugas akan membantu langsung di kantor, dan anggota keluarga boleh mendampingi.',
+  afterHoursFaq: (opens) => `Kantor sedang tutup; buka kembali ${opens}. Pertanyaan umum tetap kami jawab kapan saja.`,
+  internalError:
+    'Mohon maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Silakan kirim ulang beberapa saat lagi, atau ketik "petugas" untuk dihubungkan dengan petugas.',
+};

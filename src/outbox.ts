@@ -1,0 +1,182 @@
+/**
+ * Outbox dispatcher: sends queued outbound messages through their channel.
+ * - order: only the oldest pending row of a conversation is eligible, and one send per
+ *   conversation is in flight at a time;
+ * - retries: exponential backoff with full jitter (or the provider's retry_after) while a
+ *   channel fails; a permanent failure is recorded on the message and never retried;
+ * - restarts: pending rows live in SQLite, so a new process resumes them;
+ * - at most once per row: only a pending row can be marked sent, and a row is sent by
+ *   one pass at a time. (A crash between the provider accepting and our commit can
+ *   repeat that one message; no protocol here offers better.)
+ */
+import type { Logger } from 'pino';
+import type { Channel, SendResult } from '../channels/channel.js';
+import type { Clock } from './clock.js';
+import type { EventBus } from './events.js';
+import type { Db } from './store/db.js';
+import {
+  markOutboxFailed,
+  markOutboxRetry,
+  markOutboxSent,
+  nextOutboxAttemptAt,
+  selectDueOutbox,
+  type OutboxItem,
+} from './store/outbox.js';
+
+export interface BackoffPolicy {
+  readonly baseMs: number;
+  readonly maxMs: number;
+  /** A message still undelivered after this long is marked failed (visible to staff). */
+  readonly giveUpAfterMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: 1_000,
+  maxMs: 5 * 60_000,
+  giveUpAfterMs: 3 * 24 * 60 * 60_000,
+};
+
+/** Full-jitter exponential backoff: a random delay in [base, min(max, base * 2^attempt)]. */
+export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
+  return Math.round(policy.baseMs + random() * Math.max(0, ceiling - policy.baseMs));
+}
+
+export interface OutboxDispatcherDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  /** The channels this process runs; rows of other channels are left to the process that runs them. */
+  readonly channels: () => readonly Channel[];
+  readonly logger: Logger;
+  readonly bus: EventBus;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: () => number;
+  /** Sends running at once across conversations. */
+  readonly concurrency?: number;
+}
+
+export interface OutboxDispatcher {
+  /** Sends everything due now; resolves when those sends settled. Safe to call concurrently. */
+  runOnce(): Promise<number>;
+  /** Starts the timer loop: a pass whenever work is queued (`kick`) or a retry becomes due. */
+  start(): void;
+  /** Asks for a pass soon (after new rows were committed). */
+  kick(): void;
+  /** Stops scheduling and waits for in-flight sends. */
+  stop(): Promise<void>;
+}
+
+export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispatcher {
+  const { db, clock, logger, bus } = deps;
+  const policy = deps.backoff ?? DEFAULT_BACKOFF;
+  const random = deps.random ?? Math.random;
+  const concurrency = deps.concurrency ?? 16;
+  const inFlight = new Map<number, Promise<void>>(); // conversation id -> send
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let passQueued = false;
+
+  const deliver = async (item: OutboxItem): Promise<void> => {
+    const channel = deps.channels().find((candidate) => candidate.name === item.channel);
+    let result: SendResult;
+    if (!channel) {
+      result = { ok: false, kind: 'retryable', error: `channel ${item.channel} is not running` };
+    } else {
+      try {
+        result = await channel.send({
+          conversationExternalId: item.conversationExternalId,
+          author: item.author,
+          text: item.text,
+          quickReplies: item.quickReplies,
+          messageId: item.messageId,
+        });
+      } catch (err) {
+        // An adapter should return failures as values; a throw is treated as retryable.
+        logger.error({ err, channel: item.channel, outboxId: item.id }, 'channel send threw');
+        result = { ok: false, kind: 'retryable', error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    const now = clock.now();
+    if (result.ok) {
+      if (markOutboxSent(db, item.id, result.providerMessageId, now)) {
+        bus.publish({ type: 'message.delivery', conversationId: item.conversationId, messageId: item.messageId, status: 'sent' });
+      }
+      return;
+    }
+    const expired = now.getTime() - item.createdAt.getTime() >= policy.giveUpAfterMs;
+    if (result.kind === 'permanent' || expired) {
+      const reason = expired && result.kind !== 'permanent' ? `gave up after retrying: ${result.error}` : result.error;
+      markOutboxFailed(db, item.id, reason, now);
+      logger.warn({ channel: item.channel, outboxId: item.id, reason }, 'outbound message failed permanently');
+      bus.publish({ type: 'message.delivery', conversationId: item.conversationId, messageId: item.messageId, status: 'failed' });
+      return;
+    }
+    const delay = Math.max(result.retryAfterMs ?? 0, backoffDelayMs(item.attempts, policy, random));
+    markOutboxRetry(db, item.id, result.error, new Date(now.getTime() + delay));
+    logger.info({ channel: item.channel, outboxId: item.id, attempt: item.attempts + 1, delayMs: delay }, 'send failed, will retry');
+  };
+
+  const runOnce = async (): Promise<number> => {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return 0;
+    const names = deps.channels().map((channel) => channel.name);
+    const due = selectDueOutbox(db, clock.now(), free, new Set(inFlight.keys()), names);
+    const sends = due.map((item) => {
+      const send = deliver(item)
+        .catch((err: unknown) => logger.error({ err, outboxId: item.id }, 'outbox delivery failed'))
+        .finally(() => inFlight.delete(item.conversationId));
+      inFlight.set(item.conversationId, send);
+      return send;
+    });
+    await Promise.all(sends);
+    return due.length;
+  };
+
+  const schedule = (delayMs: number): void => {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void pass();
+    }, Math.max(0, Math.min(delayMs, 60_000)));
+  };
+
+  const pass = async (): Promise<void> => {
+    if (passQueued) return;
+    passQueued = true;
+    try {
+      // Keep going while rows are ready (a sent row can unblock the next in its conversation).
+      while (running && (await runOnce()) > 0) {
+        /* next batch */
+      }
+    } catch (err) {
+      logger.error({ err }, 'outbox pass failed');
+    } finally {
+      passQueued = false;
+    }
+    const next = nextOutboxAttemptAt(db, deps.channels().map((channel) => channel.name));
+    schedule(next ? next.getTime() - clock.now().getTime() : 60_000);
+  };
+
+  return {
+    runOnce,
+    start() {
+      running = true;
+      void pass();
+    },
+    kick() {
+      if (!running) return;
+      if (passQueued) {
+        schedule(0);
+        return;
+      }
+      void pass();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}

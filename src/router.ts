@@ -1,0 +1,395 @@
+/**
+ * The router: one stored inbound message -> one decision (answer, open or update a
+ * ticket, hand off, report a status, ask again). Everything it changes and every reply
+ * it wants to send is written in one transaction with the message marked processed,
+ * so a crash either leaves the message to be handled again or handled completely.
+ */
+import type { QuickReply } from '../channels/channel.js';
+import type { Clock } from './clock.js';
+import type { Conversation, StoredAttachment, StoredMessage, Ticket } from './domain.js';
+import type { EventBus } from './events.js';
+import { renderAnswer } from './knowledge/render.js';
+import type { IntentEntry, KnowledgeBase, Language } from './knowledge/types.js';
+import { messagesFor, type Messages, type TicketReplyFacts } from './messages/index.js';
+import type { Classification, Classifier } from './nlu/types.js';
+import type { Db } from './store/db.js';
+import { inTransaction } from './store/db.js';
+import { getConversation, updateConversationState } from './store/conversations.js';
+import { getMessage, listAttachments, listTicketMessages, markProcessed, queueOutbound } from './store/messages.js';
+import { findActiveTicket, findLatestTicket, findRecentlyResolved, getTicket, insertTicketEvent } from './store/tickets.js';
+import { REOPEN_WINDOW_MS, type TicketService } from './tickets.js';
+import type { SlaPlanner } from './tickets.js';
+import { formatOfficeTime } from './time-format.js';
+
+/** After this many misunderstood messages in a row the bot offers a human instead of guessing. */
+export const MISSES_BEFORE_HANDOFF_OFFER = 2;
+
+const PAYLOAD_INTENT = /^intent:([a-z0-9_]{1,64})$/;
+const PAYLOAD_HANDOFF_YES = 'handoff:yes';
+const PAYLOAD_HANDOFF_NO = 'handoff:no';
+const YES = /^(ya+|iy+a+|yes|y|ok(e|ay)?|mau|boleh|bisa|siap|iya mau|ya mau|setuju|sure|please)\b/;
+const NO = /^(tidak|tdk|gak|ga|nggak|enggak|sonde|son|no|nope|nanti|tidak usah|ga usah|gak usah|no thanks)\b/;
+/** Media we keep on a ticket; other kinds get the "text only" reply. */
+const TICKET_MEDIA = new Set(['image', 'document']);
+const SUMMARY_CHARS = 140;
+
+export interface RouterDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly classifier: () => Classifier;
+  readonly knowledge: () => KnowledgeBase;
+  readonly tickets: TicketService;
+  readonly sla: SlaPlanner;
+  readonly bus: EventBus;
+  readonly timeZone: string;
+}
+
+export type RouteOutcome =
+  | 'empty'
+  | 'media_only'
+  | 'attachment_added'
+  | 'held_by_staff'
+  | 'faq'
+  | 'small_talk'
+  | 'complaint_opened'
+  | 'complaint_added'
+  | 'complaint_reopened'
+  | 'handoff_opened'
+  | 'handoff_existing'
+  | 'handoff_declined'
+  | 'status'
+  | 'fallback'
+  | 'handoff_offered';
+
+export interface RouteResult {
+  readonly outcome: RouteOutcome;
+  readonly classification: Classification | null;
+  readonly ticketId: number | null;
+  readonly replyIds: readonly number[];
+}
+
+export interface Router {
+  /** Handles one stored inbound message; a message already processed is skipped (returns null). */
+  handle(messageId: number): RouteResult | null;
+}
+
+interface Turn {
+  readonly message: StoredMessage;
+  readonly conversation: Conversation;
+  readonly attachments: readonly StoredAttachment[];
+  readonly language: Language;
+  readonly m: Messages;
+  readonly kb: KnowledgeBase;
+  readonly now: Date;
+  readonly replies: number[];
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  const { db, clock, tickets, sla, bus, timeZone } = deps;
+
+  const reply = (turn: Turn, text: string, quickReplies: readonly QuickReply[] = [], ticketId: number | null = null): void => {
+    const id = queueOutbound(db, { conversationId: turn.conversation.id, ticketId, author: 'bot', text, quickReplies }, turn.now);
+    turn.replies.push(id);
+  };
+
+  const topicButtons = (turn: Turn, ids: readonly string[]): QuickReply[] =>
+    ids
+      .map((id) => turn.kb.intents.get(id))
+      .filter((entry): entry is IntentEntry => entry !== undefined)
+      .slice(0, 4)
+      .map((entry) => ({ label: entry.label[turn.language], payload: `intent:${entry.id}` }));
+
+  const mainTopics = (turn: Turn): QuickReply[] => topicButtons(turn, turn.kb.intents.get('greeting')?.followups ?? []);
+
+  const ticketFacts = (turn: Turn, ticket: Ticket): TicketReplyFacts => {
+    const due = ticket.assigneeId === null && ticket.firstResponseAt === null ? ticket.firstResponseDueAt : ticket.nextResponseDueAt;
+    const office = sla.officeStatus(turn.now);
+    return {
+      ref: ticket.ref,
+      dueText: due ? formatOfficeTime(due, turn.now, timeZone, turn.language) : null,
+      opensText: !office.open && office.opensAt ? formatOfficeTime(office.opensAt, turn.now, timeZone, turn.language) : null,
+    };
+  };
+
+  const answerText = (turn: Turn, intentId: string): string | null => {
+    if (!turn.kb.intents.has(intentId)) return null;
+    return renderAnswer(turn.kb, intentId, turn.language).text;
+  };
+
+  const answerFaq = (turn: Turn, intentId: string, classification: Classification): void => {
+    const entry = turn.kb.intents.get(intentId);
+    const text = answerText(turn, intentId);
+    if (!entry || text === null) return;
+    const note = classification.priorityGroup && intentId !== 'priority_service' ? `\n\n${turn.m.priorityNote}` : '';
+    reply(turn, text + note, topicButtons(turn, entry.followups));
+  };
+
+  const openTicket = (turn: Turn, classification: Classification, kind: 'complaint' | 'handoff'): Ticket => {
+    const faqIntent = classification.intent;
+    const entry = turn.kb.intents.get(faqIntent) ?? turn.kb.intents.get(kind === 'handoff' ? 'human_handoff' : 'complaint');
+    return tickets.open({
+      contactId: turn.conversation.contactId,
+      conversationId: turn.conversation.id,
+      channel: turn.conversation.channel,
+      kind,
+      priority: classification.integrity || classification.priorityGroup ? 'high' : 'normal',
+      integrity: classification.integrity,
+      intent: faqIntent,
+      servqual: entry?.servqual ?? 'responsiveness',
+      summary: summarize(turn.message.text),
+      messageId: turn.message.id,
+    });
+  };
+
+  const handleComplaint = (turn: Turn, classification: Classification): { outcome: RouteOutcome; ticketId: number } => {
+    const contactId = turn.conversation.contactId;
+    const isFaq = isFaqIntent(turn.kb, classification.intent);
+    if (isFaq) answerFaq(turn, classification.intent, classification);
+    const active = findActiveTicket(db, contactId);
+    if (active) {
+      let ticket = tickets.addApplicantMessage(active.id, turn.message.id);
+      if (classification.integrity && !ticket.integrity) {
+        ticket = tickets.setPriority(ticket.id, 'high', { type: 'bot' });
+        db.prepare('UPDATE tickets SET integrity = 1 WHERE id = ?').run(ticket.id);
+        insertTicketEvent(db, { ticketId: ticket.id, actor: 'bot', type: 'integrity_flagged' }, turn.now);
+      }
+      reply(turn, turn.m.complaintAdded(ticketFacts(turn, ticket)), [], ticket.id);
+      return { outcome: 'complaint_added', ticketId: ticket.id };
+    }
+    const resolved = findRecentlyResolved(db, contactId, new Date(turn.now.getTime() - REOPEN_WINDOW_MS));
+    if (resolved) {
+      tickets.reopen(resolved.id, { type: 'applicant' });
+      const ticket = tickets.addApplicantMessage(resolved.id, turn.message.id);
+      reply(turn, turn.m.complaintReopened(ticketFacts(turn, ticket)), [], ticket.id);
+      return { outcome: 'complaint_reopened', ticketId: ticket.id };
+    }
+    const ticket = openTicket(turn, { ...classification, intent: isFaq ? classification.intent : 'complaint' }, 'complaint');
+    const facts = ticketFacts(turn, ticket);
+    reply(turn, classification.integrity ? turn.m.integrityOpened(facts) : turn.m.complaintOpened(facts), [], ticket.id);
+    return { outcome: 'complaint_opened', ticketId: ticket.id };
+  };
+
+  const handleHandoff = (turn: Turn, classification: Classification): { outcome: RouteOutcome; ticketId: number } => {
+    const contactId = turn.conversation.contactId;
+    const active = findActiveTicket(db, contactId);
+    if (active) {
+      const ticket = tickets.addApplicantMessage(active.id, turn.message.id);
+      insertTicketEvent(db, { ticketId: ticket.id, actor: 'applicant', type: 'handoff_requested' }, turn.now);
+      reply(turn, turn.m.handoffAlreadyOpen(ticketFacts(turn, ticket)), [], ticket.id);
+      return { outcome: 'handoff_existing', ticketId: ticket.id };
+    }
+    const resolved = findRecentlyResolved(db, contactId, new Date(turn.now.getTime() - REOPEN_WINDOW_MS));
+    if (resolved) {
+      tickets.reopen(resolved.id, { type: 'applicant' });
+      const ticket = tickets.addApplicantMessage(resolved.id, turn.message.id);
+      reply(turn, turn.m.complaintReopened(ticketFacts(turn, ticket)), [], ticket.id);
+      return { outcome: 'complaint_reopened', ticketId: ticket.id };
+    }
+    const ticket = openTicket(turn, { ...classification, intent: 'human_handoff' }, 'handoff');
+    reply(turn, turn.m.handoffOpened(ticketFacts(turn, ticket)), [], ticket.id);
+    return { outcome: 'handoff_opened', ticketId: ticket.id };
+  };
+
+  const handleStatus = (turn: Turn, classification: Classification): number | null => {
+    const contactId = turn.conversation.contactId;
+    let ticket: Ticket | null;
+    if (classification.ticketNumber !== undefined) {
+      const found = getTicket(db, classification.ticketNumber);
+      // Never reveal another person's ticket: a number that is not theirs is "not found".
+      ticket = found && found.contactId === contactId ? found : null;
+      if (!ticket) {
+        reply(turn, turn.m.statusNotFound(classification.ticketNumber));
+        return null;
+      }
+    } else {
+      ticket = findLatestTicket(db, contactId);
+      if (!ticket) {
+        reply(turn, turn.m.statusNone, mainTopics(turn));
+        return null;
+      }
+    }
+    const lastStaff = listTicketMessages(db, ticket.id)
+      .filter((m) => m.author === 'staff' && m.visibility === 'public')
+      .at(-1);
+    const facts = ticketFacts(turn, ticket);
+    reply(
+      turn,
+      turn.m.statusReport({
+        ref: ticket.ref,
+        status: ticket.status,
+        held: ticket.assigneeId !== null,
+        lastStaffReply: lastStaff ? excerpt(lastStaff.text, 300) : null,
+        dueText: facts.dueText,
+      }),
+      [],
+      ticket.id,
+    );
+    return ticket.id;
+  };
+
+  const route = (turn: Turn, classified: Classification | null): Omit<RouteResult, 'replyIds'> => {
+    const { message, conversation, attachments } = turn;
+    const text = message.text.trim();
+    const payload = turn.message.quickReplyPayload ?? quickReplyPayload(text);
+    const active = findActiveTicket(db, conversation.contactId);
+
+    if (text === '' && attachments.length === 0) {
+      reply(turn, turn.m.emptyMessage, mainTopics(turn));
+      return { outcome: 'empty', classification: null, ticketId: null };
+    }
+    if (text === '') {
+      const keepable = attachments.some((a) => TICKET_MEDIA.has(a.kind));
+      if (active && keepable) {
+        const ticket = tickets.addApplicantMessage(active.id, message.id);
+        if (ticket.assigneeId === null) reply(turn, turn.m.attachmentAdded(ticket.ref), [], ticket.id);
+        return { outcome: 'attachment_added', classification: null, ticketId: ticket.id };
+      }
+      reply(turn, turn.m.textOnly);
+      return { outcome: 'media_only', classification: null, ticketId: null };
+    }
+
+    // Non-empty text always has a classification (computed once by `handle`).
+    const classification = classified ?? classify(deps.classifier(), turn.kb, text, payload);
+
+    // The bot asked "connect you to an officer?" last time.
+    if (conversation.awaiting === 'handoff_confirm') {
+      updateConversationState(db, conversation.id, { awaiting: null, awaitingTicketId: null });
+      const normalized = text.toLowerCase();
+      if (payload === PAYLOAD_HANDOFF_YES || (payload === null && YES.test(normalized))) {
+        updateConversationState(db, conversation.id, { missCount: 0 });
+        const result = handleHandoff(turn, { ...classification, intent: 'human_handoff' });
+        return { ...result, classification };
+      }
+      if (payload === PAYLOAD_HANDOFF_NO || (payload === null && NO.test(normalized))) {
+        updateConversationState(db, conversation.id, { missCount: 0 });
+        reply(turn, turn.m.handoffDeclined, mainTopics(turn));
+        return { outcome: 'handoff_declined', classification, ticketId: null };
+      }
+    }
+
+    // An officer holds the applicant's ticket: the message goes to it and the bot stays quiet.
+    if (active && active.assigneeId !== null) {
+      tickets.addApplicantMessage(active.id, message.id);
+      return { outcome: 'held_by_staff', classification, ticketId: active.id };
+    }
+
+    if (message.textTruncated) reply(turn, turn.m.truncated(message.text.length));
+    if (active && attachments.some((a) => TICKET_MEDIA.has(a.kind)) && !classification.complaint) {
+      tickets.addApplicantMessage(active.id, message.id);
+    }
+
+    const intent = classification.intent;
+    const resetMisses = (): void => {
+      if (conversation.missCount !== 0) updateConversationState(db, conversation.id, { missCount: 0 });
+    };
+
+    if (intent === 'human_handoff') {
+      resetMisses();
+      return { ...handleHandoff(turn, classification), classification };
+    }
+    if (intent === 'ticket_status') {
+      resetMisses();
+      return { outcome: 'status', classification, ticketId: handleStatus(turn, classification) };
+    }
+    if (intent === 'complaint' || classification.complaint) {
+      resetMisses();
+      return { ...handleComplaint(turn, classification), classification };
+    }
+    if (intent === 'greeting' || intent === 'thanks') {
+      resetMisses();
+      const text = answerText(turn, intent);
+      if (text !== null) reply(turn, text, intent === 'greeting' ? mainTopics(turn) : []);
+      return { outcome: 'small_talk', classification, ticketId: null };
+    }
+    if (intent === 'out_of_scope' || !turn.kb.intents.has(intent)) {
+      const misses = conversation.missCount + 1;
+      if (misses >= MISSES_BEFORE_HANDOFF_OFFER) {
+        updateConversationState(db, conversation.id, { missCount: 0, awaiting: 'handoff_confirm' });
+        reply(turn, turn.m.offerHuman, [
+          { label: turn.m.offerHumanYes, payload: PAYLOAD_HANDOFF_YES },
+          { label: turn.m.offerHumanNo, payload: PAYLOAD_HANDOFF_NO },
+        ]);
+        return { outcome: 'handoff_offered', classification, ticketId: null };
+      }
+      updateConversationState(db, conversation.id, { missCount: misses });
+      reply(turn, answerText(turn, 'out_of_scope') ?? turn.m.offerHuman, mainTopics(turn));
+      return { outcome: 'fallback', classification, ticketId: null };
+    }
+    resetMisses();
+    answerFaq(turn, intent, classification);
+    return { outcome: 'faq', classification, ticketId: null };
+  };
+
+  return {
+    handle(messageId) {
+      return inTransaction(db, () => {
+        const message = db
+          .prepare<[number], { processed_at: number | null; conversation_id: number }>(
+            "SELECT processed_at, conversation_id FROM messages WHERE id = ? AND direction = 'in'",
+          )
+          .get(messageId);
+        if (!message || message.processed_at !== null) return null;
+        const stored = getMessage(db, messageId);
+        const conversation = getConversation(db, message.conversation_id);
+        if (!stored || !conversation) return null;
+        const kb = deps.knowledge();
+        const now = clock.now();
+        const attachments = listAttachments(db, messageId);
+        const text = stored.text.trim();
+        const payload = stored.quickReplyPayload ?? quickReplyPayload(text);
+        const classification = text === '' ? null : classify(deps.classifier(), kb, text, payload);
+        const language = classification ? chooseLanguage(conversation, text, payload, classification) : conversation.language;
+        if (language !== conversation.language) updateConversationState(db, conversation.id, { language });
+        const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, replies: [] };
+        const result = route(turn, classification);
+        markProcessed(
+          db,
+          messageId,
+          result.classification
+            ? { intent: result.classification.intent, confidence: result.classification.confidence, complaint: result.classification.complaint }
+            : null,
+          now,
+        );
+        bus.publish({ type: 'message.inbound', conversationId: conversation.id, messageId, ticketId: result.ticketId });
+        for (const id of turn.replies) bus.publish({ type: 'message.outbound', conversationId: conversation.id, messageId: id });
+        return { ...result, replyIds: turn.replies };
+      });
+    },
+  };
+}
+
+function quickReplyPayload(text: string): string | null {
+  if (PAYLOAD_INTENT.test(text) || text === PAYLOAD_HANDOFF_YES || text === PAYLOAD_HANDOFF_NO) return text;
+  return null;
+}
+
+function classify(classifier: Classifier, kb: KnowledgeBase, text: string, payload: string | null): Classification {
+  const match = payload ? PAYLOAD_INTENT.exec(payload) : null;
+  if (match?.[1] && kb.intents.has(match[1])) {
+    // A pressed topic button is certain; flags still come from the text classifier's defaults.
+    return { intent: match[1], confidence: 1, complaint: false, integrity: false, priorityGroup: false, language: 'id' };
+  }
+  return classifier.classify(text);
+}
+
+/**
+ * Very short messages ("ok", "p", "makasih") say little about the language, so the
+ * conversation keeps its language unless the message has a few words.
+ */
+function chooseLanguage(conversation: Conversation, text: string, payload: string | null, classification: Classification): Language {
+  if (payload !== null) return conversation.language;
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return words < 3 ? conversation.language : classification.language;
+}
+
+function isFaqIntent(kb: KnowledgeBase, intent: string): boolean {
+  return kb.intents.has(intent) && !['greeting', 'thanks', 'human_handoff', 'ticket_status', 'complaint', 'out_of_scope'].includes(intent);
+}
+
+function summarize(text: string): string {
+  return excerpt(text.replace(/\s+/g, ' ').trim(), SUMMARY_CHARS);
+}
+
+function excerpt(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

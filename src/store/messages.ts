@@ -1,0 +1,158 @@
+/** Message queries: outbound messages are queued together with their outbox row. */
+import type { ChannelName, QuickReply } from '../../channels/channel.js';
+import type { Author, StoredAttachment, StoredMessage } from '../domain.js';
+import type { Db } from './db.js';
+import { toMessage, type MessageRow } from './mappers.js';
+
+export interface OutboundDraft {
+  readonly conversationId: number;
+  readonly ticketId?: number | null;
+  readonly author: Exclude<Author, 'applicant'>;
+  readonly staffId?: number | null;
+  readonly text: string;
+  readonly quickReplies?: readonly QuickReply[];
+}
+
+/** Inserts a public outbound message and its outbox row. Call inside the transaction that caused it. */
+export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
+  const conversation = db
+    .prepare<[number], { channel: ChannelName }>('SELECT channel FROM conversations WHERE id = ?')
+    .get(draft.conversationId);
+  if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
+  const at = now.getTime();
+  const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? JSON.stringify(draft.quickReplies) : null;
+  const messageId = Number(
+    db
+      .prepare(
+        `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, quick_replies, created_at, delivery_status)
+         VALUES (?, ?, ?, 'out', ?, ?, 'public', ?, ?, ?, 'queued')`,
+      )
+      .run(
+        draft.conversationId,
+        conversation.channel,
+        draft.ticketId ?? null,
+        draft.author,
+        draft.staffId ?? null,
+        draft.text,
+        quickReplies,
+        at,
+      ).lastInsertRowid,
+  );
+  db.prepare(
+    `INSERT INTO outbox (message_id, conversation_id, channel, status, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'pending', ?, ?)`,
+  ).run(messageId, draft.conversationId, conversation.channel, at, at);
+  return messageId;
+}
+
+export interface NoteDraft {
+  readonly conversationId: number;
+  readonly ticketId: number;
+  readonly staffId: number | null;
+  readonly author: 'staff' | 'system';
+  readonly text: string;
+}
+
+/** An internal note: visible to staff only, never delivered. */
+export function insertInternalNote(db: Db, draft: NoteDraft, now: Date): number {
+  const conversation = db
+    .prepare<[number], { channel: ChannelName }>('SELECT channel FROM conversations WHERE id = ?')
+    .get(draft.conversationId);
+  if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, created_at)
+         VALUES (?, ?, ?, 'out', ?, ?, 'internal', ?, ?)`,
+      )
+      .run(draft.conversationId, conversation.channel, draft.ticketId, draft.author, draft.staffId, draft.text, now.getTime())
+      .lastInsertRowid,
+  );
+}
+
+export function getMessage(db: Db, id: number): StoredMessage | null {
+  const row = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?').get(id);
+  return row ? toMessage(row) : null;
+}
+
+/** The latest public messages of one conversation, oldest first. */
+export function listConversationMessages(db: Db, conversationId: number, limit = 200): StoredMessage[] {
+  return db
+    .prepare<[number, number], MessageRow>(
+      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' ORDER BY id DESC LIMIT ?)
+       ORDER BY id`,
+    )
+    .all(conversationId, limit)
+    .map(toMessage);
+}
+
+/** Everything a contact said and was told, across channels, oldest first (staff view). */
+export function listContactMessages(db: Db, contactId: number, limit = 500): StoredMessage[] {
+  return db
+    .prepare<[number, number], MessageRow>(
+      `SELECT * FROM (
+         SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.contact_id = ? ORDER BY m.id DESC LIMIT ?)
+       ORDER BY id`,
+    )
+    .all(contactId, limit)
+    .map(toMessage);
+}
+
+export function listTicketMessages(db: Db, ticketId: number): StoredMessage[] {
+  return db
+    .prepare<[number], MessageRow>('SELECT * FROM messages WHERE ticket_id = ? ORDER BY id')
+    .all(ticketId)
+    .map(toMessage);
+}
+
+export function listAttachments(db: Db, messageId: number): StoredAttachment[] {
+  return db
+    .prepare<
+      [number],
+      { id: number; message_id: number; kind: string; mime_type: string | null; file_name: string | null; size_bytes: number | null; has_data: number }
+    >(
+      `SELECT id, message_id, kind, mime_type, file_name, size_bytes, data IS NOT NULL AS has_data
+       FROM attachments WHERE message_id = ? ORDER BY id`,
+    )
+    .all(messageId)
+    .map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      kind: row.kind,
+      mimeType: row.mime_type,
+      fileName: row.file_name,
+      sizeBytes: row.size_bytes,
+      hasData: row.has_data === 1,
+    }));
+}
+
+/** Links an inbound message (and its attachments) to a ticket. */
+export function attachMessageToTicket(db: Db, messageId: number, ticketId: number): void {
+  db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
+}
+
+export interface Classified {
+  readonly intent: string;
+  readonly confidence: number;
+  readonly complaint: boolean;
+}
+
+export function markProcessed(db: Db, messageId: number, classified: Classified | null, now: Date): void {
+  db.prepare('UPDATE messages SET processed_at = ?, intent = ?, confidence = ?, complaint = ? WHERE id = ?').run(
+    now.getTime(),
+    classified?.intent ?? null,
+    classified?.confidence ?? null,
+    classified === null ? null : classified.complaint ? 1 : 0,
+    messageId,
+  );
+}
+
+export function listUnprocessedInbound(db: Db, limit: number): StoredMessage[] {
+  return db
+    .prepare<[number], MessageRow>(
+      "SELECT * FROM messages WHERE direction = 'in' AND processed_at IS NULL ORDER BY id LIMIT ?",
+    )
+    .all(limit)
+    .map(toMessage);
+}

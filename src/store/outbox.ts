@@ -1,0 +1,138 @@
+/** Outbox queries used by the dispatcher (src/outbox.ts). */
+import type { ChannelName, QuickReply } from '../../channels/channel.js';
+import type { Db } from './db.js';
+
+export interface OutboxItem {
+  readonly id: number;
+  readonly messageId: number;
+  readonly conversationId: number;
+  readonly channel: ChannelName;
+  readonly conversationExternalId: string;
+  readonly author: 'bot' | 'staff' | 'system';
+  readonly text: string;
+  readonly quickReplies: readonly QuickReply[];
+  readonly attempts: number;
+  readonly createdAt: Date;
+}
+
+interface OutboxItemRow {
+  id: number;
+  message_id: number;
+  conversation_id: number;
+  channel: string;
+  external_id: string;
+  author: string;
+  text: string;
+  quick_replies: string | null;
+  attempts: number;
+  created_at: number;
+}
+
+/**
+ * Rows ready to send: due now, and the oldest pending row of their conversation
+ * (so a conversation's messages go out in order even while earlier ones retry).
+ */
+export function selectDueOutbox(
+  db: Db,
+  now: Date,
+  limit: number,
+  excludeConversations: ReadonlySet<number>,
+  channels: readonly ChannelName[],
+): OutboxItem[] {
+  if (channels.length === 0) return [];
+  const rows = db
+    .prepare<(number | string)[], OutboxItemRow>(
+      `SELECT o.id, o.message_id, o.conversation_id, o.channel, c.external_id, m.author, m.text, m.quick_replies, o.attempts, o.created_at
+       FROM outbox o
+       JOIN messages m ON m.id = o.message_id
+       JOIN conversations c ON c.id = o.conversation_id
+       WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+         AND o.channel IN (${channels.map(() => '?').join(', ')})
+         AND o.id = (SELECT MIN(o2.id) FROM outbox o2 WHERE o2.conversation_id = o.conversation_id AND o2.status = 'pending')
+       ORDER BY o.next_attempt_at, o.id
+       LIMIT ?`,
+    )
+    .all(now.getTime(), ...channels, limit + excludeConversations.size);
+  return rows
+    .filter((row) => !excludeConversations.has(row.conversation_id))
+    .slice(0, limit)
+    .map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      channel: row.channel as ChannelName,
+      conversationExternalId: row.external_id,
+      author: row.author === 'staff' ? 'staff' : row.author === 'system' ? 'system' : 'bot',
+      text: row.text,
+      quickReplies: row.quick_replies === null ? [] : (JSON.parse(row.quick_replies) as QuickReply[]),
+      attempts: row.attempts,
+      createdAt: new Date(row.created_at),
+    }));
+}
+
+/** The earliest time a pending row becomes due, for scheduling the next pass. */
+export function nextOutboxAttemptAt(db: Db, channels: readonly ChannelName[]): Date | null {
+  if (channels.length === 0) return null;
+  const row = db
+    .prepare<string[], { at: number | null }>(
+      `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND channel IN (${channels.map(() => '?').join(', ')})`,
+    )
+    .get(...channels);
+  return row?.at == null ? null : new Date(row.at);
+}
+
+/** Marks a row sent. Only a pending row changes, so a row marked sent is never sent again. */
+export function markOutboxSent(db: Db, id: number, providerMessageId: string, now: Date): boolean {
+  const tx = db.transaction(() => {
+    const changed = db
+      .prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'")
+      .run(now.getTime(), id).changes;
+    if (changed === 1) {
+      db.prepare(
+        "UPDATE messages SET delivery_status = 'sent', external_id = ?, delivery_error = NULL WHERE id = (SELECT message_id FROM outbox WHERE id = ?)",
+      ).run(providerMessageId, id);
+    }
+    return changed === 1;
+  });
+  return tx.immediate();
+}
+
+export function markOutboxRetry(db: Db, id: number, error: string, nextAttemptAt: Date): void {
+  db.transaction(() => {
+    db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
+      error,
+      nextAttemptAt.getTime(),
+      id,
+    );
+    db.prepare('UPDATE messages SET delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)').run(error, id);
+  }).immediate();
+}
+
+/** A permanent failure: recorded on the row and the message, visible to staff, never retried. */
+export function markOutboxFailed(db: Db, id: number, error: string, now: Date): void {
+  db.transaction(() => {
+    db.prepare("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
+      error,
+      now.getTime(),
+      id,
+    );
+    db.prepare("UPDATE messages SET delivery_status = 'failed', delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)").run(
+      error,
+      id,
+    );
+  }).immediate();
+}
+
+export interface OutboxCounts {
+  readonly pending: number;
+  readonly failed: number;
+}
+
+export function countOutbox(db: Db): OutboxCounts {
+  const row = db
+    .prepare<[], { pending: number; failed: number }>(
+      "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox",
+    )
+    .get();
+  return { pending: row?.pending ?? 0, failed: row?.failed ?? 0 };
+}

@@ -1,0 +1,298 @@
+/**
+ * Ticket lifecycle: open -> (pending <-> open) -> resolved -> closed, reopened when the
+ * applicant writes again within the reopen window. Every change writes a ticket event
+ * and recomputes the stored SLA due times in the same transaction.
+ */
+import type { ChannelName } from '../channels/channel.js';
+import type { Clock } from './clock.js';
+import type { Ticket, TicketKind, TicketPriority, TicketStatus } from './domain.js';
+import type { EventBus } from './events.js';
+import type { ServqualDimension } from './knowledge/types.js';
+import type { PauseInterval } from './sla/timers.js';
+import type { Db } from './store/db.js';
+import { insertInternalNote, queueOutbound } from './store/messages.js';
+import {
+  getTicket,
+  insertTicket,
+  insertTicketEvent,
+  listTicketEvents,
+  updateTicket,
+  type EventActor,
+  type TicketPatch,
+} from './store/tickets.js';
+
+export const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+export type { PauseInterval };
+
+export interface SlaPlan {
+  readonly firstResponseDueAt: Date | null;
+  readonly nextResponseDueAt: Date | null;
+  readonly resolutionDueAt: Date | null;
+  /** Earliest moment the SLA scanner must look at the ticket again (warning, breach, supervisor). */
+  readonly nextCheckAt: Date | null;
+}
+
+export interface OfficeStatus {
+  readonly open: boolean;
+  /** When closed: the next opening. */
+  readonly opensAt: Date | null;
+}
+
+/** What tickets need from the SLA engine; src/sla implements it. */
+export interface SlaPlanner {
+  plan(ticket: Ticket, pauses: readonly PauseInterval[], now: Date): SlaPlan;
+  officeStatus(now: Date): OfficeStatus;
+}
+
+export class TicketError extends Error {
+  constructor(
+    readonly code: 'TICKET_NOT_FOUND' | 'TICKET_CLOSED' | 'TICKET_INVALID_TRANSITION' | 'TICKET_EMPTY_TEXT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TicketError';
+  }
+}
+
+export interface OpenTicketInput {
+  readonly contactId: number;
+  readonly conversationId: number;
+  readonly channel: ChannelName;
+  readonly kind: TicketKind;
+  readonly priority: TicketPriority;
+  readonly integrity: boolean;
+  readonly intent: string;
+  readonly servqual: ServqualDimension;
+  readonly summary: string;
+  /** The applicant message that opened it. */
+  readonly messageId: number | null;
+}
+
+export interface Actor {
+  readonly type: EventActor;
+  readonly staffId?: number | null;
+}
+
+export interface TicketService {
+  open(input: OpenTicketInput): Ticket;
+  get(id: number): Ticket;
+  /** An applicant message joins the ticket: next-response clock starts if idle, pending -> open. */
+  addApplicantMessage(ticketId: number, messageId: number): Ticket;
+  claim(ticketId: number, staffId: number): Ticket;
+  release(ticketId: number, staffId: number): Ticket;
+  /** A public staff reply, delivered through the outbox; counts as the staff response for SLA. */
+  staffReply(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
+  addNote(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
+  setStatus(ticketId: number, status: TicketStatus, actor: Actor): Ticket;
+  reopen(ticketId: number, actor: Actor): Ticket;
+  setPriority(ticketId: number, priority: TicketPriority, actor: Actor): Ticket;
+  setServqual(ticketId: number, servqual: ServqualDimension, actor: Actor): Ticket;
+  /** Recomputes stored SLA due times (after a policy change, or by the scanner). */
+  replan(ticketId: number): Ticket;
+}
+
+export interface TicketServiceDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly sla: SlaPlanner;
+  readonly bus: EventBus;
+}
+
+const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
+  open: ['pending', 'resolved', 'closed'],
+  pending: ['open', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: ['open'],
+};
+
+export function createTicketService({ db, clock, sla, bus }: TicketServiceDeps): TicketService {
+  const mustGet = (id: number): Ticket => {
+    const ticket = getTicket(db, id);
+    if (!ticket) throw new TicketError('TICKET_NOT_FOUND', `ticket #${id} does not exist`);
+    return ticket;
+  };
+
+  /**
+   * Periods the resolution clock stood still, derived from the status events so nothing
+   * is stored twice: pending periods, and resolved-then-reopened gaps (a reopen continues
+   * the same clock).
+   */
+  const pausesOf = (ticketId: number): PauseInterval[] => {
+    const pauses: PauseInterval[] = [];
+    let open: { startAt: Date; reason: 'pending' | 'resolved' } | null = null;
+    for (const event of listTicketEvents(db, ticketId)) {
+      if (event.type !== 'status') continue;
+      const to = event.data['to'];
+      if (open !== null && to !== open.reason && !(open.reason === 'resolved' && to === 'closed')) {
+        pauses.push({ startAt: open.startAt, endAt: event.createdAt, reason: open.reason });
+        open = null;
+      }
+      if (open === null && (to === 'pending' || to === 'resolved')) open = { startAt: event.createdAt, reason: to };
+    }
+    // An open "resolved" pause is the current resolution itself, not a pause.
+    if (open !== null && open.reason === 'pending') pauses.push({ startAt: open.startAt, endAt: null, reason: 'pending' });
+    return pauses;
+  };
+
+  const change = (id: number, patch: TicketPatch, event: { actor: Actor; type: string; data?: Record<string, unknown> }): Ticket =>
+    db.transaction(() => {
+      const now = clock.now();
+      updateTicket(db, id, patch, now);
+      insertTicketEvent(
+        db,
+        { ticketId: id, actor: event.actor.type, staffId: event.actor.staffId ?? null, type: event.type, ...(event.data ? { data: event.data } : {}) },
+        now,
+      );
+      const ticket = replanInside(id, now);
+      bus.publish({ type: 'ticket.changed', ticketId: id, change: event.type });
+      return ticket;
+    })();
+
+  const replanInside = (id: number, now: Date): Ticket => {
+    const ticket = mustGet(id);
+    const plan = sla.plan(ticket, pausesOf(id), now);
+    updateTicket(
+      db,
+      id,
+      {
+        firstResponseDueAt: plan.firstResponseDueAt,
+        nextResponseDueAt: plan.nextResponseDueAt,
+        resolutionDueAt: plan.resolutionDueAt,
+        nextSlaCheckAt: plan.nextCheckAt,
+      },
+      ticket.updatedAt,
+    );
+    return mustGet(id);
+  };
+
+  const transition = (id: number, to: TicketStatus, actor: Actor, extra: TicketPatch = {}): Ticket => {
+    const ticket = mustGet(id);
+    if (ticket.status === to) return ticket;
+    if (!ALLOWED[ticket.status].includes(to)) {
+      throw new TicketError('TICKET_INVALID_TRANSITION', `ticket ${ticket.ref} cannot go from ${ticket.status} to ${to}`);
+    }
+    const now = clock.now();
+    const patch: TicketPatch = { status: to, ...extra };
+    if (to === 'pending') patch.pendingSince = now;
+    else patch.pendingSince = null;
+    if (to === 'resolved') patch.resolvedAt = now;
+    if (to === 'closed') patch.closedAt = now;
+    if (to === 'open' && (ticket.status === 'resolved' || ticket.status === 'closed')) {
+      patch.reopenCount = ticket.reopenCount + 1;
+      patch.resolvedAt = null;
+      patch.closedAt = null;
+    }
+    return change(id, patch, { actor, type: 'status', data: { from: ticket.status, to } });
+  };
+
+  return {
+    open(input) {
+      return db.transaction(() => {
+        const now = clock.now();
+        const id = insertTicket(db, input, now);
+        insertTicketEvent(
+          db,
+          {
+            ticketId: id,
+            actor: 'applicant',
+            type: 'opened',
+            data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity },
+          },
+          now,
+        );
+        if (input.messageId !== null) db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
+        const ticket = replanInside(id, now);
+        bus.publish({ type: 'ticket.opened', ticketId: id });
+        return ticket;
+      })();
+    },
+
+    get: mustGet,
+
+    addApplicantMessage(ticketId, messageId) {
+      return db.transaction(() => {
+        const ticket = mustGet(ticketId);
+        db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
+        const now = clock.now();
+        const patch: TicketPatch = {};
+        if (ticket.awaitingReplySince === null) patch.awaitingReplySince = now;
+        if (ticket.status === 'pending') return transition(ticketId, 'open', { type: 'applicant' }, patch);
+        return change(ticketId, patch, { actor: { type: 'applicant' }, type: 'applicant_message', data: { messageId } });
+      })();
+    },
+
+    claim(ticketId, staffId) {
+      const ticket = mustGet(ticketId);
+      if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
+      if (ticket.assigneeId === staffId) return ticket;
+      return change(ticketId, { assigneeId: staffId }, { actor: { type: 'staff', staffId }, type: 'claimed', data: { from: ticket.assigneeId } });
+    },
+
+    release(ticketId, staffId) {
+      const ticket = mustGet(ticketId);
+      if (ticket.assigneeId === null) return ticket;
+      return change(ticketId, { assigneeId: null }, { actor: { type: 'staff', staffId }, type: 'released', data: { from: ticket.assigneeId } });
+    },
+
+    staffReply(ticketId, staffId, text) {
+      const body = text.trim();
+      if (body === '') throw new TicketError('TICKET_EMPTY_TEXT', 'a reply needs text');
+      return db.transaction(() => {
+        const ticket = mustGet(ticketId);
+        if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
+        const now = clock.now();
+        const messageId = queueOutbound(db, { conversationId: ticket.conversationId, ticketId, author: 'staff', staffId, text: body }, now);
+        const patch: TicketPatch = { awaitingReplySince: null };
+        if (ticket.firstResponseAt === null) patch.firstResponseAt = now;
+        if (ticket.assigneeId === null && staffId !== null) patch.assigneeId = staffId;
+        const updated = change(ticketId, patch, { actor: { type: 'staff', staffId }, type: 'staff_reply', data: { messageId } });
+        bus.publish({ type: 'message.outbound', conversationId: ticket.conversationId, messageId });
+        return { ticket: updated, messageId };
+      })();
+    },
+
+    addNote(ticketId, staffId, text) {
+      const body = text.trim();
+      if (body === '') throw new TicketError('TICKET_EMPTY_TEXT', 'a note needs text');
+      return db.transaction(() => {
+        const ticket = mustGet(ticketId);
+        const messageId = insertInternalNote(
+          db,
+          { conversationId: ticket.conversationId, ticketId, staffId, author: staffId === null ? 'system' : 'staff', text: body },
+          clock.now(),
+        );
+        const updated = change(ticketId, {}, { actor: { type: staffId === null ? 'system' : 'staff', staffId }, type: 'note', data: { messageId } });
+        return { ticket: updated, messageId };
+      })();
+    },
+
+    setStatus(ticketId, status, actor) {
+      return transition(ticketId, status, actor);
+    },
+
+    reopen(ticketId, actor) {
+      return db.transaction(() => {
+        const ticket = mustGet(ticketId);
+        if (ticket.status === 'open' || ticket.status === 'pending') return ticket;
+        return transition(ticketId, 'open', actor, { awaitingReplySince: clock.now() });
+      })();
+    },
+
+    setPriority(ticketId, priority, actor) {
+      const ticket = mustGet(ticketId);
+      if (ticket.priority === priority) return ticket;
+      return change(ticketId, { priority }, { actor, type: 'priority', data: { from: ticket.priority, to: priority } });
+    },
+
+    setServqual(ticketId, servqual, actor) {
+      const ticket = mustGet(ticketId);
+      if (ticket.servqual === servqual) return ticket;
+      return change(ticketId, { servqual }, { actor, type: 'servqual', data: { from: ticket.servqual, to: servqual } });
+    },
+
+    replan(ticketId) {
+      return db.transaction(() => replanInside(ticketId, clock.now()))();
+    },
+  };
+}
