@@ -1,0 +1,218 @@
+/**
+ * The `sapa` command. One error boundary: every command's failure becomes
+ * `sapa: <message>` on stderr and exit code 1 (2 for usage errors).
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './cli-errors.js';
+import { ConfigError, loadConfig, loadDotenvFile, type Config } from './config.js';
+import { createLogger } from './log.js';
+
+export { UsageError };
+
+export interface CliIo {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly help: string;
+  readonly options?: ParseArgsConfig['options'];
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+interface ParsedArgs {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: readonly string[];
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'run the bot: web chat, dashboard, configured channels',
+    usage: 'sapa start',
+    help: 'Starts SAPA with the web chat on http://HOST:PORT/ and every channel whose variables are set.\nStops cleanly on SIGTERM or SIGINT.',
+    async run(_args, io) {
+      const config = configFrom(io);
+      const logger = createLogger(config.logLevel);
+      const { startApp } = await import('./main.js');
+      const app = await startApp(config, logger);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string): void => {
+          logger.info({ signal }, 'shutting down');
+          // A second signal while stopping forces the exit.
+          process.once(signal as NodeJS.Signals, () => process.exit(1));
+          app.stop().then(resolve, (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+      return 0;
+    },
+  },
+  chat: {
+    summary: 'chat with the bot in this terminal (same router and database)',
+    usage: 'sapa chat [--user NAME]',
+    help: 'Type a message and press Enter. Numbered options pick a suggested topic. Ctrl-D ends.\n--user NAME keeps your conversation and tickets across runs (default: your login name).',
+    options: { user: { type: 'string' } },
+    async run(args, io) {
+      const config = configFrom(io);
+      const { runConsoleChat } = await import('./console-chat.js');
+      const user = typeof args.values['user'] === 'string' ? args.values['user'] : defaultUser(io);
+      await runConsoleChat(config, { input: io.stdin, output: io.stdout, userId: user });
+      return 0;
+    },
+  },
+  classify: {
+    summary: 'classify messages: one per stdin line, one JSON line out',
+    usage: 'sapa classify < messages.txt',
+    help: 'Reads one message per line from standard input and prints one JSON object per line:\n{"intent": "...", "confidence": 0.0-1.0, "complaint": true|false}',
+    async run(_args, io) {
+      const config = configFrom(io);
+      const { loadKnowledgeBase } = await import('./knowledge/index.js');
+      const { createClassifier } = await import('./nlu/classifier.js');
+      const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile));
+      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+      for await (const line of lines) {
+        const result = classifier.classify(line);
+        io.stdout.write(`${JSON.stringify({ intent: result.intent, confidence: round(result.confidence), complaint: result.complaint })}\n`);
+      }
+      return 0;
+    },
+  },
+  eval: {
+    summary: 'measure the classifier on a labelled TSV (intent, complaint, text)',
+    usage: 'sapa eval FILE.tsv [--json]',
+    help: 'Prints accuracy, per-intent precision and recall, the most confused pairs, out-of-scope recall,\nthe share of in-scope messages sent to out_of_scope, and complaint F1.',
+    options: { json: { type: 'boolean' } },
+    async run(args, io) {
+      const file = args.positionals[0];
+      if (!file) throw new UsageError('eval needs a FILE.tsv');
+      const config = configFrom(io);
+      const { loadKnowledgeBase } = await import('./knowledge/index.js');
+      const { createClassifier } = await import('./nlu/classifier.js');
+      const { evaluate, formatReport, parseEvalTsv } = await import('./nlu/eval.js');
+      const rows = parseEvalTsv(readFileSync(file, 'utf8'));
+      const report = evaluate(createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile)), rows);
+      io.stdout.write(args.values['json'] ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
+      return 0;
+    },
+  },
+  tickets: {
+    summary: 'list tickets (tickets list [--status open,pending] [--json])',
+    usage: 'sapa tickets list [--status STATUS[,STATUS]] [--limit N] [--json]',
+    help: 'Lists tickets, the nearest SLA due time first. STATUS: open, pending, resolved, closed (default open,pending).',
+    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    async run(args, io) {
+      const sub = args.positionals[0];
+      if (sub !== 'list') throw new UsageError(`unknown tickets command "${sub ?? ''}"; try: sapa tickets list`);
+      const config = configFrom(io);
+      const { listTicketsCommand } = await import('./cli-tickets.js');
+      io.stdout.write(
+        listTicketsCommand(config, {
+          status: typeof args.values['status'] === 'string' ? args.values['status'] : 'open,pending',
+          limit: typeof args.values['limit'] === 'string' ? args.values['limit'] : '50',
+          json: args.values['json'] === true,
+        }),
+      );
+      return 0;
+    },
+  },
+  migrate: {
+    summary: 'create or upgrade the database schema',
+    usage: 'sapa migrate',
+    help: 'Applies pending schema migrations to SAPA_DB (start does this too) and prints the schema version.',
+    async run(_args, io) {
+      const config = configFrom(io);
+      const { openDatabase } = await import('./store/db.js');
+      const { runMigrations } = await import('./store/migrations.js');
+      const db = openDatabase(config.dbPath, { migrate: false });
+      try {
+        const report = runMigrations(db);
+        io.stdout.write(
+          report.applied.length > 0
+            ? `applied migrations ${report.applied.join(', ')}; schema version ${report.current} (${config.dbPath})\n`
+            : `schema is up to date at version ${report.current} (${config.dbPath})\n`,
+        );
+      } finally {
+        db.close();
+      }
+      return 0;
+    },
+  },
+};
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function defaultUser(io: CliIo): string {
+  const name = io.env['USER'] ?? io.env['USERNAME'] ?? 'terminal';
+  return `console-${name.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'terminal'}`;
+}
+
+function configFrom(io: CliIo): Config {
+  return loadConfig(io.env);
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `SAPA — Sistem Aduan & Pelayanan Paspor\n\nUsage: sapa <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "sapa <command> --help" for a command's options.\n`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
+      return 0;
+    }
+    let parsed: ParsedArgs;
+    try {
+      const result = parseArgs({ args: [...rest], options: command.options ?? {}, allowPositionals: true, strict: true });
+      parsed = { values: result.values as ParsedArgs['values'], positionals: result.positionals };
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    return await command.run(parsed, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`sapa: ${err.message}\n${command ? `Usage: ${command.usage}\n` : mainHelp()}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr.write(`sapa: configuration error: ${err.message}\n`);
+      return 1;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`sapa: ${message}\n`);
+    if (io.env['LOG_LEVEL'] === 'debug' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+/** Entry point used by bin/sapa.js. */
+export async function main(): Promise<void> {
+  loadDotenvFile();
+  const code = await runCli(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+  process.exitCode = code;
+}

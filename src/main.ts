@@ -1,0 +1,95 @@
+/**
+ * Composition root: config -> log -> store -> knowledge -> core -> channels -> server
+ * -> scheduler. The only module that knows the concrete adapters.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Channel } from '../channels/channel.js';
+import { createWebChannel } from '../channels/web.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createCore, type Core } from './core.js';
+import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from './knowledge/index.js';
+import { buildServer } from './server/app.js';
+import { createSlaPlanner } from './sla/planner.js';
+import { loadSlaPolicy } from './sla/policy.js';
+import { openDatabase } from './store/db.js';
+
+export interface RunningApp {
+  readonly core: Core;
+  readonly server: FastifyInstance;
+  /** The address the server listens on (port 0 in tests picks a free one). */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  /** Extra channels (tests pass recording channels). */
+  readonly extraChannels?: readonly Channel[];
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const startedAt = Date.now();
+  const db = openDatabase(config.dbPath);
+  const knowledge = loadKnowledgeBase(config.intentsDir, config.officeFile);
+  const policy = loadSlaPolicy({ file: config.slaFile, timeZone: config.timeZone });
+  const core = createCore({ db, clock, logger, knowledge, sla: createSlaPlanner(policy), timeZone: config.timeZone });
+
+  const web = createWebChannel({ now: () => clock.now() });
+  const channels: Channel[] = [web, ...(options.extraChannels ?? [])];
+  for (const channel of channels) core.addChannel(channel);
+
+  const problems: string[] = [];
+  const server = await buildServer({
+    db,
+    logger,
+    web,
+    channels: () => core.channels(),
+    problems: () => problems,
+    webChatPerMinute: config.webChatPerMinute,
+  });
+
+  const watcher: KnowledgeWatcher = createKnowledgeWatcher({
+    dir: config.intentsDir,
+    officeFile: config.officeFile,
+    onReload: (kb) => {
+      core.reloadKnowledge(kb);
+      logger.info({ version: kb.version, intents: kb.intents.size }, 'knowledge base reloaded');
+    },
+    onError: (err) => logger.error({ err }, 'knowledge base edit rejected; the previous version stays in use'),
+  });
+  const onSighup = (): void => {
+    watcher.reload();
+  };
+  process.on('SIGHUP', onSighup);
+
+  // Intake before the server: messages stored before a crash are routed first.
+  for (const channel of channels) await channel.start(core.intake.sink);
+  await core.intake.drain();
+  core.outbox.start();
+  const address = await server.listen({ port: config.port, host: config.host });
+  logger.info({ url: address, startupMs: Date.now() - startedAt, channels: channels.map((c) => c.name) }, 'SAPA is running');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    core,
+    server,
+    url: address,
+    stop() {
+      stopping ??= (async () => {
+        process.off('SIGHUP', onSighup);
+        watcher.close();
+        // Stop intake first, then finish routing and in-flight sends, then close the database.
+        await server.close();
+        for (const channel of channels) await channel.stop();
+        await core.intake.idle();
+        await core.outbox.stop();
+        db.close();
+        logger.info('SAPA stopped');
+      })();
+      return stopping;
+    },
+  };
+}

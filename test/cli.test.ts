@@ -1,0 +1,98 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { REPO_ROOT } from '../src/paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sapa-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  stdin.end(input);
+  const code = await runCli(args, { stdin, stdout, stderr, env: { SAPA_DB: join(dir, 'cli.db'), ...env } });
+  return { code, out, err };
+}
+
+describe('sapa CLI', () => {
+  it('prints help for the program and each command', async () => {
+    const main = await cli(['--help']);
+    expect(main.code).toBe(0);
+    for (const command of ['start', 'chat', 'classify', 'eval', 'tickets', 'migrate']) expect(main.out).toContain(command);
+    const classify = await cli(['classify', '--help']);
+    expect(classify.out).toContain('Usage: sapa classify');
+  });
+
+  it('rejects unknown commands and options with usage and exit code 2', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const bad = await cli(['tickets', 'list', '--colour']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/Usage: sapa tickets list/);
+  });
+
+  it('classify prints one JSON object per input line with exactly intent, confidence, complaint', async () => {
+    const { code, out } = await cli(['classify'], 'berapa biaya paspor\npetugasnya kasar sekali, saya kecewa\n\n');
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(Object.keys(line).sort()).toEqual(['complaint', 'confidence', 'intent']);
+      expect(line['confidence']).toBeGreaterThanOrEqual(0);
+      expect(line['confidence']).toBeLessThanOrEqual(1);
+    }
+    expect(lines[0]).toMatchObject({ intent: 'fees', complaint: false });
+    expect(lines[1]).toMatchObject({ complaint: true });
+  });
+
+  it('eval reports accuracy on a labelled file', async () => {
+    const file = join(dir, 'mini.tsv');
+    writeFileSync(file, 'intent\tcomplaint\ttext\nfees\tfalse\tbiaya paspor 10 tahun berapa\ngreeting\tfalse\tselamat pagi admin\n');
+    const { code, out } = await cli(['eval', file]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/accuracy/i);
+    const json = await cli(['eval', file, '--json']);
+    expect(JSON.parse(json.out)).toHaveProperty('accuracy');
+    expect((await cli(['eval'])).code).toBe(2);
+  });
+
+  it('migrate creates the schema; tickets list shows tickets', async () => {
+    const migrate = await cli(['migrate']);
+    expect(migrate.code).toBe(0);
+    expect(migrate.out).toMatch(/applied migrations 1|schema is up to date/);
+    const empty = await cli(['tickets', 'list']);
+    expect(empty.out).toMatch(/no tickets/);
+    const json = await cli(['tickets', 'list', '--json', '--status', 'open']);
+    expect(JSON.parse(json.out)).toEqual({ tickets: [] });
+    const bad = await cli(['tickets', 'list', '--status', 'lost']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--status accepts open, pending, resolved, closed; got "lost"/);
+  });
+
+  it('reports a configuration error by variable name', async () => {
+    const { code, err } = await cli(['migrate'], '', { PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(err).toBe('sapa: configuration error: PORT: must be a whole number from 0 to 65535, got "eighty"\n');
+  });
+
+  it('works as the installed `sapa` command (bin/sapa.js on the built program)', () => {
+    const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'sapa.js'), 'classify'], {
+      cwd: REPO_ROOT,
+      input: 'syarat paspor anak\n',
+      env: { ...process.env, SAPA_DB: join(dir, 'bin.db') },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out.trim())).toMatchObject({ intent: 'requirements_child' });
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'sapa.js')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(help.status).toBe(2);
+    expect(help.stdout).toContain('Usage: sapa <command>');
+  });
+});

@@ -1,0 +1,146 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebChannel, type WebChannel } from '../../channels/web.js';
+import { buildServer } from '../../src/server/app.js';
+import { createTestCore, type TestCore } from '../helpers/core.js';
+
+let t: TestCore;
+let app: FastifyInstance;
+let web: WebChannel;
+
+async function setup(perMinute = 20): Promise<void> {
+  t = createTestCore();
+  web = createWebChannel({ now: () => t.clock.now() });
+  t.core.addChannel(web);
+  await web.start(t.core.intake.sink);
+  app = await buildServer({
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+    web,
+    channels: () => t.core.channels(),
+    problems: () => [],
+    webChatPerMinute: perMinute,
+  });
+}
+
+afterEach(async () => {
+  await app?.close();
+  t?.close();
+});
+
+const VISITOR = 'visitor-0123456789abcdef';
+
+async function post(text: string, clientMessageId: string, visitorId = VISITOR): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await app.inject({ method: 'POST', url: '/chat/messages', payload: { visitorId, clientMessageId, text } });
+  return { status: response.statusCode, body: response.json() };
+}
+
+describe('web chat over HTTP', () => {
+  it('serves the chat page and the widget', async () => {
+    await setup();
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('lang="id"');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const widget = await app.inject({ method: 'GET', url: '/widget.js' });
+    expect(widget.statusCode).toBe(200);
+    expect(widget.body).toContain('iframe');
+  });
+
+  it('accepts a message, answers it, and shows both in the history', async () => {
+    await setup();
+    const { status, body } = await post('berapa biaya paspor?', 'client-msg-0001');
+    expect(status).toBe(202);
+    expect(body['duplicate']).toBe(false);
+    await t.settle();
+    const history = (await app.inject({ method: 'GET', url: `/chat/history?visitorId=${VISITOR}` })).json() as {
+      messages: { author: string; text: string }[];
+    };
+    expect(history.messages.map((m) => m.author)).toEqual(['applicant', 'bot']);
+    expect(history.messages[1]?.text).toContain('Rp950.000');
+  });
+
+  it('stores a retried POST once (same client message id)', async () => {
+    await setup();
+    await post('berapa biaya paspor?', 'client-msg-0002');
+    const again = await post('berapa biaya paspor?', 'client-msg-0002');
+    expect(again.body['duplicate']).toBe(true);
+    await t.settle();
+    const history = (await app.inject({ method: 'GET', url: `/chat/history?visitorId=${VISITOR}` })).json() as { messages: unknown[] };
+    expect(history.messages).toHaveLength(2);
+  });
+
+  it('streams replies as server-sent events and replays what was missed', async () => {
+    await setup();
+    await post('halo', 'client-msg-0003');
+    await t.settle();
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    expect(address).toContain(String(port));
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/chat/events?visitorId=${VISITOR}`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const readUntil = async (pattern: RegExp): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!pattern.test(buffer)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${buffer}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value);
+      }
+    };
+    // History replay: the greeting exchange.
+    await readUntil(/"author":"bot"/);
+    // A live reply arrives on the open stream.
+    await post('berapa biaya paspor 10 tahun', 'client-msg-0004');
+    await t.settle();
+    await readUntil(/Rp950\.000/);
+    expect(buffer).toMatch(/^id: \d+$/m);
+    controller.abort();
+  });
+
+  it('rejects malformed requests with a JSON error', async () => {
+    await setup();
+    expect((await post('halo', 'client-msg-0005', 'short')).body).toEqual({
+      error: { code: 'VALIDATION', message: 'visitorId must be 16-64 characters of A-Z, a-z, 0-9, _ or -' },
+    });
+    const noText = await app.inject({ method: 'POST', url: '/chat/messages', payload: { visitorId: VISITOR, clientMessageId: 'client-msg-0006' } });
+    expect(noText.statusCode).toBe(400);
+    const badJson = await app.inject({ method: 'POST', url: '/chat/messages', headers: { 'content-type': 'application/json' }, payload: '{"visitorId":' });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json()).toHaveProperty('error.code');
+    const unknown = await app.inject({ method: 'GET', url: '/nope' });
+    expect(unknown.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no such route' } });
+  });
+
+  it('accepts a 1 MB message and answers it politely', async () => {
+    await setup();
+    const { status } = await post(`halo ${'x'.repeat(1024 * 1024)}`, 'client-msg-0007');
+    expect(status).toBe(202);
+    await t.settle();
+    const history = (await app.inject({ method: 'GET', url: `/chat/history?visitorId=${VISITOR}` })).json() as { messages: { author: string; text: string }[] };
+    expect(history.messages.some((m) => m.author === 'bot' && /sangat panjang/.test(m.text))).toBe(true);
+  });
+
+  it('limits one visitor’s rate without affecting others', async () => {
+    await setup(3);
+    for (let i = 0; i < 3; i += 1) expect((await post('halo', `client-flood-${i}0000`)).status).toBe(202);
+    const limited = await post('halo', 'client-flood-90000');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toHaveProperty('error.code', 'RATE_LIMITED');
+    expect((await post('halo', 'client-other-0001', 'visitor-other-0123456789')).status).toBe(202);
+  });
+
+  it('reports channel status on /healthz', async () => {
+    await setup();
+    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ ok: true, channels: { telegram: 'connected', web: 'connected' } });
+  });
+});
