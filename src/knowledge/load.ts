@@ -1,0 +1,179 @@
+/**
+ * Loads the knowledge base: every intents/*.yaml plus data/office.yaml, validated with zod.
+ * Any problem throws a KnowledgeError naming the file and the field, so the office can fix
+ * its own edits ("intents/fees.yaml: answer.en is missing").
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { KnowledgeError } from './errors.js';
+import { placeholderFields } from './placeholders.js';
+import {
+  CORE_INTENT_IDS,
+  SERVQUAL_DIMENSIONS,
+  type IntentEntry,
+  type KnowledgeBase,
+  type OfficeProfile,
+} from './types.js';
+
+/** Core intents need this many training utterances; office-added FAQs may start smaller. */
+export const MIN_CORE_UTTERANCES = 25;
+/** Office-profile fields that must always be filled (the sources confirm them). */
+export const REQUIRED_OFFICE_FIELDS = ['name', 'area_served', 'timezone'] as const;
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const bilingual = z.object({ id: nonEmpty, en: nonEmpty }, { error: 'must have id and en texts' });
+
+const intentFileSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and _'),
+  label: bilingual,
+  servqual: z.enum(SERVQUAL_DIMENSIONS as [string, ...string[]]),
+  utterances: z.array(nonEmpty).min(1, 'needs at least one utterance'),
+  answer: bilingual,
+  followups: z.array(z.string()).default([]),
+  sources: z.array(z.string().url('must be a URL')).default([]),
+  verified_at: z.union([
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+    // YAML turns an unquoted 2026-11-27 into a Date.
+    z.date().transform((date) => date.toISOString().slice(0, 10)),
+  ]),
+});
+
+const officeFileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+/** Reads and validates the whole knowledge base; throws KnowledgeError on the first problem. */
+export function loadKnowledgeBase(dir = 'intents', officeFile = 'data/office.yaml'): KnowledgeBase {
+  const hash = createHash('sha256');
+  const office = loadOffice(officeFile, hash);
+  const files = listIntentFiles(dir);
+  const intents = new Map<string, IntentEntry>();
+  for (const file of files) {
+    const entry = loadIntent(file, hash);
+    intents.set(entry.id, entry);
+  }
+  checkCrossReferences(dir, intents, office);
+  return { intents, office, version: hash.digest('hex').slice(0, 16) };
+}
+
+function listIntentFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new KnowledgeError(`${dir}: cannot read the intents folder (${errorText(err)})`, dir, { cause: err });
+  }
+  return names
+    .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function readYaml(file: string, hash: ReturnType<typeof createHash>): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new KnowledgeError(`${file}: cannot read the file (${errorText(err)})`, file, { cause: err });
+  }
+  hash.update(file).update('\0').update(text).update('\0');
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new KnowledgeError(`${file}: not valid YAML (${errorText(err).split('\n')[0] ?? ''})`, file, { cause: err });
+  }
+}
+
+function loadIntent(file: string, hash: ReturnType<typeof createHash>): IntentEntry {
+  const data = readYaml(file, hash);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new KnowledgeError(`${file}: must be a YAML mapping with id, label, servqual, utterances, answer`, file);
+  }
+  const result = intentFileSchema.safeParse(data);
+  if (!result.success) throw new KnowledgeError(`${file}: ${describeIssue(result.error, data)}`, file);
+  const parsed = result.data;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if (parsed.id !== expectedId) {
+    throw new KnowledgeError(`${file}: id "${parsed.id}" must equal the file name "${expectedId}"`, file);
+  }
+  const core = (CORE_INTENT_IDS as readonly string[]).includes(parsed.id);
+  if (core && parsed.utterances.length < MIN_CORE_UTTERANCES) {
+    throw new KnowledgeError(
+      `${file}: utterances has ${parsed.utterances.length} entries, a core intent needs at least ${MIN_CORE_UTTERANCES}`,
+      file,
+    );
+  }
+  return {
+    id: parsed.id,
+    label: parsed.label,
+    servqual: parsed.servqual as IntentEntry['servqual'],
+    utterances: parsed.utterances,
+    answer: parsed.answer,
+    followups: parsed.followups,
+    sources: parsed.sources,
+    verifiedAt: parsed.verified_at,
+    file,
+  };
+}
+
+function loadOffice(file: string, hash: ReturnType<typeof createHash>): OfficeProfile {
+  const data = readYaml(file, hash) ?? {};
+  const result = officeFileSchema.safeParse(data);
+  if (!result.success) throw new KnowledgeError(`${file}: ${describeIssue(result.error, data)}`, file);
+  const office: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.data)) {
+    office[key] = value === null ? '' : String(value).trim();
+  }
+  for (const field of REQUIRED_OFFICE_FIELDS) {
+    if (!office[field]) throw new KnowledgeError(`${file}: ${field} is missing or empty`, file);
+  }
+  return office;
+}
+
+function checkCrossReferences(dir: string, intents: ReadonlyMap<string, IntentEntry>, office: OfficeProfile): void {
+  const missing = CORE_INTENT_IDS.filter((id) => !intents.has(id));
+  if (missing.length > 0) {
+    throw new KnowledgeError(`${dir}: missing intent files for ${missing.map((id) => `${id}.yaml`).join(', ')}`, dir);
+  }
+  for (const entry of intents.values()) {
+    for (const followup of entry.followups) {
+      if (!intents.has(followup)) {
+        throw new KnowledgeError(`${entry.file}: followups names "${followup}", which is not an intent id`, entry.file);
+      }
+    }
+    for (const language of ['id', 'en'] as const) {
+      for (const field of placeholderFields(entry.answer[language])) {
+        if (!(field in office)) {
+          throw new KnowledgeError(
+            `${entry.file}: answer.${language} uses {{office.${field}}}, but data/office.yaml has no field "${field}"`,
+            entry.file,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** One readable sentence for the first zod issue: "answer.en is missing". */
+function describeIssue(error: z.ZodError, data: unknown): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid content';
+  const path = issue.path.map(String).join('.');
+  const where = path === '' ? 'file' : path;
+  if (valueAt(data, issue.path) === undefined) return `${where} is missing`;
+  return `${where} ${issue.message}`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = data;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

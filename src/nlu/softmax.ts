@@ -1,0 +1,143 @@
+/**
+ * Multinomial logistic regression on sparse features, trained with Adagrad. Small enough to
+ * train on every start-up (well under a second for ~1,000 utterances) and its softmax output
+ * is a probability, so one threshold separates known intents from out-of-scope messages.
+ * Features are interned to integer ids and weights kept in one flat array: string-keyed maps
+ * in the inner loop made training several times slower.
+ */
+import type { FeatureVector } from './features.js';
+
+export interface SoftmaxOptions {
+  readonly epochs: number;
+  readonly learningRate: number;
+  /** L2 penalty per update; keeps rare n-grams from dominating. */
+  readonly l2: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 20, learningRate: 0.5, l2: 1e-4, seed: 7 };
+
+export interface SoftmaxModel {
+  readonly labels: readonly string[];
+  /** Probability per label, same order as `labels`. */
+  predict(features: FeatureVector): Float64Array;
+}
+
+export interface TrainingExample {
+  readonly features: FeatureVector;
+  readonly label: string;
+}
+
+/** Deterministic PRNG (mulberry32) so the same knowledge base always gives the same model. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function softmaxInPlace(scores: Float64Array): Float64Array {
+  let max = -Infinity;
+  for (const score of scores) max = Math.max(max, score);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const value = Math.exp((scores[i] ?? 0) - max);
+    scores[i] = value;
+    sum += value;
+  }
+  for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] ?? 0) / sum;
+  return scores;
+}
+
+interface SparseExample {
+  readonly ids: Int32Array;
+  readonly values: Float64Array;
+  readonly target: number;
+}
+
+export function trainSoftmax(examples: readonly TrainingExample[], options: SoftmaxOptions = DEFAULT_SOFTMAX_OPTIONS): SoftmaxModel {
+  const labels = [...new Set(examples.map((example) => example.label))].sort();
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  const k = labels.length;
+  const featureIds = new Map<string, number>();
+  const sparse: SparseExample[] = examples.map((example) => {
+    const ids = new Int32Array(example.features.size);
+    const values = new Float64Array(example.features.size);
+    let i = 0;
+    for (const [feature, value] of example.features) {
+      let id = featureIds.get(feature);
+      if (id === undefined) {
+        id = featureIds.size;
+        featureIds.set(feature, id);
+      }
+      ids[i] = id;
+      values[i] = value;
+      i += 1;
+    }
+    return { ids, values, target: labelIndex.get(example.label) ?? 0 };
+  });
+
+  const weights = new Float64Array(featureIds.size * k);
+  const squares = new Float64Array(featureIds.size * k).fill(1e-8);
+  const bias = new Float64Array(k);
+  const biasSquares = new Float64Array(k).fill(1e-8);
+  const scores = new Float64Array(k);
+  const { learningRate, l2 } = options;
+
+  const random = createRandom(options.seed);
+  const order = sparse.map((_, i) => i);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const swap = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = swap;
+    }
+    for (const index of order) {
+      const example = sparse[index];
+      if (example === undefined) continue;
+      scores.set(bias);
+      for (let f = 0; f < example.ids.length; f++) {
+        const base = (example.ids[f] ?? 0) * k;
+        const value = example.values[f] ?? 0;
+        for (let c = 0; c < k; c++) scores[c] = (scores[c] ?? 0) + (weights[base + c] ?? 0) * value;
+      }
+      softmaxInPlace(scores);
+      scores[example.target] = (scores[example.target] ?? 0) - 1; // now the gradient of the loss
+      for (let c = 0; c < k; c++) {
+        const g = scores[c] ?? 0;
+        biasSquares[c] = (biasSquares[c] ?? 0) + g * g;
+        bias[c] = (bias[c] ?? 0) - (learningRate * g) / Math.sqrt(biasSquares[c] ?? 1);
+      }
+      for (let f = 0; f < example.ids.length; f++) {
+        const base = (example.ids[f] ?? 0) * k;
+        const value = example.values[f] ?? 0;
+        for (let c = 0; c < k; c++) {
+          const w = weights[base + c] ?? 0;
+          const g = (scores[c] ?? 0) * value + l2 * w;
+          const s = (squares[base + c] ?? 0) + g * g;
+          squares[base + c] = s;
+          weights[base + c] = w - (learningRate * g) / Math.sqrt(s);
+        }
+      }
+    }
+  }
+
+  return {
+    labels,
+    predict(features: FeatureVector): Float64Array {
+      const out = Float64Array.from(bias);
+      for (const [feature, value] of features) {
+        const id = featureIds.get(feature);
+        if (id === undefined) continue;
+        const base = id * k;
+        for (let c = 0; c < k; c++) out[c] = (out[c] ?? 0) + (weights[base + c] ?? 0) * value;
+      }
+      return softmaxInPlace(out);
+    },
+  };
+}

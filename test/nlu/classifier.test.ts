@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from '../../src/knowledge/index.js';
+import {
+  createClassifier,
+  extractTicketNumber,
+  MAX_CLASSIFY_CHARS,
+  type IntentClassifier,
+} from '../../src/nlu/index.js';
+
+let classifier: IntentClassifier;
+beforeAll(() => {
+  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'));
+});
+
+// Our own representative messages (not dev-set lines).
+const examples: ReadonlyArray<readonly [string, string]> = [
+  ['halo selamat pagi kak', 'greeting'],
+  ['makasih banyak infonya min', 'thanks'],
+  ['sy mau ngobrol dgn petugas aja', 'human_handoff'],
+  ['tiket #88 bagaimana kabarnya', 'ticket_status'],
+  ['petugas di loket kasar sekali ke saya', 'complaint'],
+  ['gimana cara daftar akun di aplikasi m-paspor', 'mpaspor_register'],
+  ['kode otp ga masuk2 ke email', 'mpaspor_otp'],
+  ['kuota kupang penuh terus sampai bulan depan', 'mpaspor_quota'],
+  ['mau ganti tanggal wawancara bisa?', 'mpaspor_reschedule'],
+  ['upload foto akta gagalll terus', 'mpaspor_upload'],
+  ['aplikasi m paspor tidak bisa login', 'mpaspor_app_error'],
+  ['kode billing sudah lewat 2 jam belum dibayar', 'payment'],
+  ['brp harga e-paspor 10 thn', 'fees'],
+  ['ada paspor jadi sehari?', 'express_service'],
+  ['syarat bikin paspor buat kerja ke luar negeri', 'requirements_new'],
+  ['anak umur 3 tahun mau bikin paspor bawa apa', 'requirements_child'],
+  ['paspor sy udh expired mau perpanjang', 'renewal'],
+  ['beta pung paspor hilang di kapal', 'lost_damaged'],
+  ['berapa hari kerja paspor selesai setelah wawancara', 'processing_time'],
+  ['alamat kantor imigrasi kupang di mana', 'office_info'],
+  ['nenek sy umur 75 mau bikin paspor, ada jalur khusus?', 'priority_service'],
+  ['syarat bikin sim c', 'out_of_scope'],
+  ['my passport was lost at the airport', 'lost_damaged'],
+  ['how much does an e-passport cost', 'fees'],
+];
+
+describe('classify', () => {
+  it.each(examples)('%s -> %s', (text, intent) => {
+    expect(classifier.classify(text).intent).toBe(intent);
+  });
+
+  it('sends clearly unrelated messages to out_of_scope', () => {
+    for (const text of ['cuaca besok cerah?', 'harga tiket pesawat ke jakarta', 'daftar bpjs kesehatan di mana', 'ceritakan lelucon lucu']) {
+      expect(classifier.classify(text).intent, text).toBe('out_of_scope');
+    }
+  });
+
+  it('calibrates confidence: in-scope answers clear the threshold', () => {
+    const known = classifier.classify('berapa biaya paspor 10 tahun');
+    expect(known.confidence).toBeGreaterThanOrEqual(classifier.threshold);
+    expect(classifier.classify('qwerty zxcvb').intent).toBe('out_of_scope');
+  });
+
+  it('detects the reply language', () => {
+    expect(classifier.classify('how long does it take to get my passport').language).toBe('en');
+    expect(classifier.classify('berapa lama paspor jadi').language).toBe('id');
+    expect(classifier.classify('beta pung paspor hilang').language).toBe('id');
+  });
+});
+
+describe('flags', () => {
+  it('flags complaints whatever the intent', () => {
+    expect(classifier.classify('sudah 3 hari otp tidak masuk, parah').complaint).toBe(true);
+    expect(classifier.classify('beta su tunggu dari pagi sonde dilayani').complaint).toBe(true);
+    expect(classifier.classify('kecewa sekali, tolong diperbaiki').complaint).toBe(true);
+    expect(classifier.classify('otp tidak masuk ke email').complaint).toBe(false);
+    expect(classifier.classify('berapa biaya paspor').complaint).toBe(false);
+  });
+
+  it('flags integrity reports as complaints', () => {
+    const result = classifier.classify('ada calo minta uang pelicin 2 juta');
+    expect(result.integrity).toBe(true);
+    expect(result.complaint).toBe(true);
+    expect(classifier.classify('petugas minta pungli').integrity).toBe(true);
+    expect(classifier.classify('syarat paspor baru').integrity).toBe(false);
+  });
+
+  it('flags priority groups', () => {
+    for (const text of ['ibu saya lansia', 'pakai kursi roda', 'istri sedang hamil', 'paspor untuk bayi', 'bapak saya umur 72 tahun']) {
+      expect(classifier.classify(text).priorityGroup, text).toBe(true);
+    }
+    expect(classifier.classify('paspor anak harus bawa apa').priorityGroup).toBe(false);
+    expect(classifier.classify('umur 30 tahun').priorityGroup).toBe(false);
+  });
+});
+
+describe('ticket numbers', () => {
+  it('extracts ticket references', () => {
+    expect(extractTicketNumber('cek #12')).toBe(12);
+    expect(extractTicketNumber('tiket 45 belum dibalas')).toBe(45);
+    expect(extractTicketNumber('tiket nomor 7')).toBe(7);
+    expect(extractTicketNumber('laporan no. 301')).toBe(301);
+    expect(extractTicketNumber('t-31 gimana')).toBe(31);
+    expect(extractTicketNumber('ticket #5')).toBe(5);
+  });
+
+  it('ignores amounts, durations and plain numbers', () => {
+    expect(extractTicketNumber('biaya rp 950.000')).toBeUndefined();
+    expect(extractTicketNumber('jadi dalam 4 hari')).toBeUndefined();
+    expect(extractTicketNumber('anak umur 12')).toBeUndefined();
+  });
+
+  it('routes a ticket number to ticket_status', () => {
+    const result = classifier.classify('#27');
+    expect(result.intent).toBe('ticket_status');
+    expect(result.ticketNumber).toBe(27);
+    expect(classifier.classify('berapa biaya paspor').ticketNumber).toBeUndefined();
+  });
+});
+
+describe('robustness', () => {
+  const nasty = ['', ' ', '\u0000\u0001\u0002', '\uD800\uDC00\uD800', '\uDFFF', '😀🙈🔥', '\u200B\u200B', 'a'.repeat(5000), '\n\t\r'];
+  it.each(nasty.map((text) => [JSON.stringify(text).slice(0, 30), text]))('never throws on %s', (_label, text) => {
+    const result = classifier.classify(text);
+    expect(typeof result.intent).toBe('string');
+    expect(result.confidence).toBeGreaterThanOrEqual(0);
+    expect(result.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('handles 1 MB quickly by classifying a bounded prefix', () => {
+    const huge = 'paspor saya hilang '.repeat(60_000);
+    const started = performance.now();
+    const result = classifier.classify(huge);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(result.intent).toBe('lost_damaged');
+    // Text past the bound does not count.
+    const tail = `${'x '.repeat(MAX_CLASSIFY_CHARS)} tiket #99`;
+    expect(classifier.classify(tail).ticketNumber).toBeUndefined();
+  });
+
+  it('treats a lone emoji of thanks as thanks', () => {
+    expect(classifier.classify('🙏').intent).toBe('thanks');
+  });
+
+  it('builds the model well under a second', () => {
+    expect(classifier.buildMs).toBeLessThan(1000);
+  });
+});
