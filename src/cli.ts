@@ -31,6 +31,15 @@ interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
+const STAFF_USAGE_TEXT = [
+  'sapa staff add <username> --role staff|supervisor|admin --password-stdin [--name "Full Name"]',
+  'sapa staff list',
+  'sapa staff disable <username>',
+  'sapa staff passwd <username> --password-stdin',
+  'sapa staff link-telegram <username> <telegram-user-id>',
+  'sapa staff link-whatsapp <username> <number>',
+].join('\n       ');
+
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'run the bot: web chat, dashboard, configured channels',
@@ -125,6 +134,33 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  staff: {
+    summary: 'manage staff accounts (add, list, disable, passwd, link-telegram, link-whatsapp)',
+    usage: STAFF_USAGE_TEXT,
+    help: 'Passwords are read from standard input (--password-stdin), never from the command line.\nRoles: staff (tickets), supervisor (also reports), admin (also accounts and channels).',
+    options: { role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    async run(args, io) {
+      const config = configFrom(io);
+      const { staffCommand } = await import('./cli-staff.js');
+      const [sub, ...rest] = args.positionals;
+      const readPassword = async (): Promise<string> => {
+        if (args.values['password-stdin'] !== true) throw new UsageError('give the password on standard input with --password-stdin');
+        const password = (await readAll(io.stdin)).replace(/\r?\n$/, '');
+        if (password === '') throw new UsageError('no password on standard input');
+        return password;
+      };
+      io.stdout.write(
+        await staffCommand(config, {
+          sub,
+          args: rest,
+          role: typeof args.values['role'] === 'string' ? args.values['role'] : undefined,
+          displayName: typeof args.values['name'] === 'string' ? args.values['name'] : undefined,
+          readPassword,
+        }),
+      );
+      return 0;
+    },
+  },
   migrate: {
     summary: 'create or upgrade the database schema',
     usage: 'sapa migrate',
@@ -148,6 +184,13 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  return text;
+}
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

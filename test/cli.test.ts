@@ -96,3 +96,24 @@ describe('sapa CLI', () => {
     expect(help.stdout).toContain('Usage: sapa <command>');
   });
 });
+
+describe('sapa staff', () => {
+  it('adds, lists, links, changes passwords and disables accounts', async () => {
+    const env = { SAPA_DB: join(dir, 'staff.db') };
+    const add = await cli(['staff', 'add', 'ani', '--role', 'supervisor', '--password-stdin'], 'rahasia-sekali-123\n', env);
+    expect(add).toMatchObject({ code: 0, out: 'added ani (supervisor)\n' });
+    expect((await cli(['staff', 'add', 'ani', '--password-stdin'], 'rahasia-sekali-123\n', env)).err).toMatch(/already exists/);
+    const weak = await cli(['staff', 'add', 'budi', '--password-stdin'], 'short\n', env);
+    expect(weak.code).toBe(2);
+    expect(weak.err).toMatch(/at least 10 characters/);
+    expect((await cli(['staff', 'add', 'budi', '--role', 'boss', '--password-stdin'], 'rahasia-sekali-123\n', env)).err).toMatch(/--role must be one of staff, supervisor, admin/);
+    expect((await cli(['staff', 'add', 'budi'], '', env)).err).toMatch(/--password-stdin/);
+    expect((await cli(['staff', 'link-telegram', 'ani', '123456789'], '', env)).out).toBe('linked ani (supervisor, telegram:123456789)\n');
+    expect((await cli(['staff', 'link-whatsapp', 'ani', '0812-3456-7890'], '', env)).out).toBe('linked ani (supervisor, telegram:123456789, whatsapp:6281234567890)\n');
+    expect((await cli(['staff', 'link-whatsapp', 'ani', 'abc'], '', env)).code).toBe(2);
+    expect((await cli(['staff', 'passwd', 'ani', '--password-stdin'], 'kata-sandi-baru-456\n', env)).code).toBe(0);
+    expect((await cli(['staff', 'disable', 'ani'], '', env)).out).toMatch(/disabled ani \(supervisor, disabled/);
+    expect((await cli(['staff', 'list'], '', env)).out).toMatch(/^ani \(supervisor, disabled/);
+    expect((await cli(['staff', 'disable', 'nobody'], '', env)).err).toMatch(/no staff account "nobody"/);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * Staff accounts: officers (staff), supervisors and admins. Passwords are hashed with
+ * scrypt from node:crypto (a well-kept primitive with no native add-on to build);
+ * the stored form is `scrypt$N$r$p$salt$hash` so parameters can be raised later.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { StaffRole } from './domain.js';
+import type { Db } from './store/db.js';
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const STAFF_ROLES: readonly StaffRole[] = ['staff', 'supervisor', 'admin'];
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
+
+export interface StaffAccount {
+  readonly id: number;
+  readonly username: string;
+  readonly displayName: string | null;
+  readonly role: StaffRole;
+  readonly disabled: boolean;
+  readonly telegramUserId: string | null;
+  readonly whatsappNumber: string | null;
+  readonly failedLogins: number;
+  readonly lockedUntil: Date | null;
+  readonly createdAt: Date;
+}
+
+export class StaffError extends Error {
+  constructor(
+    readonly code: 'STAFF_INVALID_USERNAME' | 'STAFF_EXISTS' | 'STAFF_NOT_FOUND' | 'STAFF_WEAK_PASSWORD' | 'STAFF_INVALID_ROLE' | 'STAFF_INVALID_LINK' | 'STAFF_LINK_TAKEN',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StaffError';
+  }
+}
+
+interface StaffRow {
+  id: number;
+  username: string;
+  display_name: string | null;
+  role: string;
+  password_hash: string | null;
+  disabled: number;
+  telegram_user_id: string | null;
+  whatsapp_number: string | null;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+}
+
+function toAccount(row: StaffRow): StaffAccount {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as StaffRole,
+    disabled: row.disabled === 1,
+    telegramUserId: row.telegram_user_id,
+    whatsappNumber: row.whatsapp_number,
+    failedLogins: row.failed_logins,
+    lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new StaffError('STAFF_WEAK_PASSWORD', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
+/** Normalizes an Indonesian phone number to digits with the 62 country code (0812... -> 62812...). */
+export function normalizePhone(input: string): string | null {
+  const digits = input.replace(/[\s().+-]/g, '');
+  if (!/^\d{8,15}$/.test(digits)) return null;
+  if (digits.startsWith('0')) return `62${digits.slice(1)}`;
+  return digits;
+}
+
+export interface StaffService {
+  add(input: { username: string; role: StaffRole; password: string; displayName?: string }): StaffAccount;
+  list(): StaffAccount[];
+  get(id: number): StaffAccount | null;
+  findByUsername(username: string): StaffAccount | null;
+  findByTelegramUserId(telegramUserId: string): StaffAccount | null;
+  findByWhatsappNumber(number: string): StaffAccount | null;
+  disable(username: string): StaffAccount;
+  setPassword(username: string, password: string): StaffAccount;
+  linkTelegram(username: string, telegramUserId: string): StaffAccount;
+  linkWhatsapp(username: string, number: string): StaffAccount;
+  /** Checks a password; returns the account only when it is active and the password matches. */
+  authenticate(username: string, password: string): StaffAccount | null;
+}
+
+export function createStaffService(db: Db, now: () => Date = () => new Date()): StaffService {
+  const byUsername = (username: string): StaffRow | undefined =>
+    db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE username = ?').get(username.toLowerCase());
+  const must = (username: string): StaffRow => {
+    const row = byUsername(username);
+    if (!row) throw new StaffError('STAFF_NOT_FOUND', `no staff account "${username}"`);
+    return row;
+  };
+  const reload = (id: number): StaffAccount => toAccount(db.prepare<[number], StaffRow>('SELECT * FROM staff WHERE id = ?').get(id)!);
+
+  return {
+    add({ username, role, password, displayName }) {
+      const name = username.toLowerCase();
+      if (!USERNAME.test(name)) {
+        throw new StaffError('STAFF_INVALID_USERNAME', 'a username has 2-32 characters: a-z, 0-9, dot, underscore or dash, starting with a letter or digit');
+      }
+      if (!STAFF_ROLES.includes(role)) throw new StaffError('STAFF_INVALID_ROLE', `the role must be one of ${STAFF_ROLES.join(', ')}`);
+      checkPassword(password);
+      if (byUsername(name)) throw new StaffError('STAFF_EXISTS', `a staff account "${name}" already exists`);
+      const id = Number(
+        db
+          .prepare('INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(name, displayName ?? null, role, hashPassword(password), now().getTime()).lastInsertRowid,
+      );
+      return reload(id);
+    },
+    list() {
+      return db.prepare<[], StaffRow>('SELECT * FROM staff ORDER BY username').all().map(toAccount);
+    },
+    get(id) {
+      const row = db.prepare<[number], StaffRow>('SELECT * FROM staff WHERE id = ?').get(id);
+      return row ? toAccount(row) : null;
+    },
+    findByUsername(username) {
+      const row = byUsername(username);
+      return row ? toAccount(row) : null;
+    },
+    findByTelegramUserId(telegramUserId) {
+      const row = db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE telegram_user_id = ? AND disabled = 0').get(telegramUserId);
+      return row ? toAccount(row) : null;
+    },
+    findByWhatsappNumber(number) {
+      const normalized = normalizePhone(number);
+      if (!normalized) return null;
+      const row = db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE whatsapp_number = ? AND disabled = 0').get(normalized);
+      return row ? toAccount(row) : null;
+    },
+    disable(username) {
+      const row = must(username);
+      db.prepare('UPDATE staff SET disabled = 1 WHERE id = ?').run(row.id);
+      return reload(row.id);
+    },
+    setPassword(username, password) {
+      const row = must(username);
+      checkPassword(password);
+      db.prepare('UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), row.id);
+      return reload(row.id);
+    },
+    linkTelegram(username, telegramUserId) {
+      const row = must(username);
+      if (!/^\d{1,20}$/.test(telegramUserId)) throw new StaffError('STAFF_INVALID_LINK', 'a Telegram user id is a number, such as 123456789');
+      const other = db.prepare<[string, number], { username: string }>('SELECT username FROM staff WHERE telegram_user_id = ? AND id != ?').get(telegramUserId, row.id);
+      if (other) throw new StaffError('STAFF_LINK_TAKEN', `Telegram user ${telegramUserId} is already linked to "${other.username}"`);
+      db.prepare('UPDATE staff SET telegram_user_id = ? WHERE id = ?').run(telegramUserId, row.id);
+      return reload(row.id);
+    },
+    linkWhatsapp(username, number) {
+      const row = must(username);
+      const normalized = normalizePhone(number);
+      if (!normalized) throw new StaffError('STAFF_INVALID_LINK', 'a WhatsApp number has 8-15 digits, such as 081234567890 or +6281234567890');
+      const other = db.prepare<[string, number], { username: string }>('SELECT username FROM staff WHERE whatsapp_number = ? AND id != ?').get(normalized, row.id);
+      if (other) throw new StaffError('STAFF_LINK_TAKEN', `WhatsApp number ${normalized} is already linked to "${other.username}"`);
+      db.prepare('UPDATE staff SET whatsapp_number = ? WHERE id = ?').run(normalized, row.id);
+      return reload(row.id);
+    },
+    authenticate(username, password) {
+      const row = byUsername(username);
+      // Hash anyway when the user is unknown, so timing does not reveal which usernames exist.
+      if (!row || row.password_hash === null) {
+        verifyPassword(password, hashPassword('timing-equalizer'));
+        return null;
+      }
+      if (row.disabled === 1) return null;
+      return verifyPassword(password, row.password_hash) ? toAccount(row) : null;
+    },
+  };
+}
