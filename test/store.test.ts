@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
-import { MIGRATIONS, runMigrations } from '../src/store/migrations.js';
+import { MIGRATIONS, runMigrations } from '../src/store/migrate.js';
 import { storeInbound } from '../src/store/inbox.js';
 
 describe('migrations', () => {

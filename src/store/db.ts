@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runMigrations } from './migrations.js';
+import { runMigrations } from './migrate.js';
 
 export type Db = Database.Database;
 

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. One file per version; a released migration is never
+ * edited: add a new file and list it here.
+ */
+import { coreSchema } from './001-core.js';
+import type { Migration } from './types.js';
+
+export type { Migration };
+
+export const MIGRATIONS: readonly Migration[] = [coreSchema];
