@@ -168,7 +168,7 @@ const COMMANDS: Record<string, Command> = {
     async run(_args, io) {
       const config = configFrom(io);
       const { openDatabase } = await import('./store/db.js');
-      const { runMigrations } = await import('./store/migrations.js');
+      const { runMigrations } = await import('./store/migrate.js');
       const db = openDatabase(config.dbPath, { migrate: false });
       try {
         const report = runMigrations(db);

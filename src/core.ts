@@ -13,6 +13,7 @@ import { createClassifier } from './nlu/classifier.js';
 import type { Classifier } from './nlu/types.js';
 import { createOutboxDispatcher, type BackoffPolicy, type OutboxDispatcher } from './outbox.js';
 import { createRouter, type Router } from './router.js';
+import { createStaffAlerts, type AlertTarget, type StaffAlerts } from './staff-alerts.js';
 import type { Db } from './store/db.js';
 import { createTicketService, type SlaPlanner, type TicketService } from './tickets.js';
 
@@ -23,6 +24,8 @@ export interface CoreDeps {
   readonly knowledge: KnowledgeBase;
   readonly sla: SlaPlanner;
   readonly timeZone: string;
+  /** Where staff and supervisor alerts go (staff groups, supervisors' chats); none = dashboard only. */
+  readonly alertTargets?: readonly AlertTarget[];
   readonly backoff?: BackoffPolicy;
   readonly random?: () => number;
 }
@@ -32,6 +35,7 @@ export interface Core {
   readonly clock: Clock;
   readonly bus: EventBus;
   readonly tickets: TicketService;
+  readonly alerts: StaffAlerts;
   readonly router: Router;
   readonly intake: Intake;
   readonly outbox: OutboxDispatcher;
@@ -52,7 +56,8 @@ export function createCore(deps: CoreDeps): Core {
   let classifier = createClassifier(knowledge);
   const channels: Channel[] = [];
   const bus = createEventBus((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
-  const tickets = createTicketService({ db, clock, sla, bus });
+  const alerts = createStaffAlerts({ db, clock, bus, targets: deps.alertTargets ?? [] });
+  const tickets = createTicketService({ db, clock, sla, bus, alerts, timeZone });
   const router = createRouter({
     db,
     clock,
@@ -83,6 +88,7 @@ export function createCore(deps: CoreDeps): Core {
     clock,
     bus,
     tickets,
+    alerts,
     router,
     intake,
     outbox,

@@ -8,6 +8,10 @@ import type { Clock } from './clock.js';
 import type { Ticket, TicketKind, TicketPriority, TicketStatus } from './domain.js';
 import type { EventBus } from './events.js';
 import type { ServqualDimension } from './knowledge/types.js';
+import { staffTexts } from './messages/staff.js';
+import { maskPersonalData } from './privacy.js';
+import type { StaffAlerts } from './staff-alerts.js';
+import { formatOfficeTime } from './time-format.js';
 import type { PauseInterval } from './sla/timers.js';
 import type { Db } from './store/db.js';
 import { insertInternalNote, queueOutbound } from './store/messages.js';
@@ -97,6 +101,8 @@ export interface TicketServiceDeps {
   readonly clock: Clock;
   readonly sla: SlaPlanner;
   readonly bus: EventBus;
+  readonly alerts: StaffAlerts;
+  readonly timeZone: string;
 }
 
 const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
@@ -106,7 +112,7 @@ const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   closed: ['open'],
 };
 
-export function createTicketService({ db, clock, sla, bus }: TicketServiceDeps): TicketService {
+export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: TicketServiceDeps): TicketService {
   const mustGet = (id: number): Ticket => {
     const ticket = getTicket(db, id);
     if (!ticket) throw new TicketError('TICKET_NOT_FOUND', `ticket #${id} does not exist`);
@@ -166,6 +172,25 @@ export function createTicketService({ db, clock, sla, bus }: TicketServiceDeps):
     return mustGet(id);
   };
 
+  /** New tickets reach the staff targets with claim/resolve buttons; integrity reports reach supervisors too. */
+  const announce = (ticket: Ticket, now: Date): void => {
+    const excerpt = maskPersonalData(ticket.summary);
+    const due = ticket.firstResponseDueAt ? formatOfficeTime(ticket.firstResponseDueAt, now, timeZone, 'id') : null;
+    alerts.raise({
+      kind: 'ticket_opened',
+      audience: 'staff',
+      ticketId: ticket.id,
+      text: staffTexts.ticketOpened(ticket, excerpt, due),
+      quickReplies: [
+        { label: staffTexts.claimLabel, payload: `staff:claim:${ticket.id}` },
+        { label: staffTexts.resolveLabel, payload: `staff:resolve:${ticket.id}` },
+      ],
+    });
+    if (ticket.integrity) {
+      alerts.raise({ kind: 'integrity_report', audience: 'supervisor', ticketId: ticket.id, text: staffTexts.integrityReport(ticket, excerpt) });
+    }
+  };
+
   const transition = (id: number, to: TicketStatus, actor: Actor, extra: TicketPatch = {}): Ticket => {
     const ticket = mustGet(id);
     if (ticket.status === to) return ticket;
@@ -203,6 +228,7 @@ export function createTicketService({ db, clock, sla, bus }: TicketServiceDeps):
         );
         if (input.messageId !== null) db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
         const ticket = replanInside(id, now);
+        announce(ticket, now);
         bus.publish({ type: 'ticket.opened', ticketId: id });
         return ticket;
       })();

@@ -7,6 +7,7 @@ import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import type { KnowledgeBase } from '../../src/knowledge/types.js';
 import { repoPath, REPO_ROOT } from '../../src/paths.js';
 import { createSlaPlanner } from '../../src/sla/planner.js';
+import type { AlertTarget } from '../../src/staff-alerts.js';
 import { loadSlaPolicy, type SlaPolicy } from '../../src/sla/policy.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { createRecordingChannel, type RecordingChannel } from '../fakes/recording-channel.js';
@@ -47,7 +48,9 @@ export interface SayOptions {
   readonly channel?: ChannelName;
 }
 
-export function createTestCore(options: { db?: Db; clock?: FakeClock; channel?: RecordingChannel; start?: string } = {}): TestCore {
+export function createTestCore(
+  options: { db?: Db; clock?: FakeClock; channel?: RecordingChannel; start?: string; alertTargets?: readonly AlertTarget[] } = {},
+): TestCore {
   const db = options.db ?? openDatabase(':memory:');
   const clock = options.clock ?? createFakeClock(options.start ?? MONDAY_MORNING);
   const core = createCore({
@@ -58,6 +61,7 @@ export function createTestCore(options: { db?: Db; clock?: FakeClock; channel?: 
     sla: createSlaPlanner(testPolicy()),
     timeZone: 'Asia/Makassar',
     random: () => 0.5,
+    ...(options.alertTargets ? { alertTargets: options.alertTargets } : {}),
   });
   const channel = options.channel ?? createRecordingChannel('telegram');
   core.addChannel(channel);

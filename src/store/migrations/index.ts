@@ -3,8 +3,9 @@
  * edited: add a new file and list it here.
  */
 import { coreSchema } from './001-core.js';
+import { staffAlerts } from './002-staff-alerts.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts];
