@@ -31,8 +31,6 @@ export interface Config {
   readonly slaScanCron: string;
   /** Web chat: messages one visitor may send per minute. */
   readonly webChatPerMinute: number;
-  /** Public base URL of the server (for the embeddable widget); null = same origin. */
-  readonly publicUrl: string | null;
   readonly telegram: TelegramConfig | null;
 }
 
@@ -90,7 +88,6 @@ export function loadConfig(env: Env = process.env): Config {
     slaFile: reader.string('SAPA_SLA_FILE', 'data/sla.yaml'),
     slaScanCron: reader.string('SLA_SCAN_CRON', '* * * * *'),
     webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
-    publicUrl: reader.optionalUrl('SAPA_PUBLIC_URL'),
     telegram,
   };
 }

@@ -54,6 +54,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const watcher: KnowledgeWatcher = createKnowledgeWatcher({
     dir: config.intentsDir,
     officeFile: config.officeFile,
+    initial: knowledge,
     onReload: (kb) => {
       core.reloadKnowledge(kb);
       logger.info({ version: kb.version, intents: kb.intents.size }, 'knowledge base reloaded');

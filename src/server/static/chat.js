@@ -39,7 +39,10 @@ function render(message) {
   const body = document.createElement('span');
   body.textContent = message.text; // textContent: applicant and staff text is never HTML
   item.append(who, body);
-  log.append(item);
+  item.dataset.id = String(message.id);
+  // Keep the log in message order: a reply can arrive before our own POST returns.
+  const later = [...log.children].find((el) => el.dataset.id && Number(el.dataset.id) > message.id);
+  log.insertBefore(item, later ?? null);
   shown.set(message.id, item);
   lastId = Math.max(lastId, message.id);
   if (message.author !== 'applicant') showQuickReplies(message.quickReplies ?? []);
@@ -84,6 +87,7 @@ async function send(text, payload) {
         const { messageId } = await response.json();
         pending.remove();
         render({ id: messageId, author: 'applicant', text: clean, quickReplies: [] });
+        setStatus('Terhubung', 'online');
         return;
       }
       if (response.status === 429) {
