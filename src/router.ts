@@ -363,7 +363,11 @@ function quickReplyPayload(text: string): string | null {
   return null;
 }
 
+/** Telegram's /start (with or without a deep-link parameter) opens with the greeting. */
+const START_COMMAND = /^\/start(?:\s|$)/;
+
 function classify(classifier: Classifier, kb: KnowledgeBase, text: string, payload: string | null): Classification {
+  if (payload === null && START_COMMAND.test(text)) payload = 'intent:greeting';
   const match = payload ? PAYLOAD_INTENT.exec(payload) : null;
   if (match?.[1] && kb.intents.has(match[1])) {
     // A pressed topic button is certain; flags still come from the text classifier's defaults.

@@ -184,6 +184,14 @@ describe('router: small talk, misses and the human offer', () => {
     expect(tickets()).toHaveLength(0);
   });
 
+  it('answers Telegram’s /start with the greeting and the main topics', async () => {
+    t = createTestCore();
+    const [welcome] = await t.say('/start');
+    const [greeting] = await t.say('halo');
+    expect(welcome).toBe(greeting);
+    expect(t.channel.sent.at(-1)?.quickReplies.length).toBeGreaterThan(0);
+  });
+
   it('after two misses in a row offers a human, and opens a ticket when accepted', async () => {
     t = createTestCore();
     await t.say('cara bikin SIM gimana ya');
