@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: speed and memory figures, measured here rather than asserted in
+ * tests. Prints a table; with `-- --json`, one JSON object as the last line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import type { Channel } from '../../channels/channel.js';
+import { systemClock } from '../../src/clock.js';
+import { createCore } from '../../src/core.js';
+import { loadKnowledgeBase } from '../../src/knowledge/index.js';
+import { createClassifier } from '../../src/nlu/classifier.js';
+import { repoPath, REPO_ROOT } from '../../src/paths.js';
+import { createSlaPlanner } from '../../src/sla/planner.js';
+import { loadSlaPolicy } from '../../src/sla/policy.js';
+import { openDatabase } from '../../src/store/db.js';
+
+interface Figures {
+  modelBuildMs: number;
+  classifyPerSec: number;
+  ingestPerSec: number;
+  rawInsertPerSec: number;
+  ingestToRawRatio: number;
+  startupMs: number;
+  peakRssMb: number;
+}
+
+const json = process.argv.includes('--json');
+const log = (line: string): void => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function benchModel(): { modelBuildMs: number; classifyPerSec: number } {
+  const kb = loadKnowledgeBase(repoPath('intents'), repoPath('data', 'office.yaml'));
+  const builds: number[] = [];
+  let classifier = createClassifier(kb);
+  for (let i = 0; i < 3; i += 1) {
+    const start = performance.now();
+    classifier = createClassifier(kb);
+    builds.push(performance.now() - start);
+  }
+  const samples = [...kb.intents.values()].flatMap((entry) => entry.utterances).map((u) => `${u} ya kak`);
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < 2_000) {
+    classifier.classify(samples[count % samples.length] ?? '');
+    count += 1;
+  }
+  return { modelBuildMs: median(builds), classifyPerSec: count / ((performance.now() - start) / 1000) };
+}
+
+function benchRawInsert(dir: string, n: number): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, channel TEXT, external_id TEXT, text TEXT, created_at INTEGER, UNIQUE (channel, external_id))');
+  const insert = db.prepare('INSERT INTO t (channel, external_id, text, created_at) VALUES (?, ?, ?, ?)');
+  const one = db.transaction((i: number) => insert.run('telegram', `m-${i}`, 'berapa biaya paspor', Date.now()));
+  const start = performance.now();
+  for (let i = 0; i < n; i += 1) one(i);
+  const perSec = n / ((performance.now() - start) / 1000);
+  db.close();
+  return perSec;
+}
+
+async function benchIngest(dir: string, n: number): Promise<number> {
+  const db = openDatabase(join(dir, 'ingest.db'));
+  const core = createCore({
+    db,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    knowledge: loadKnowledgeBase(repoPath('intents'), repoPath('data', 'office.yaml')),
+    sla: createSlaPlanner(loadSlaPolicy({ file: 'data/sla.yaml', rootDir: REPO_ROOT })),
+    timeZone: 'Asia/Makassar',
+  });
+  const texts = ['berapa biaya paspor', 'syarat paspor anak apa saja', 'antrian lama sekali, saya kecewa', 'halo kak', 'kode otp tidak masuk'];
+  const start = performance.now();
+  for (let i = 0; i < n; i += 1) {
+    await core.intake.sink.accept({
+      channel: 'telegram',
+      externalId: `bench-${i}`,
+      conversationExternalId: `user-${i % 500}`,
+      sender: { externalId: `user-${i % 500}` },
+      text: texts[i % texts.length] ?? '',
+      attachments: [],
+      receivedAt: new Date(),
+    });
+  }
+  await core.intake.idle();
+  const perSec = n / ((performance.now() - start) / 1000);
+  const channels: readonly Channel[] = core.channels();
+  if (channels.length !== 0) throw new Error('the ingest bench measures commit, not sending');
+  db.close();
+  return perSec;
+}
+
+function benchStartup(dir: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'sapa.js'), 'start'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', SAPA_DB: join(dir, 'startup.db'), PORT: '0', LOG_LEVEL: 'info' },
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`start-up did not finish: ${out}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('SAPA is running')) {
+        const ms = performance.now() - started;
+        clearTimeout(timer);
+        child.on('exit', () => resolve(ms));
+        child.kill('SIGTERM');
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sapa-bench-'));
+  try {
+    log(`SAPA benchmark on ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+    const model = benchModel();
+    const rawInsertPerSec = benchRawInsert(dir, 20_000);
+    const ingestPerSec = await benchIngest(dir, 3_000);
+    const startupMs = await benchStartup(dir);
+    const figures: Figures = {
+      ...model,
+      ingestPerSec,
+      rawInsertPerSec,
+      ingestToRawRatio: ingestPerSec / rawInsertPerSec,
+      startupMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+    const rows: [string, string, string][] = [
+      ['model build', `${figures.modelBuildMs.toFixed(0)} ms`, 'well under 1 s'],
+      ['classification', `${figures.classifyPerSec.toFixed(0)} msg/s`, ''],
+      ['ingest (inbound -> router -> outbox, WAL file)', `${figures.ingestPerSec.toFixed(0)} msg/s`, '>= 0.3 x raw insert'],
+      ['raw single-row insert transactions', `${figures.rawInsertPerSec.toFixed(0)} rows/s`, ''],
+      ['ingest / raw', figures.ingestToRawRatio.toFixed(2), '>= 0.30'],
+      ['start-up (process to listening)', `${figures.startupMs.toFixed(0)} ms`, '<= 1500 ms'],
+      ['peak RSS (this benchmark process)', `${figures.peakRssMb.toFixed(0)} MB`, '<= 200 MB'],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    for (const [name, value, target] of rows) log(`${name.padEnd(width)}  ${value.padStart(14)}  ${target}`);
+    if (json) {
+      const rounded = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+      process.stdout.write(`${JSON.stringify(rounded)}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
