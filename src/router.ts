@@ -13,7 +13,7 @@ import type { IntentEntry, KnowledgeBase, Language } from './knowledge/types.js'
 import { messagesFor, type Messages, type TicketReplyFacts } from './messages/index.js';
 import type { Classification, Classifier } from './nlu/types.js';
 import type { Db } from './store/db.js';
-import { inTransaction } from './store/db.js';
+import { inTransaction, prepared } from './store/db.js';
 import { getConversation, updateConversationState } from './store/conversations.js';
 import { getMessage, listAttachments, listTicketMessages, markProcessed, queueOutbound } from './store/messages.js';
 import { findActiveTicket, findLatestTicket, findRecentlyResolved, getTicket, insertTicketEvent } from './store/tickets.js';
@@ -150,7 +150,7 @@ export function createRouter(deps: RouterDeps): Router {
       let ticket = tickets.addApplicantMessage(active.id, turn.message.id);
       if (classification.integrity && !ticket.integrity) {
         ticket = tickets.setPriority(ticket.id, 'high', { type: 'bot' });
-        db.prepare('UPDATE tickets SET integrity = 1 WHERE id = ?').run(ticket.id);
+        prepared(db, 'UPDATE tickets SET integrity = 1 WHERE id = ?').run(ticket.id);
         insertTicketEvent(db, { ticketId: ticket.id, actor: 'bot', type: 'integrity_flagged' }, turn.now);
       }
       reply(turn, turn.m.complaintAdded(ticketFacts(turn, ticket)), [], ticket.id);
@@ -323,8 +323,7 @@ export function createRouter(deps: RouterDeps): Router {
   return {
     handle(messageId) {
       return inTransaction(db, () => {
-        const message = db
-          .prepare<[number], { processed_at: number | null; conversation_id: number }>(
+        const message = prepared<[number], { processed_at: number | null; conversation_id: number }>(db, 
             "SELECT processed_at, conversation_id FROM messages WHERE id = ? AND direction = 'in'",
           )
           .get(messageId);

@@ -7,7 +7,7 @@
 import type { ChannelName, QuickReply } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
-import type { Db } from './store/db.js';
+import { prepared, type Db } from './store/db.js';
 import { queueOutbound } from './store/messages.js';
 
 export type AlertAudience = 'staff' | 'supervisor';
@@ -60,19 +60,16 @@ export interface StaffAlertDeps {
 
 /** The conversation that delivers to a staff target, created on first use. */
 export function staffTargetConversation(db: Db, target: AlertTarget, now: Date): number {
-  const found = db
-    .prepare<[string, string], { id: number }>('SELECT id FROM conversations WHERE channel = ? AND external_id = ?')
+  const found = prepared<[string, string], { id: number }>(db, 'SELECT id FROM conversations WHERE channel = ? AND external_id = ?')
     .get(target.channel, target.externalId);
   if (found) return found.id;
   const at = now.getTime();
   const contactId = Number(
-    db
-      .prepare("INSERT INTO contacts (display_name, kind, created_at) VALUES (?, 'staff_target', ?)")
+    prepared(db, "INSERT INTO contacts (display_name, kind, created_at) VALUES (?, 'staff_target', ?)")
       .run(target.audience === 'supervisor' ? 'Supervisor' : 'Staff', at).lastInsertRowid,
   );
   return Number(
-    db
-      .prepare('INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?)')
+    prepared(db, 'INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?)')
       .run(contactId, target.channel, target.externalId, at).lastInsertRowid,
   );
 }
@@ -83,8 +80,7 @@ export function createStaffAlerts({ db, clock, bus, targets }: StaffAlertDeps): 
       return db.transaction(() => {
         const now = clock.now();
         const alertId = Number(
-          db
-            .prepare('INSERT INTO staff_alerts (kind, audience, ticket_id, text, created_at) VALUES (?, ?, ?, ?, ?)')
+          prepared(db, 'INSERT INTO staff_alerts (kind, audience, ticket_id, text, created_at) VALUES (?, ?, ?, ?, ?)')
             .run(alert.kind, alert.audience, alert.ticketId, alert.text, now.getTime()).lastInsertRowid,
         );
         const messageIds: number[] = [];
@@ -95,7 +91,7 @@ export function createStaffAlerts({ db, clock, bus, targets }: StaffAlertDeps): 
             { conversationId, ticketId: alert.ticketId, author: 'system', text: alert.text, quickReplies: alert.quickReplies ?? [] },
             now,
           );
-          db.prepare('UPDATE messages SET alert_id = ? WHERE id = ?').run(alertId, messageId);
+          prepared(db, 'UPDATE messages SET alert_id = ? WHERE id = ?').run(alertId, messageId);
           messageIds.push(messageId);
           bus.publish({ type: 'message.outbound', conversationId, messageId });
         }
@@ -105,8 +101,7 @@ export function createStaffAlerts({ db, clock, bus, targets }: StaffAlertDeps): 
     },
     targets: () => targets,
     recent(limit) {
-      return db
-        .prepare<[number], { id: number; kind: string; audience: string; ticket_id: number | null; text: string; created_at: number }>(
+      return prepared<[number], { id: number; kind: string; audience: string; ticket_id: number | null; text: string; created_at: number }>(db, 
           'SELECT * FROM staff_alerts ORDER BY id DESC LIMIT ?',
         )
         .all(limit)
@@ -124,8 +119,7 @@ export function createStaffAlerts({ db, clock, bus, targets }: StaffAlertDeps): 
 
 /** The ticket a staff-group post was about, from the provider id of that post. */
 export function ticketOfStaffPost(db: Db, channel: ChannelName, chatId: string, providerMessageId: string): number | null {
-  const row = db
-    .prepare<[string, string, string], { ticket_id: number | null }>(
+  const row = prepared<[string, string, string], { ticket_id: number | null }>(db, 
       `SELECT m.ticket_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
        WHERE c.channel = ? AND c.external_id = ? AND m.external_id = ? AND m.direction = 'out'
        ORDER BY m.id DESC LIMIT 1`,

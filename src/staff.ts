@@ -5,7 +5,7 @@
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { StaffRole } from './domain.js';
-import type { Db } from './store/db.js';
+import { prepared, type Db } from './store/db.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const STAFF_ROLES: readonly StaffRole[] = ['staff', 'supervisor', 'admin'];
@@ -109,13 +109,13 @@ export interface StaffService {
 
 export function createStaffService(db: Db, now: () => Date = () => new Date()): StaffService {
   const byUsername = (username: string): StaffRow | undefined =>
-    db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE username = ?').get(username.toLowerCase());
+    prepared<[string], StaffRow>(db, 'SELECT * FROM staff WHERE username = ?').get(username.toLowerCase());
   const must = (username: string): StaffRow => {
     const row = byUsername(username);
     if (!row) throw new StaffError('STAFF_NOT_FOUND', `no staff account "${username}"`);
     return row;
   };
-  const reload = (id: number): StaffAccount => toAccount(db.prepare<[number], StaffRow>('SELECT * FROM staff WHERE id = ?').get(id)!);
+  const reload = (id: number): StaffAccount => toAccount(prepared<[number], StaffRow>(db, 'SELECT * FROM staff WHERE id = ?').get(id)!);
 
   return {
     add({ username, role, password, displayName }) {
@@ -127,17 +127,16 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
       checkPassword(password);
       if (byUsername(name)) throw new StaffError('STAFF_EXISTS', `a staff account "${name}" already exists`);
       const id = Number(
-        db
-          .prepare('INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        prepared(db, 'INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
           .run(name, displayName ?? null, role, hashPassword(password), now().getTime()).lastInsertRowid,
       );
       return reload(id);
     },
     list() {
-      return db.prepare<[], StaffRow>('SELECT * FROM staff ORDER BY username').all().map(toAccount);
+      return prepared<[], StaffRow>(db, 'SELECT * FROM staff ORDER BY username').all().map(toAccount);
     },
     get(id) {
-      const row = db.prepare<[number], StaffRow>('SELECT * FROM staff WHERE id = ?').get(id);
+      const row = prepared<[number], StaffRow>(db, 'SELECT * FROM staff WHERE id = ?').get(id);
       return row ? toAccount(row) : null;
     },
     findByUsername(username) {
@@ -145,41 +144,41 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
       return row ? toAccount(row) : null;
     },
     findByTelegramUserId(telegramUserId) {
-      const row = db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE telegram_user_id = ? AND disabled = 0').get(telegramUserId);
+      const row = prepared<[string], StaffRow>(db, 'SELECT * FROM staff WHERE telegram_user_id = ? AND disabled = 0').get(telegramUserId);
       return row ? toAccount(row) : null;
     },
     findByWhatsappNumber(number) {
       const normalized = normalizePhone(number);
       if (!normalized) return null;
-      const row = db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE whatsapp_number = ? AND disabled = 0').get(normalized);
+      const row = prepared<[string], StaffRow>(db, 'SELECT * FROM staff WHERE whatsapp_number = ? AND disabled = 0').get(normalized);
       return row ? toAccount(row) : null;
     },
     disable(username) {
       const row = must(username);
-      db.prepare('UPDATE staff SET disabled = 1 WHERE id = ?').run(row.id);
+      prepared(db, 'UPDATE staff SET disabled = 1 WHERE id = ?').run(row.id);
       return reload(row.id);
     },
     setPassword(username, password) {
       const row = must(username);
       checkPassword(password);
-      db.prepare('UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), row.id);
+      prepared(db, 'UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), row.id);
       return reload(row.id);
     },
     linkTelegram(username, telegramUserId) {
       const row = must(username);
       if (!/^\d{1,20}$/.test(telegramUserId)) throw new StaffError('STAFF_INVALID_LINK', 'a Telegram user id is a number, such as 123456789');
-      const other = db.prepare<[string, number], { username: string }>('SELECT username FROM staff WHERE telegram_user_id = ? AND id != ?').get(telegramUserId, row.id);
+      const other = prepared<[string, number], { username: string }>(db, 'SELECT username FROM staff WHERE telegram_user_id = ? AND id != ?').get(telegramUserId, row.id);
       if (other) throw new StaffError('STAFF_LINK_TAKEN', `Telegram user ${telegramUserId} is already linked to "${other.username}"`);
-      db.prepare('UPDATE staff SET telegram_user_id = ? WHERE id = ?').run(telegramUserId, row.id);
+      prepared(db, 'UPDATE staff SET telegram_user_id = ? WHERE id = ?').run(telegramUserId, row.id);
       return reload(row.id);
     },
     linkWhatsapp(username, number) {
       const row = must(username);
       const normalized = normalizePhone(number);
       if (!normalized) throw new StaffError('STAFF_INVALID_LINK', 'a WhatsApp number has 8-15 digits, such as 081234567890 or +6281234567890');
-      const other = db.prepare<[string, number], { username: string }>('SELECT username FROM staff WHERE whatsapp_number = ? AND id != ?').get(normalized, row.id);
+      const other = prepared<[string, number], { username: string }>(db, 'SELECT username FROM staff WHERE whatsapp_number = ? AND id != ?').get(normalized, row.id);
       if (other) throw new StaffError('STAFF_LINK_TAKEN', `WhatsApp number ${normalized} is already linked to "${other.username}"`);
-      db.prepare('UPDATE staff SET whatsapp_number = ? WHERE id = ?').run(normalized, row.id);
+      prepared(db, 'UPDATE staff SET whatsapp_number = ? WHERE id = ?').run(normalized, row.id);
       return reload(row.id);
     },
     authenticate(username, password) {

@@ -12,12 +12,25 @@ function zoneLabel(timeZone: string): string {
   return ZONE_ABBREVIATIONS[timeZone] ?? timeZone;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl formatters are costly to build; one per (locale, zone, options) is reused. */
+function formatter(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 function dayKey(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return formatter('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 function clockText(at: Date, timeZone: string, language: Language): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = formatter('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const hour = parts.find((p) => p.type === 'hour')?.value ?? '00';
   const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
   return language === 'id' ? `${hour}.${minute}` : `${hour}:${minute}`;
@@ -32,11 +45,11 @@ export function formatOfficeTime(at: Date, now: Date, timeZone: string, language
   if (language === 'id') {
     if (target === today) return `pukul ${clock} hari ini`;
     if (target === tomorrow) return `besok pukul ${clock}`;
-    const date = new Intl.DateTimeFormat('id-ID', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
+    const date = formatter('id-ID', timeZone, { weekday: 'long', day: 'numeric', month: 'long' }).format(at);
     return `${date} pukul ${clock}`;
   }
   if (target === today) return `today at ${clock}`;
   if (target === tomorrow) return `tomorrow at ${clock}`;
-  const date = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
+  const date = formatter('en-GB', timeZone, { weekday: 'long', day: 'numeric', month: 'long' }).format(at);
   return `${date} at ${clock}`;
 }

@@ -1,17 +1,16 @@
 /** Conversation queries: per-conversation router state (language, misses, what the bot awaits). */
 import type { Conversation, ConversationAwaiting } from '../domain.js';
 import type { Language } from '../knowledge/types.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { toConversation, type ConversationRow } from './mappers.js';
 
 export function getConversation(db: Db, id: number): Conversation | null {
-  const row = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?').get(id);
+  const row = prepared<[number], ConversationRow>(db, 'SELECT * FROM conversations WHERE id = ?').get(id);
   return row ? toConversation(row) : null;
 }
 
 export function findConversation(db: Db, channel: string, externalId: string): Conversation | null {
-  const row = db
-    .prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE channel = ? AND external_id = ?')
+  const row = prepared<[string, string], ConversationRow>(db, 'SELECT * FROM conversations WHERE channel = ? AND external_id = ?')
     .get(channel, externalId);
   return row ? toConversation(row) : null;
 }
@@ -43,7 +42,7 @@ export function updateConversationState(db: Db, id: number, patch: ConversationS
     values.push(patch.awaitingTicketId);
   }
   if (sets.length === 0) return;
-  db.prepare(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  prepared(db, `UPDATE conversations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
 }
 
 export interface ContactSummary {
@@ -53,11 +52,9 @@ export interface ContactSummary {
 }
 
 export function getContactSummary(db: Db, contactId: number): ContactSummary {
-  const contact = db
-    .prepare<[number], { display_name: string | null }>('SELECT display_name FROM contacts WHERE id = ?')
+  const contact = prepared<[number], { display_name: string | null }>(db, 'SELECT display_name FROM contacts WHERE id = ?')
     .get(contactId);
-  const identities = db
-    .prepare<[number], { channel: string; external_id: string; display_name: string | null }>(
+  const identities = prepared<[number], { channel: string; external_id: string; display_name: string | null }>(db, 
       'SELECT channel, external_id, display_name FROM identities WHERE contact_id = ? ORDER BY id',
     )
     .all(contactId)

@@ -30,6 +30,26 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, compiled once per connection and reused: preparing is the
+ * most expensive part of a small query, and the router runs dozens per message.
+ */
+export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, source: string): Database.Statement<P, R> {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(source);
+  if (!statement) {
+    statement = db.prepare(source);
+    cache.set(source, statement);
+  }
+  return statement as unknown as Database.Statement<P, R>;
+}
+
 /** Runs `work` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
 export function inTransaction<T>(db: Db, work: () => T): T {
   return db.transaction(work).immediate();

@@ -4,11 +4,10 @@
  */
 import type { AcceptOutcome, Attachment, InboundMessage } from '../../channels/channel.js';
 import { MAX_ATTACHMENT_BYTES, boundText, sanitizeText } from '../text-limits.js';
-import { inTransaction, type Db } from './db.js';
+import { inTransaction, prepared, type Db } from './db.js';
 
 export function storeInbound(db: Db, message: InboundMessage, now: Date): AcceptOutcome {
-  const existing = db
-    .prepare<[string, string], { id: number }>(
+  const existing = prepared<[string, string], { id: number }>(db, 
       "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'in'",
     )
     .get(message.channel, message.externalId);
@@ -16,8 +15,7 @@ export function storeInbound(db: Db, message: InboundMessage, now: Date): Accept
 
   return inTransaction(db, () => {
     // Checked again inside the write lock: another connection may have stored it meanwhile.
-    const again = db
-      .prepare<[string, string], { id: number }>(
+    const again = prepared<[string, string], { id: number }>(db, 
         "SELECT id FROM messages WHERE channel = ? AND external_id = ? AND direction = 'in'",
       )
       .get(message.channel, message.externalId);
@@ -27,8 +25,7 @@ export function storeInbound(db: Db, message: InboundMessage, now: Date): Accept
     const contactId = upsertIdentity(db, message, at);
     const conversationId = upsertConversation(db, message, contactId, at);
     const { text, truncated } = boundText(sanitizeText(message.text));
-    const info = db
-      .prepare(
+    const info = prepared(db, 
         `INSERT INTO messages (conversation_id, channel, direction, author, visibility, text, text_truncated, quick_reply_payload, external_id, created_at)
          VALUES (?, ?, 'in', 'applicant', 'public', ?, ?, ?, ?, ?)`,
       )
@@ -43,22 +40,21 @@ export function storeInbound(db: Db, message: InboundMessage, now: Date): Accept
       );
     const messageId = Number(info.lastInsertRowid);
     for (const attachment of message.attachments) insertAttachment(db, messageId, attachment);
-    db.prepare('UPDATE conversations SET last_inbound_at = ? WHERE id = ?').run(at, conversationId);
+    prepared(db, 'UPDATE conversations SET last_inbound_at = ? WHERE id = ?').run(at, conversationId);
     return { outcome: 'stored', messageId } as const;
   });
 }
 
 function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
   const { sender } = message;
-  const found = db
-    .prepare<[string, string], { contact_id: number }>(
+  const found = prepared<[string, string], { contact_id: number }>(db, 
       'SELECT contact_id FROM identities WHERE channel = ? AND external_id = ?',
     )
     .get(message.channel, sender.externalId);
   const displayName = sender.displayName ? sanitizeText(sender.displayName).slice(0, 200) : null;
   if (found) {
     if (displayName) {
-      db.prepare('UPDATE identities SET display_name = ? WHERE channel = ? AND external_id = ?').run(
+      prepared(db, 'UPDATE identities SET display_name = ? WHERE channel = ? AND external_id = ?').run(
         displayName,
         message.channel,
         sender.externalId,
@@ -67,9 +63,9 @@ function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
     return found.contact_id;
   }
   const contactId = Number(
-    db.prepare('INSERT INTO contacts (display_name, created_at) VALUES (?, ?)').run(displayName, at).lastInsertRowid,
+    prepared(db, 'INSERT INTO contacts (display_name, created_at) VALUES (?, ?)').run(displayName, at).lastInsertRowid,
   );
-  db.prepare(
+  prepared(db, 
     `INSERT INTO identities (contact_id, channel, external_id, display_name, phone, username, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(contactId, message.channel, sender.externalId, displayName, sender.phone ?? null, sender.username ?? null, at);
@@ -77,20 +73,18 @@ function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
 }
 
 function upsertConversation(db: Db, message: InboundMessage, contactId: number, at: number): number {
-  const found = db
-    .prepare<[string, string], { id: number }>('SELECT id FROM conversations WHERE channel = ? AND external_id = ?')
+  const found = prepared<[string, string], { id: number }>(db, 'SELECT id FROM conversations WHERE channel = ? AND external_id = ?')
     .get(message.channel, message.conversationExternalId);
   if (found) return found.id;
   return Number(
-    db
-      .prepare('INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?)')
+    prepared(db, 'INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?)')
       .run(contactId, message.channel, message.conversationExternalId, at).lastInsertRowid,
   );
 }
 
 function insertAttachment(db: Db, messageId: number, attachment: Attachment): void {
   const data = attachment.data && attachment.data.byteLength <= MAX_ATTACHMENT_BYTES ? Buffer.from(attachment.data) : null;
-  db.prepare(
+  prepared(db, 
     `INSERT INTO attachments (message_id, kind, mime_type, file_name, size_bytes, provider_ref, data)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(

@@ -1,7 +1,7 @@
 /** Message queries: outbound messages are queued together with their outbox row. */
 import type { ChannelName, QuickReply } from '../../channels/channel.js';
 import type { Author, StoredAttachment, StoredMessage } from '../domain.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { toMessage, type MessageRow } from './mappers.js';
 
 export interface OutboundDraft {
@@ -15,15 +15,13 @@ export interface OutboundDraft {
 
 /** Inserts a public outbound message and its outbox row. Call inside the transaction that caused it. */
 export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
-  const conversation = db
-    .prepare<[number], { channel: ChannelName }>('SELECT channel FROM conversations WHERE id = ?')
+  const conversation = prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?')
     .get(draft.conversationId);
   if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
   const at = now.getTime();
   const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? JSON.stringify(draft.quickReplies) : null;
   const messageId = Number(
-    db
-      .prepare(
+    prepared(db, 
         `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, quick_replies, created_at, delivery_status)
          VALUES (?, ?, ?, 'out', ?, ?, 'public', ?, ?, ?, 'queued')`,
       )
@@ -38,7 +36,7 @@ export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
         at,
       ).lastInsertRowid,
   );
-  db.prepare(
+  prepared(db, 
     `INSERT INTO outbox (message_id, conversation_id, channel, status, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'pending', ?, ?)`,
   ).run(messageId, draft.conversationId, conversation.channel, at, at);
@@ -55,13 +53,11 @@ export interface NoteDraft {
 
 /** An internal note: visible to staff only, never delivered. */
 export function insertInternalNote(db: Db, draft: NoteDraft, now: Date): number {
-  const conversation = db
-    .prepare<[number], { channel: ChannelName }>('SELECT channel FROM conversations WHERE id = ?')
+  const conversation = prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?')
     .get(draft.conversationId);
   if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
   return Number(
-    db
-      .prepare(
+    prepared(db, 
         `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, created_at)
          VALUES (?, ?, ?, 'out', ?, ?, 'internal', ?, ?)`,
       )
@@ -71,14 +67,13 @@ export function insertInternalNote(db: Db, draft: NoteDraft, now: Date): number 
 }
 
 export function getMessage(db: Db, id: number): StoredMessage | null {
-  const row = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?').get(id);
+  const row = prepared<[number], MessageRow>(db, 'SELECT * FROM messages WHERE id = ?').get(id);
   return row ? toMessage(row) : null;
 }
 
 /** The latest public messages of one conversation, oldest first. */
 export function listConversationMessages(db: Db, conversationId: number, limit = 200): StoredMessage[] {
-  return db
-    .prepare<[number, number], MessageRow>(
+  return prepared<[number, number], MessageRow>(db, 
       `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND visibility = 'public' ORDER BY id DESC LIMIT ?)
        ORDER BY id`,
     )
@@ -88,8 +83,7 @@ export function listConversationMessages(db: Db, conversationId: number, limit =
 
 /** Everything a contact said and was told, across channels, oldest first (staff view). */
 export function listContactMessages(db: Db, contactId: number, limit = 500): StoredMessage[] {
-  return db
-    .prepare<[number, number], MessageRow>(
+  return prepared<[number, number], MessageRow>(db, 
       `SELECT * FROM (
          SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
          WHERE c.contact_id = ? ORDER BY m.id DESC LIMIT ?)
@@ -100,18 +94,16 @@ export function listContactMessages(db: Db, contactId: number, limit = 500): Sto
 }
 
 export function listTicketMessages(db: Db, ticketId: number): StoredMessage[] {
-  return db
-    .prepare<[number], MessageRow>('SELECT * FROM messages WHERE ticket_id = ? ORDER BY id')
+  return prepared<[number], MessageRow>(db, 'SELECT * FROM messages WHERE ticket_id = ? ORDER BY id')
     .all(ticketId)
     .map(toMessage);
 }
 
 export function listAttachments(db: Db, messageId: number): StoredAttachment[] {
-  return db
-    .prepare<
+  return prepared<
       [number],
       { id: number; message_id: number; kind: string; mime_type: string | null; file_name: string | null; size_bytes: number | null; has_data: number }
-    >(
+    >(db, 
       `SELECT id, message_id, kind, mime_type, file_name, size_bytes, data IS NOT NULL AS has_data
        FROM attachments WHERE message_id = ? ORDER BY id`,
     )
@@ -129,7 +121,7 @@ export function listAttachments(db: Db, messageId: number): StoredAttachment[] {
 
 /** Links an inbound message (and its attachments) to a ticket. */
 export function attachMessageToTicket(db: Db, messageId: number, ticketId: number): void {
-  db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
+  prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
 }
 
 export interface Classified {
@@ -139,7 +131,7 @@ export interface Classified {
 }
 
 export function markProcessed(db: Db, messageId: number, classified: Classified | null, now: Date): void {
-  db.prepare('UPDATE messages SET processed_at = ?, intent = ?, confidence = ?, complaint = ? WHERE id = ?').run(
+  prepared(db, 'UPDATE messages SET processed_at = ?, intent = ?, confidence = ?, complaint = ? WHERE id = ?').run(
     now.getTime(),
     classified?.intent ?? null,
     classified?.confidence ?? null,
@@ -149,8 +141,7 @@ export function markProcessed(db: Db, messageId: number, classified: Classified 
 }
 
 export function listUnprocessedInbound(db: Db, limit: number): StoredMessage[] {
-  return db
-    .prepare<[number], MessageRow>(
+  return prepared<[number], MessageRow>(db, 
       "SELECT * FROM messages WHERE direction = 'in' AND processed_at IS NULL ORDER BY id LIMIT ?",
     )
     .all(limit)

@@ -1,6 +1,6 @@
 /** Outbox queries used by the dispatcher (src/outbox.ts). */
 import type { ChannelName, QuickReply } from '../../channels/channel.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 
 export interface OutboxItem {
   readonly id: number;
@@ -73,8 +73,7 @@ export function selectDueOutbox(
 /** The earliest time a pending row becomes due, for scheduling the next pass. */
 export function nextOutboxAttemptAt(db: Db, channels: readonly ChannelName[]): Date | null {
   if (channels.length === 0) return null;
-  const row = db
-    .prepare<string[], { at: number | null }>(
+  const row = prepared<string[], { at: number | null }>(db, 
       `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND channel IN (${channels.map(() => '?').join(', ')})`,
     )
     .get(...channels);
@@ -84,11 +83,10 @@ export function nextOutboxAttemptAt(db: Db, channels: readonly ChannelName[]): D
 /** Marks a row sent. Only a pending row changes, so a row marked sent is never sent again. */
 export function markOutboxSent(db: Db, id: number, providerMessageId: string, now: Date): boolean {
   const tx = db.transaction(() => {
-    const changed = db
-      .prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'")
+    const changed = prepared(db, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'")
       .run(now.getTime(), id).changes;
     if (changed === 1) {
-      db.prepare(
+      prepared(db, 
         "UPDATE messages SET delivery_status = 'sent', external_id = ?, delivery_error = NULL WHERE id = (SELECT message_id FROM outbox WHERE id = ?)",
       ).run(providerMessageId, id);
     }
@@ -99,24 +97,24 @@ export function markOutboxSent(db: Db, id: number, providerMessageId: string, no
 
 export function markOutboxRetry(db: Db, id: number, error: string, nextAttemptAt: Date): void {
   db.transaction(() => {
-    db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
+    prepared(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
       error,
       nextAttemptAt.getTime(),
       id,
     );
-    db.prepare('UPDATE messages SET delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)').run(error, id);
+    prepared(db, 'UPDATE messages SET delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)').run(error, id);
   }).immediate();
 }
 
 /** A permanent failure: recorded on the row and the message, visible to staff, never retried. */
 export function markOutboxFailed(db: Db, id: number, error: string, now: Date): void {
   db.transaction(() => {
-    db.prepare("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
+    prepared(db, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
       error,
       now.getTime(),
       id,
     );
-    db.prepare("UPDATE messages SET delivery_status = 'failed', delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)").run(
+    prepared(db, "UPDATE messages SET delivery_status = 'failed', delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)").run(
       error,
       id,
     );
@@ -129,8 +127,7 @@ export interface OutboxCounts {
 }
 
 export function countOutbox(db: Db): OutboxCounts {
-  const row = db
-    .prepare<[], { pending: number; failed: number }>(
+  const row = prepared<[], { pending: number; failed: number }>(db, 
       "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox",
     )
     .get();

@@ -2,7 +2,7 @@
 import type { ChannelName } from '../../channels/channel.js';
 import type { Ticket, TicketKind, TicketPriority, TicketStatus } from '../domain.js';
 import type { ServqualDimension } from '../knowledge/types.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { msOrNull, toTicket, type TicketRow } from './mappers.js';
 
 export interface NewTicket {
@@ -20,8 +20,7 @@ export interface NewTicket {
 export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
   const at = now.getTime();
   return Number(
-    db
-      .prepare(
+    prepared(db, 
         `INSERT INTO tickets (contact_id, conversation_id, channel, kind, status, priority, integrity, intent, servqual, summary,
                               created_at, updated_at, awaiting_reply_since)
          VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -44,14 +43,13 @@ export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
 }
 
 export function getTicket(db: Db, id: number): Ticket | null {
-  const row = db.prepare<[number], TicketRow>('SELECT * FROM tickets WHERE id = ?').get(id);
+  const row = prepared<[number], TicketRow>(db, 'SELECT * FROM tickets WHERE id = ?').get(id);
   return row ? toTicket(row) : null;
 }
 
 /** The contact's newest open or pending ticket. */
 export function findActiveTicket(db: Db, contactId: number): Ticket | null {
-  const row = db
-    .prepare<[number], TicketRow>(
+  const row = prepared<[number], TicketRow>(db, 
       "SELECT * FROM tickets WHERE contact_id = ? AND status IN ('open', 'pending') ORDER BY id DESC LIMIT 1",
     )
     .get(contactId);
@@ -60,8 +58,7 @@ export function findActiveTicket(db: Db, contactId: number): Ticket | null {
 
 /** The contact's newest ticket resolved at or after `since` (reopen window). */
 export function findRecentlyResolved(db: Db, contactId: number, since: Date): Ticket | null {
-  const row = db
-    .prepare<[number, number], TicketRow>(
+  const row = prepared<[number, number], TicketRow>(db, 
       "SELECT * FROM tickets WHERE contact_id = ? AND status = 'resolved' AND resolved_at >= ? ORDER BY id DESC LIMIT 1",
     )
     .get(contactId, since.getTime());
@@ -69,8 +66,7 @@ export function findRecentlyResolved(db: Db, contactId: number, since: Date): Ti
 }
 
 export function findLatestTicket(db: Db, contactId: number): Ticket | null {
-  const row = db
-    .prepare<[number], TicketRow>('SELECT * FROM tickets WHERE contact_id = ? ORDER BY id DESC LIMIT 1')
+  const row = prepared<[number], TicketRow>(db, 'SELECT * FROM tickets WHERE contact_id = ? ORDER BY id DESC LIMIT 1')
     .get(contactId);
   return row ? toTicket(row) : null;
 }
@@ -161,7 +157,7 @@ export function updateTicket(db: Db, id: number, patch: TicketPatch, now: Date):
     sets.push(`${COLUMNS[key]} = ?`);
     values.push(value instanceof Date ? value.getTime() : value === null ? null : (value as string | number));
   }
-  db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  prepared(db, `UPDATE tickets SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
 }
 
 export type EventActor = 'applicant' | 'bot' | 'staff' | 'system';
@@ -181,7 +177,7 @@ export function insertTicketEvent(
   event: { ticketId: number; actor: EventActor; staffId?: number | null; type: string; data?: Record<string, unknown> },
   now: Date,
 ): void {
-  db.prepare('INSERT INTO ticket_events (ticket_id, actor, staff_id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO ticket_events (ticket_id, actor, staff_id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     event.ticketId,
     event.actor,
     event.staffId ?? null,
@@ -192,8 +188,7 @@ export function insertTicketEvent(
 }
 
 export function listTicketEvents(db: Db, ticketId: number): TicketEvent[] {
-  return db
-    .prepare<[number], { id: number; ticket_id: number; actor: string; staff_id: number | null; type: string; data: string | null; created_at: number }>(
+  return prepared<[number], { id: number; ticket_id: number; actor: string; staff_id: number | null; type: string; data: string | null; created_at: number }>(db, 
       'SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id',
     )
     .all(ticketId)
