@@ -161,6 +161,25 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  sla: {
+    summary: 'SLA escalations (sla scan [--at ISO-TIME] [--dry-run])',
+    usage: 'sapa sla scan [--at ISO-TIME] [--dry-run]',
+    help: 'Runs one SLA scan on SAPA_DB and prints one JSON object:\n{at, dryRun, examined, fired: [{ticketId, ref, timer, level, dueAt}], nextCheckAt}.\nWithout --dry-run it performs them (each ticket, timer and level once); the running bot delivers the alerts.\n--at: an ISO 8601 time with a zone, e.g. 2026-12-01T10:00:00+08:00 (default: now).',
+    options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run(args, io) {
+      const sub = args.positionals[0];
+      if (sub !== 'scan') throw new UsageError(`unknown sla command "${sub ?? ''}"; try: sapa sla scan`);
+      const config = configFrom(io);
+      const { slaScanCommand } = await import('./cli-sla.js');
+      io.stdout.write(
+        await slaScanCommand(config, {
+          at: typeof args.values['at'] === 'string' ? args.values['at'] : undefined,
+          dryRun: args.values['dry-run'] === true,
+        }),
+      );
+      return 0;
+    },
+  },
   migrate: {
     summary: 'create or upgrade the database schema',
     usage: 'sapa migrate',

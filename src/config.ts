@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { validate as validateCron } from 'node-cron';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -77,6 +78,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (telegram?.webhookUrl && telegram.webhookSecret === null) {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back so forged updates are refused)');
   }
+  const slaScanCron = reader.string('SLA_SCAN_CRON', '* * * * *');
+  if (!validateCron(slaScanCron)) {
+    throw new ConfigError(
+      'SLA_SCAN_CRON',
+      `must be a cron expression of 5 fields, or 6 with seconds first (e.g. "* * * * *" or "*/30 * * * * *"), got "${slaScanCron}"`,
+    );
+  }
   return {
     dbPath: reader.string('SAPA_DB', 'data/sapa.db'),
     port: reader.number('PORT', 3000, { min: 0, max: 65535, integer: true }),
@@ -86,7 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     intentsDir: reader.string('SAPA_INTENTS_DIR', 'intents'),
     officeFile: reader.string('SAPA_OFFICE_FILE', 'data/office.yaml'),
     slaFile: reader.string('SAPA_SLA_FILE', 'data/sla.yaml'),
-    slaScanCron: reader.string('SLA_SCAN_CRON', '* * * * *'),
+    slaScanCron,
     webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
     telegram,
   };

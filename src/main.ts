@@ -6,12 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
 import { createWebChannel } from '../channels/web.js';
+import { alertTargetsOf } from './alert-targets.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createCore, type Core } from './core.js';
 import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from './knowledge/index.js';
 import { buildServer } from './server/app.js';
 import { createSlaPlanner } from './sla/planner.js';
+import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
 import { openDatabase } from './store/db.js';
 
@@ -35,7 +37,24 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const db = openDatabase(config.dbPath);
   const knowledge = loadKnowledgeBase(config.intentsDir, config.officeFile);
   const policy = loadSlaPolicy({ file: config.slaFile, timeZone: config.timeZone });
-  const core = createCore({ db, clock, logger, knowledge, sla: createSlaPlanner(policy), timeZone: config.timeZone });
+  const core = createCore({
+    db,
+    clock,
+    logger,
+    knowledge,
+    sla: createSlaPlanner(policy),
+    timeZone: config.timeZone,
+    alertTargets: alertTargetsOf(config),
+  });
+  const slaScanner = createSlaScanner({
+    db,
+    clock,
+    policy,
+    alerts: core.alerts,
+    logger: logger.child({ module: 'sla' }),
+    timeZone: config.timeZone,
+    cron: config.slaScanCron,
+  });
 
   const web = createWebChannel({ now: () => clock.now() });
   const channels: Channel[] = [web, ...(options.extraChannels ?? [])];
@@ -70,6 +89,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   for (const channel of channels) await channel.start(core.intake.sink);
   await core.intake.drain();
   core.outbox.start();
+  // Catch up on what came due while the bot was down, then scan on the schedule.
+  slaScanner.tick();
+  slaScanner.start();
   const address = await server.listen({ port: config.port, host: config.host });
   logger.info({ url: address, startupMs: Date.now() - startedAt, channels: channels.map((c) => c.name) }, 'SAPA is running');
 
@@ -84,6 +106,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         watcher.close();
         // Stop intake first, then finish routing and in-flight sends, then close the database.
         await server.close();
+        await slaScanner.stop();
         for (const channel of channels) await channel.stop();
         await core.intake.idle();
         await core.outbox.stop();

@@ -13,7 +13,7 @@ import { maskPersonalData } from './privacy.js';
 import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 import type { PauseInterval } from './sla/timers.js';
-import type { Db } from './store/db.js';
+import { prepared, type Db } from './store/db.js';
 import { insertInternalNote, queueOutbound } from './store/messages.js';
 import {
   getTicket,
@@ -112,6 +112,28 @@ const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   closed: ['open'],
 };
 
+/**
+ * Periods the resolution clock stood still, derived from the status events so nothing
+ * is stored twice: pending periods, and resolved-then-reopened gaps (a reopen continues
+ * the same clock). Shared with the SLA scanner so both compute the same timers.
+ */
+export function ticketPauses(db: Db, ticketId: number): PauseInterval[] {
+  const pauses: PauseInterval[] = [];
+  let open: { startAt: Date; reason: 'pending' | 'resolved' } | null = null;
+  for (const event of listTicketEvents(db, ticketId)) {
+    if (event.type !== 'status') continue;
+    const to = event.data['to'];
+    if (open !== null && to !== open.reason && !(open.reason === 'resolved' && to === 'closed')) {
+      pauses.push({ startAt: open.startAt, endAt: event.createdAt, reason: open.reason });
+      open = null;
+    }
+    if (open === null && (to === 'pending' || to === 'resolved')) open = { startAt: event.createdAt, reason: to };
+  }
+  // An open "resolved" pause is the current resolution itself, not a pause.
+  if (open !== null && open.reason === 'pending') pauses.push({ startAt: open.startAt, endAt: null, reason: 'pending' });
+  return pauses;
+}
+
 export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: TicketServiceDeps): TicketService {
   const mustGet = (id: number): Ticket => {
     const ticket = getTicket(db, id);
@@ -119,27 +141,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     return ticket;
   };
 
-  /**
-   * Periods the resolution clock stood still, derived from the status events so nothing
-   * is stored twice: pending periods, and resolved-then-reopened gaps (a reopen continues
-   * the same clock).
-   */
-  const pausesOf = (ticketId: number): PauseInterval[] => {
-    const pauses: PauseInterval[] = [];
-    let open: { startAt: Date; reason: 'pending' | 'resolved' } | null = null;
-    for (const event of listTicketEvents(db, ticketId)) {
-      if (event.type !== 'status') continue;
-      const to = event.data['to'];
-      if (open !== null && to !== open.reason && !(open.reason === 'resolved' && to === 'closed')) {
-        pauses.push({ startAt: open.startAt, endAt: event.createdAt, reason: open.reason });
-        open = null;
-      }
-      if (open === null && (to === 'pending' || to === 'resolved')) open = { startAt: event.createdAt, reason: to };
-    }
-    // An open "resolved" pause is the current resolution itself, not a pause.
-    if (open !== null && open.reason === 'pending') pauses.push({ startAt: open.startAt, endAt: null, reason: 'pending' });
-    return pauses;
-  };
+  const pausesOf = (ticketId: number): PauseInterval[] => ticketPauses(db, ticketId);
 
   const change = (id: number, patch: TicketPatch, event: { actor: Actor; type: string; data?: Record<string, unknown> }): Ticket =>
     db.transaction(() => {
@@ -226,7 +228,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
           },
           now,
         );
-        if (input.messageId !== null) db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
+        if (input.messageId !== null) prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
         const ticket = replanInside(id, now);
         announce(ticket, now);
         bus.publish({ type: 'ticket.opened', ticketId: id });
@@ -239,7 +241,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     addApplicantMessage(ticketId, messageId) {
       return db.transaction(() => {
         const ticket = mustGet(ticketId);
-        db.prepare('UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
+        prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
         const now = clock.now();
         const patch: TicketPatch = {};
         if (ticket.awaitingReplySince === null) patch.awaitingReplySince = now;

@@ -23,6 +23,7 @@ describe('configuration', () => {
     [{ TELEGRAM_BOT_TOKEN: '123:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT: must be an absolute http(s) URL'],
     [{ TELEGRAM_BOT_TOKEN: '123:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://sapa.example/tg' }, 'TELEGRAM_WEBHOOK_SECRET: is required'],
     [{ TELEGRAM_BOT_TOKEN: '123:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_SUPERVISOR_CHAT_IDS: '1,abc' }, 'TELEGRAM_SUPERVISOR_CHAT_IDS: must be comma-separated numeric chat ids, got "abc"'],
+    [{ SLA_SCAN_CRON: 'every minute' }, 'SLA_SCAN_CRON: must be a cron expression of 5 fields'],
     [{ WEB_CHAT_PER_MINUTE: '0' }, 'WEB_CHAT_PER_MINUTE: must be a whole number from 1 to 10000, got "0"'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

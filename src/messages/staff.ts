@@ -3,6 +3,7 @@
  * Every applicant-written part is masked before it gets here.
  */
 import type { Ticket } from '../domain.js';
+import type { SlaTimer } from '../sla/policy.js';
 
 const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   web: 'Web chat',
@@ -23,6 +24,24 @@ export function ticketHeadline(ticket: Ticket): string {
   return `Tiket ${ticket.ref} · ${kind} · Prioritas ${PRIORITY[ticket.priority]} · ${channelLabel(ticket.channel)}`;
 }
 
+const TIMER_NAMES: Readonly<Record<SlaTimer, string>> = {
+  first_response: 'respons pertama',
+  next_response: 'respons berikutnya',
+  resolution: 'penyelesaian',
+};
+
+/** Facts of one SLA escalation, already worded (times, durations) by the scanner. */
+export interface SlaAlertFacts {
+  readonly ticket: Ticket;
+  readonly timer: SlaTimer;
+  /** Display name (or username) of the assignee; null when unassigned. */
+  readonly assignee: string | null;
+  /** When the window runs out: "pukul 10.30 WITA hari ini". */
+  readonly dueText: string;
+  /** Business time left (warning) or past the due time (breach, supervisor): "45 menit". */
+  readonly durationText: string;
+}
+
 export const staffTexts = {
   ticketOpened: (ticket: Ticket, maskedExcerpt: string, dueText: string | null): string =>
     [
@@ -36,6 +55,26 @@ export const staffTexts = {
       .join('\n'),
   integrityReport: (ticket: Ticket, maskedExcerpt: string): string =>
     [`⚠️ Laporan integritas (calo/pungli) ${ticket.ref} · ${channelLabel(ticket.channel)}`, `"${maskedExcerpt}"`, 'Mohon ditindaklanjuti oleh pengawas.'].join('\n'),
+  slaWarning: (f: SlaAlertFacts): string =>
+    [
+      f.assignee !== null
+        ? `⏳ ${f.assignee}: batas ${TIMER_NAMES[f.timer]} tiket ${f.ticket.ref} hampir habis.`
+        : `⏳ Batas ${TIMER_NAMES[f.timer]} tiket ${f.ticket.ref} hampir habis dan belum ada petugas yang mengambil.`,
+      ticketHeadline(f.ticket),
+      `Sisa waktu ${f.durationText} (jam kerja), paling lambat ${f.dueText}.`,
+    ].join('\n'),
+  slaBreach: (f: SlaAlertFacts): string =>
+    [
+      `🔴 Tiket ${f.ticket.ref} melewati batas ${TIMER_NAMES[f.timer]} (${f.dueText}).`,
+      ticketHeadline(f.ticket),
+      `Terlambat ${f.durationText} (jam kerja). Petugas: ${f.assignee ?? 'belum ada'}.`,
+    ].join('\n'),
+  slaSupervisor: (f: SlaAlertFacts): string =>
+    [
+      `⛔ Eskalasi pengawas: tiket ${f.ticket.ref} masih melewati batas ${TIMER_NAMES[f.timer]} (${f.dueText}).`,
+      ticketHeadline(f.ticket),
+      `Terlambat ${f.durationText} (jam kerja). Petugas: ${f.assignee ?? 'belum ada'}. Mohon ditindaklanjuti.`,
+    ].join('\n'),
   claimLabel: 'Ambil',
   resolveLabel: 'Selesai',
 } as const;

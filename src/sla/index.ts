@@ -52,3 +52,4 @@ export {
   type TimerState,
   type TimerStatus,
 } from './timers.js';
+export { createSlaScanner, DEFAULT_SLA_SCAN_CRON, type ScanReport } from './scanner.js';

@@ -4,8 +4,9 @@
  */
 import { coreSchema } from './001-core.js';
 import { staffAlerts } from './002-staff-alerts.js';
+import { slaEscalations } from './003-escalations.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations];

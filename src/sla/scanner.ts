@@ -1,0 +1,404 @@
+/**
+ * The SLA scanner: a periodic job that escalates tickets whose next SLA moment
+ * has passed.
+ *
+ * - Selection goes through the partial index `tickets_sla_check`, so a scan costs
+ *   in proportion to the tickets that are due, not to all tickets.
+ * - Each due (ticket, timer, level) fires once: the `sla_escalations` row is
+ *   inserted in the same IMMEDIATE transaction as the staff alert, and its unique
+ *   key turns a second attempt (another scanner, a restart, the CLI) into a no-op.
+ * - A forward clock jump fires every missed level once, oldest first. A backward
+ *   jump fires nothing new: timers are evaluated with every recorded fact (a
+ *   staff reply stored "in the future" still counts), and only moments at or
+ *   before the scan time fire.
+ * - Afterwards the ticket's `next_sla_check_at` is its next unfired moment, so
+ *   it drops out of the index until then.
+ */
+import type { Logger } from 'pino';
+import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
+import type { Clock } from '../clock.js';
+import type { Ticket } from '../domain.js';
+import { staffTexts, type SlaAlertFacts } from '../messages/staff.js';
+import { createStaffService } from '../staff.js';
+import type { StaffAlerts } from '../staff-alerts.js';
+import { inTransaction, type Db } from '../store/db.js';
+import { getTicket, updateTicket } from '../store/tickets.js';
+import { ticketPauses } from '../tickets.js';
+import { formatOfficeTime } from '../time-format.js';
+import { formatDuration } from './duration.js';
+import { slaStateOf } from './planner.js';
+import type { SlaPolicy, SlaTimer } from './policy.js';
+import type { EscalationLevel, SlaEvent, TicketSlaState, TimerState } from './timers.js';
+
+/** `SLA_SCAN_CRON` default: every minute. */
+export const DEFAULT_SLA_SCAN_CRON = '* * * * *';
+
+/** What `tickets.escalation_level` records: the highest level reached. */
+const LEVEL_RANK: Readonly<Record<EscalationLevel, number>> = { warning: 0, breach: 1, supervisor: 2 };
+
+export interface FiredEscalation {
+  readonly ticketId: number;
+  readonly ref: string;
+  readonly timer: SlaTimer;
+  readonly level: EscalationLevel;
+  /** The moment of this level (warning, breach or supervisor time). */
+  readonly dueAt: Date;
+}
+
+/** Also the JSON printed by `sapa sla scan`. */
+export interface ScanReport {
+  readonly at: Date;
+  readonly dryRun: boolean;
+  /** Due tickets whose timers were recomputed. */
+  readonly examined: number;
+  /** Escalations fired by this scan (in a dry run: those it would fire), oldest first per ticket. */
+  readonly fired: readonly FiredEscalation[];
+  /** The earliest moment any ticket needs the scanner again; null when none. */
+  readonly nextCheckAt: Date | null;
+}
+
+export interface ScanOptions {
+  /** Compute and report only: no alerts, no rows, no ticket updates. */
+  readonly dryRun?: boolean;
+}
+
+export interface SlaScanner {
+  /** Escalates what is due at `at` (default: now). Synchronous: one transaction per due ticket. */
+  scan(at?: Date, options?: ScanOptions): ScanReport;
+  /** One scheduled run behind the error boundary: logs failures, never throws. */
+  tick(): void;
+  /** Schedules `tick` on the cron expression, in the office time zone. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface SlaScannerDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly policy: SlaPolicy;
+  readonly alerts: StaffAlerts;
+  readonly logger: Logger;
+  /** Office zone: cron fields and the times written in alerts. */
+  readonly timeZone: string;
+  /** node-cron expression (`SLA_SCAN_CRON`); a leading seconds field is allowed. Default every minute. */
+  readonly cron?: string;
+}
+
+export class SlaScheduleError extends Error {
+  readonly code = 'SLA_SCAN_CRON_INVALID';
+  constructor(
+    readonly expression: string,
+    problems: readonly string[],
+  ) {
+    super(`SLA_SCAN_CRON "${expression}" is not a valid cron expression (${problems.join('; ')}); expected 5 or 6 fields, e.g. "* * * * *" or "*/30 * * * * *"`);
+    this.name = 'SlaScheduleError';
+  }
+}
+
+export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
+  const { db, clock, policy, alerts, timeZone } = deps;
+  const logger = deps.logger.child({ module: 'sla-scanner' });
+  const expression = deps.cron ?? DEFAULT_SLA_SCAN_CRON;
+  const staff = createStaffService(db);
+  const queries = createQueries(db);
+
+  let task: ScheduledTask | null = null;
+  let ticking = false;
+
+  const assigneeName = (ticket: Ticket): string | null => {
+    if (ticket.assigneeId === null) return null;
+    const account = staff.get(ticket.assigneeId);
+    return account === null ? `petugas ${ticket.assigneeId}` : (account.displayName ?? account.username);
+  };
+
+  /** Wording and routing of one escalation; business durations so they match the SLA definitions. */
+  const raise = (ticket: Ticket, timerState: TimerState, event: SlaEvent, at: Date, overdueMs: number): number => {
+    const breachAt = timerState.dueAt ?? event.at;
+    const facts: SlaAlertFacts = {
+      ticket,
+      timer: event.timer,
+      assignee: assigneeName(ticket),
+      dueText: formatOfficeTime(breachAt, at, timeZone, 'id'),
+      // Warnings say the time left, breaches the time past due; a late-fired warning (clock jump) says 0.
+      durationText: formatDuration(roundToMinute(Math.max(0, event.level === 'warning' ? -overdueMs : overdueMs))),
+    };
+    const buttons = [
+      ...(ticket.assigneeId === null ? [{ label: staffTexts.claimLabel, payload: `staff:claim:${ticket.id}` }] : []),
+      { label: staffTexts.resolveLabel, payload: `staff:resolve:${ticket.id}` },
+    ];
+    switch (event.level) {
+      case 'warning':
+        // Alert targets are groups; naming the assignee in the staff group is how the warning reaches them.
+        return alerts.raise({ kind: 'sla_warning', audience: 'staff', ticketId: ticket.id, text: staffTexts.slaWarning(facts), quickReplies: buttons }).alertId;
+      case 'breach':
+        return alerts.raise({ kind: 'sla_breach', audience: 'staff', ticketId: ticket.id, text: staffTexts.slaBreach(facts), quickReplies: buttons }).alertId;
+      case 'supervisor':
+        return alerts.raise({ kind: 'sla_supervisor', audience: 'supervisor', ticketId: ticket.id, text: staffTexts.slaSupervisor(facts) }).alertId;
+    }
+  };
+
+  /**
+   * Recomputes one ticket and fires its due moments. Returns null when the ticket is
+   * no longer due (another scanner got there first, or it was deleted).
+   */
+  const examine = (id: number, at: Date, dryRun: boolean): { fired: FiredEscalation[]; nextCheckAt: Date | null } | null => {
+    const atMs = at.getTime();
+    const checkAt = queries.nextCheckAt(id);
+    if (checkAt === undefined || checkAt === null || checkAt > atMs) return null;
+    const ticket = getTicket(db, id);
+    if (ticket === null) return null;
+
+    // Evaluate with every recorded fact: after a backward clock jump, a reply stored
+    // "later" must still stop its timer. Only moments at or before `at` fire.
+    const evalAt = new Date(Math.max(atMs, ticket.updatedAt.getTime()));
+    const state = slaStateOf(policy, ticket, ticketPauses(db, id), evalAt);
+    const done = queries.firedKeys(id);
+    const fired: FiredEscalation[] = [];
+    let nextMs = state.nextDueAt?.getTime() ?? null;
+    let level = ticket.escalationLevel;
+
+    for (const event of state.dueEvents) {
+      const eventMs = event.at.getTime();
+      if (eventMs > atMs) {
+        // Only possible when evalAt > at (clock went back): due later, not now.
+        if (nextMs === null || eventMs < nextMs) nextMs = eventMs;
+        continue;
+      }
+      const timerState = timerOf(state, event.timer);
+      if (timerState === null) continue;
+      const key = escalationKey(event.timer, event.level, timerState.startAt);
+      if (done.has(key)) continue;
+      const breachAt = timerState.dueAt ?? event.at;
+      const overdueMs = businessOverdueMs(policy, timerState, breachAt, at, evalAt);
+      if (!dryRun) {
+        const inserted = queries.insertEscalation({
+          ticketId: id,
+          timer: event.timer,
+          level: event.level,
+          windowStartAt: timerState.startAt,
+          priority: ticket.priority,
+          dueAt: event.at,
+          breachAt,
+          firedAt: at,
+          overdueMs,
+          assigneeId: ticket.assigneeId,
+        });
+        // Already recorded by a concurrent scanner between our read and this insert: stay silent.
+        if (inserted === null) continue;
+        queries.setAlert(inserted, raise(ticket, timerState, event, at, overdueMs));
+      }
+      done.add(key);
+      level = Math.max(level, LEVEL_RANK[event.level]);
+      fired.push({ ticketId: id, ref: ticket.ref, timer: event.timer, level: event.level, dueAt: event.at });
+    }
+
+    const nextCheckAt = nextMs === null ? null : new Date(nextMs);
+    if (!dryRun) {
+      // Keeps updated_at: a scan is not a change to the ticket.
+      updateTicket(db, id, { nextSlaCheckAt: nextCheckAt, escalationLevel: level }, ticket.updatedAt);
+    }
+    return { fired, nextCheckAt };
+  };
+
+  const scan = (at: Date = clock.now(), options: ScanOptions = {}): ScanReport => {
+    const dryRun = options.dryRun ?? false;
+    const atMs = at.getTime();
+    if (!Number.isFinite(atMs)) throw new RangeError('SLA scan: the scan time is not a valid date');
+    const fired: FiredEscalation[] = [];
+    let examined = 0;
+    let nextMs: number | null = null;
+    for (const id of queries.dueTicketIds(atMs)) {
+      // One transaction per ticket: a failure or a long scan never holds the write lock for all of them.
+      const outcome = dryRun ? examine(id, at, true) : inTransaction(db, () => examine(id, at, false));
+      if (outcome === null) continue;
+      examined++;
+      fired.push(...outcome.fired);
+      const ms = outcome.nextCheckAt?.getTime() ?? null;
+      if (ms !== null && (nextMs === null || ms < nextMs)) nextMs = ms;
+    }
+    // Tickets not due now keep their stored moment; after a real scan the examined ones are > at too.
+    const stored = queries.earliestCheckAfter(atMs);
+    if (stored !== null && (nextMs === null || stored < nextMs)) nextMs = stored;
+    return { at, dryRun, examined, fired, nextCheckAt: nextMs === null ? null : new Date(nextMs) };
+  };
+
+  const tick = (): void => {
+    // node-cron's noOverlap covers scheduled runs; this also covers a manual tick during one.
+    if (ticking) {
+      logger.warn('SLA scan still running; tick skipped');
+      return;
+    }
+    ticking = true;
+    try {
+      const report = scan(clock.now());
+      const counts = countLevels(report.fired);
+      if (report.fired.length > 0) logger.info({ examined: report.examined, ...counts }, 'SLA escalations fired');
+      else logger.debug({ examined: report.examined }, 'SLA scan: nothing to escalate');
+    } catch (err) {
+      logger.error({ err }, 'SLA scan failed; the next tick retries');
+    } finally {
+      ticking = false;
+    }
+  };
+
+  return {
+    scan,
+    tick,
+    start() {
+      if (task !== null) return;
+      assertCronExpression(expression);
+      task = createTask(expression, () => tick(), {
+        name: 'sla-scan',
+        timezone: timeZone,
+        noOverlap: true,
+        logger: cronLogger(logger),
+      });
+      void Promise.resolve(task.start()).catch((err: unknown) => logger.error({ err }, 'SLA scan schedule failed to start'));
+      logger.info({ cron: expression, timeZone }, 'SLA scanner scheduled');
+    },
+    async stop() {
+      const current = task;
+      task = null;
+      if (current === null) return;
+      await current.stop();
+      await current.destroy();
+    },
+  };
+}
+
+/** Throws `SlaScheduleError` naming the bad field; config can call it at start-up. */
+export function assertCronExpression(expression: string): void {
+  const result = validateCron(expression);
+  if (!result.valid) throw new SlaScheduleError(expression, result.problems);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function validateCron(expression: string): { valid: boolean; problems: string[] } {
+  const trimmed = expression.trim();
+  const fields = trimmed.split(/\s+/).length;
+  if (trimmed === '' || fields < 5 || fields > 6) return { valid: false, problems: [`${fields} field${fields === 1 ? '' : 's'}`] };
+  const result = validateDetailed(trimmed);
+  return { valid: result.valid, problems: result.errors.map((e) => `${e.field}: ${e.message}`) };
+}
+
+function timerOf(state: TicketSlaState, timer: SlaTimer): TimerState | null {
+  switch (timer) {
+    case 'first_response':
+      return state.firstResponse;
+    case 'next_response':
+      return state.nextResponse;
+    case 'resolution':
+      return state.resolution;
+  }
+}
+
+function escalationKey(timer: SlaTimer, level: EscalationLevel, windowStartAt: Date): string {
+  return `${timer}|${level}|${windowStartAt.getTime()}`;
+}
+
+/**
+ * Business time from the breach moment to `at`, pauses excluded (negative before the
+ * breach: a warning's time left). The timer state was computed at `evalAt`; when the
+ * clock went back, the stretch between `at` and `evalAt` is taken off again.
+ */
+function businessOverdueMs(policy: SlaPolicy, state: TimerState, breachAt: Date, at: Date, evalAt: Date): number {
+  if (state.dueAt === null) return policy.calendar.businessMsBetween(breachAt, at);
+  const elapsedAtScan = state.elapsedMs - Math.max(0, policy.calendar.businessMsBetween(at, evalAt));
+  return elapsedAtScan - state.windowMs;
+}
+
+function roundToMinute(ms: number): number {
+  return Math.round(ms / 60_000) * 60_000;
+}
+
+function countLevels(fired: readonly FiredEscalation[]): Record<EscalationLevel, number> {
+  const counts: Record<EscalationLevel, number> = { warning: 0, breach: 0, supervisor: 0 };
+  for (const escalation of fired) counts[escalation.level]++;
+  return counts;
+}
+
+/** node-cron's own messages (e.g. a missed run after the event loop stalled) go to our log. */
+function cronLogger(logger: Logger) {
+  return {
+    info: (message: string) => logger.debug({ source: 'node-cron' }, message),
+    warn: (message: string) => logger.warn({ source: 'node-cron' }, message),
+    error: (message: string | Error, err?: Error) =>
+      logger.error({ source: 'node-cron', err: err ?? (message instanceof Error ? message : undefined) }, String(message)),
+    debug: (message: string | Error, err?: Error) =>
+      logger.debug({ source: 'node-cron', err: err ?? (message instanceof Error ? message : undefined) }, String(message)),
+  };
+}
+
+// ---------------------------------------------------------------- queries
+
+interface NewEscalation {
+  readonly ticketId: number;
+  readonly timer: SlaTimer;
+  readonly level: EscalationLevel;
+  readonly windowStartAt: Date;
+  readonly priority: Ticket['priority'];
+  readonly dueAt: Date;
+  readonly breachAt: Date;
+  readonly firedAt: Date;
+  readonly overdueMs: number;
+  readonly assigneeId: number | null;
+}
+
+/** The IS NOT NULL term repeats the partial index's condition, so SQLite may use `tickets_sla_check`. */
+const DUE_TICKETS_SQL =
+  'SELECT id FROM tickets WHERE next_sla_check_at IS NOT NULL AND next_sla_check_at <= ? ORDER BY next_sla_check_at, id';
+
+/** The scanner's SQL, kept together (snake_case stays here and in src/store). */
+function createQueries(db: Db) {
+  const dueIds = db.prepare<[number], { id: number }>(DUE_TICKETS_SQL);
+  const checkAt = db.prepare<[number], { next_sla_check_at: number | null }>('SELECT next_sla_check_at FROM tickets WHERE id = ?');
+  const earliest = db.prepare<[number], { at: number | null }>(
+    'SELECT MIN(next_sla_check_at) AS at FROM tickets WHERE next_sla_check_at IS NOT NULL AND next_sla_check_at > ?',
+  );
+  const fired = db.prepare<[number], { timer: SlaTimer; level: EscalationLevel; window_start_at: number }>(
+    'SELECT timer, level, window_start_at FROM sla_escalations WHERE ticket_id = ?',
+  );
+  const insert = db.prepare(
+    `INSERT INTO sla_escalations (ticket_id, timer, level, window_start_at, priority, due_at, breach_at, fired_at, overdue_ms, assignee_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (ticket_id, timer, level, window_start_at) DO NOTHING`,
+  );
+  const setAlert = db.prepare('UPDATE sla_escalations SET alert_id = ? WHERE id = ?');
+
+  return {
+    dueTicketIds: (atMs: number): number[] => dueIds.all(atMs).map((row) => row.id),
+    /** undefined: no such ticket. */
+    nextCheckAt: (id: number): number | null | undefined => checkAt.get(id)?.next_sla_check_at,
+    earliestCheckAfter: (atMs: number): number | null => earliest.get(atMs)?.at ?? null,
+    firedKeys: (ticketId: number): Set<string> =>
+      new Set(fired.all(ticketId).map((row) => escalationKey(row.timer, row.level, new Date(row.window_start_at)))),
+    /** The new row's id, or null when that escalation was already recorded. */
+    insertEscalation(e: NewEscalation): number | null {
+      const result = insert.run(
+        e.ticketId,
+        e.timer,
+        e.level,
+        e.windowStartAt.getTime(),
+        e.priority,
+        e.dueAt.getTime(),
+        e.breachAt.getTime(),
+        e.firedAt.getTime(),
+        Math.round(e.overdueMs),
+        e.assigneeId,
+      );
+      return result.changes === 1 ? Number(result.lastInsertRowid) : null;
+    },
+    setAlert: (escalationId: number, alertId: number): void => {
+      setAlert.run(alertId, escalationId);
+    },
+  };
+}
+
+/** The plan SQLite uses to find due tickets (tests check it goes through `tickets_sla_check`). */
+export function explainDueSelection(db: Db): string[] {
+  return db
+    .prepare<[number], { detail: string }>(`EXPLAIN QUERY PLAN ${DUE_TICKETS_SQL}`)
+    .all(0)
+    .map((row) => row.detail);
+}
