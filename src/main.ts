@@ -5,6 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
+import { createTelegramChannel, type TelegramChannel } from '../channels/telegram.js';
+import { createTelegramStaffGroup } from '../channels/telegram/staff-group.js';
 import { createWebChannel } from '../channels/web.js';
 import { alertTargetsOf } from './alert-targets.js';
 import { systemClock, type Clock } from './clock.js';
@@ -15,6 +17,8 @@ import { buildServer } from './server/app.js';
 import { createSlaPlanner } from './sla/planner.js';
 import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
+import { createStaffService, type StaffService } from './staff.js';
+import { MAX_ATTACHMENT_BYTES } from './text-limits.js';
 import { openDatabase } from './store/db.js';
 
 export interface RunningApp {
@@ -56,8 +60,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     cron: config.slaScanCron,
   });
 
+  const staff = createStaffService(db, () => clock.now());
   const web = createWebChannel({ now: () => clock.now() });
-  const channels: Channel[] = [web, ...(options.extraChannels ?? [])];
+  const telegram = config.telegram === null ? null : createTelegram(config.telegram, core, staff, logger, clock);
+  const channels: Channel[] = [web, ...(telegram ? [telegram] : []), ...(options.extraChannels ?? [])];
   for (const channel of channels) core.addChannel(channel);
 
   const problems: string[] = [];
@@ -68,6 +74,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     channels: () => core.channels(),
     problems: () => problems,
     webChatPerMinute: config.webChatPerMinute,
+    plugins: telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : [],
   });
 
   const watcher: KnowledgeWatcher = createKnowledgeWatcher({
@@ -115,5 +122,47 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       })();
       return stopping;
     },
+  };
+}
+
+/** Types of files applicants may attach on Telegram (kept on their ticket). */
+const TELEGRAM_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
+
+function createTelegram(
+  telegram: NonNullable<Config['telegram']>,
+  core: Core,
+  staff: StaffService,
+  logger: Logger,
+  clock: Clock,
+): TelegramChannel {
+  const staffChatId = telegram.staffChatId;
+  const staffGroup =
+    staffChatId === null
+      ? null
+      : createTelegramStaffGroup({ db: core.db, tickets: core.tickets, staff, clock, logger, staffChatId, timeZone: core.timeZone });
+  return createTelegramChannel({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    // loadConfig refuses TELEGRAM_WEBHOOK_URL without TELEGRAM_WEBHOOK_SECRET.
+    ...(telegram.webhookUrl !== null && telegram.webhookSecret !== null
+      ? { webhook: { url: telegram.webhookUrl, secretToken: telegram.webhookSecret } }
+      : {}),
+    sendsPerSecond: telegram.sendsPerSecond,
+    logger,
+    clock,
+    media: { maxBytes: MAX_ATTACHMENT_BYTES, allowedMimeTypes: TELEGRAM_MEDIA_TYPES },
+    ...(staffChatId !== null && staffGroup !== null ? { staffChatId, onGroupUpdate: staffGroup.onGroupUpdate } : {}),
+  });
+}
+
+/** POST <path of TELEGRAM_WEBHOOK_URL>: 401 on a wrong secret, 200 only once the update is stored. */
+function telegramWebhookRoute(telegram: TelegramChannel, webhookUrl: string): (app: FastifyInstance) => void {
+  const path = new URL(webhookUrl).pathname;
+  return (app) => {
+    app.post(path, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+      const header = request.headers['x-telegram-bot-api-secret-token'];
+      const result = await telegram.handleWebhook(request.body, typeof header === 'string' ? header : undefined);
+      return reply.code(result.status).send();
+    });
   };
 }

@@ -12,6 +12,9 @@
  * - sendMessage records what was sent and can be scripted to fail (429 with
  *   retry_after, 403, 400, 500, a dropped connection).
  * - getFile plus the file download path serve registered files.
+ * - editMessageText edits a message the bot sent (and answers "message is not
+ *   modified" like Telegram); group messages, replies to the bot's posts and
+ *   button presses in a group can be built for the staff-group tests.
  *
  * Reusable: the crash test runs the real process against it
  * (TELEGRAM_API_ROOT = fake.apiRoot, TELEGRAM_BOT_TOKEN = fake.token).
@@ -19,7 +22,9 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Update, User } from 'telegraf/types';
+import type { Message, Update, User } from 'telegraf/types';
+
+type ReplyMessage = NonNullable<Message.TextMessage['reply_to_message']>;
 
 export interface FakeBotApiOptions {
   readonly token?: string;
@@ -59,8 +64,18 @@ export interface SentMessage {
   readonly chatId: string;
   readonly text: string;
   readonly replyMarkup?: unknown;
+  /** The message this one answers (reply_parameters.message_id or reply_to_message_id). */
+  readonly replyToMessageId?: number;
   /** performance.now() when the request arrived (for rate-limit lower bounds). */
   readonly at: number;
+}
+
+/** One editMessageText call that changed a message. */
+export interface EditedMessage {
+  readonly messageId: number;
+  readonly chatId: string;
+  readonly text: string;
+  readonly replyMarkup?: unknown;
 }
 
 export interface FakeFile {
@@ -78,6 +93,11 @@ export interface MessageOptions {
   readonly userId?: number;
   readonly firstName?: string;
   readonly username?: string;
+}
+
+export interface GroupMessageOptions extends MessageOptions {
+  /** Makes the message a reply to this message of the bot (a ticket post, say). */
+  readonly replyTo?: SentMessage;
 }
 
 /** Builders for realistic updates; each gets the next update_id and message_id. */
@@ -98,7 +118,12 @@ export interface UpdateBuilders {
     data: string,
     keyboard?: readonly { text: string; callback_data: string }[][],
   ): Update;
-  groupText(chatId: number, text: string): Update;
+  /** A message in a group; from user 777 unless `options.userId` says otherwise. */
+  groupText(chatId: number, text: string, options?: GroupMessageOptions): Update;
+  /** A sticker in a group, e.g. as a reply to a ticket post. */
+  groupSticker(chatId: number, options?: GroupMessageOptions): Update;
+  /** A press on a button under one of the bot's messages in a group, by `options.userId`. */
+  groupCallback(chatId: number, data: string, message: SentMessage, options?: MessageOptions): Update;
 }
 
 export interface FakeBotApi {
@@ -119,6 +144,10 @@ export interface FakeBotApi {
   callsOf(method: string): readonly ApiCall[];
   readonly sent: readonly SentMessage[];
   sentTo(chatId: number | string): readonly SentMessage[];
+  /** Successful editMessageText calls, in order. */
+  readonly edits: readonly EditedMessage[];
+  /** A sent message as it reads now (after edits). */
+  current(messageId: number): { readonly text: string; readonly replyMarkup?: unknown } | undefined;
   /**
    * The next `times` calls of `method` fail this way; with `skip`, that many
    * calls succeed first (fail the second part of a split message).
@@ -149,6 +178,9 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
   const offsets: number[] = [];
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
+  const edits: EditedMessage[] = [];
+  /** Current text and keyboard of each message the bot sent, by message id. */
+  const currentText = new Map<number, { chatId: string; text: string; replyMarkup?: unknown }>();
   const downloads: string[] = [];
   const files = new Map<string, FakeFile>();
   const scripted = new Map<string, { failure: FakeFailure; skip: number }[]>();
@@ -281,21 +313,60 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
       return;
     }
     const messageId = nextMessageId++;
+    const replyToMessageId = replyTarget(params);
     const record: SentMessage = {
       messageId,
       chatId: String(chatId),
       text,
       at: performance.now(),
       ...(params['reply_markup'] !== undefined ? { replyMarkup: params['reply_markup'] } : {}),
+      ...(replyToMessageId !== undefined ? { replyToMessageId } : {}),
     };
     sent.push(record);
+    currentText.set(messageId, {
+      chatId: String(chatId),
+      text,
+      ...(params['reply_markup'] !== undefined ? { replyMarkup: params['reply_markup'] } : {}),
+    });
     ok(res, {
       message_id: messageId,
       date: Math.floor(Date.now() / 1000),
-      chat: { id: Number(chatId), type: 'private', first_name: 'Applicant' },
+      chat: chatOf(Number(chatId)),
       from: bot,
       text,
     });
+  }
+
+  function replyTarget(params: Record<string, unknown>): number | undefined {
+    const parameters = params['reply_parameters'];
+    if (typeof parameters === 'object' && parameters !== null && 'message_id' in parameters && typeof parameters.message_id === 'number') {
+      return parameters.message_id;
+    }
+    return numberParam(params, 'reply_to_message_id');
+  }
+
+  function editMessageText(params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = String(params['chat_id'] ?? '');
+    const messageId = numberParam(params, 'message_id');
+    const text = params['text'];
+    const existing = messageId === undefined ? undefined : currentText.get(messageId);
+    if (messageId === undefined || existing === undefined || existing.chatId !== chatId) {
+      apiError(res, 400, 'Bad Request: message to edit not found');
+      return;
+    }
+    if (typeof text !== 'string' || text.length === 0 || text.length > MAX_TEXT_LENGTH) {
+      apiError(res, 400, 'Bad Request: message text is empty or too long');
+      return;
+    }
+    const replyMarkup = params['reply_markup'];
+    if (text === existing.text && JSON.stringify(replyMarkup) === JSON.stringify(existing.replyMarkup)) {
+      apiError(res, 400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same');
+      return;
+    }
+    const next = { chatId, text, ...(replyMarkup !== undefined ? { replyMarkup } : {}) };
+    currentText.set(messageId, next);
+    edits.push({ messageId, ...next });
+    ok(res, { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: chatOf(Number(chatId)), from: bot, text });
   }
 
   function getFile(params: Record<string, unknown>, res: ServerResponse): void {
@@ -377,6 +448,9 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
       case 'answerCallbackQuery':
         ok(res, true);
         return;
+      case 'editMessageText':
+        editMessageText(params, res);
+        return;
       case 'getFile':
         getFile(params, res);
         return;
@@ -394,6 +468,13 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+
+  /** Negative ids are groups, as on Telegram. */
+  function chatOf(chatId: number) {
+    return chatId < 0
+      ? { id: chatId, type: 'supergroup' as const, title: 'Staf Paspor' }
+      : { id: chatId, type: 'private' as const, first_name: 'Applicant' };
+  }
 
   const from = (options: MessageOptions | undefined, chatId: number): User => ({
     id: options?.userId ?? chatId,
@@ -486,17 +567,69 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
         },
       },
     }),
-    groupText: (chatId, text) => ({
+    groupText: (chatId, text, options) => ({
+      update_id: nextUpdateId++,
+      message: { ...groupBase(chatId, options), text },
+    }),
+    groupSticker: (chatId, options) => ({
       update_id: nextUpdateId++,
       message: {
-        message_id: nextMessageId++,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: 'supergroup', title: 'Staf Paspor' },
-        from: from(undefined, 777),
-        text,
+        ...groupBase(chatId, options),
+        sticker: {
+          file_id: 'sticker-2',
+          file_unique_id: 'u-sticker-2',
+          type: 'regular',
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+    }),
+    groupCallback: (chatId, data, message, options) => ({
+      update_id: nextUpdateId++,
+      callback_query: {
+        id: `cbq-${nextCallbackId++}`,
+        from: from(options, 777),
+        chat_instance: `ci-${chatId}`,
+        data,
+        message: botMessage(chatId, message),
       },
     }),
   };
+
+  /** One of the bot's messages as Telegram embeds it in a later update (as it reads now). */
+  function botMessage(chatId: number, message: SentMessage) {
+    const now = currentText.get(message.messageId);
+    const markup = (now?.replyMarkup ?? message.replyMarkup) as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
+    return {
+      message_id: message.messageId,
+      date: Math.floor(message.at / 1000),
+      chat: { id: chatId, type: 'supergroup' as const, title: 'Staf Paspor' },
+      from: bot,
+      text: now?.text ?? message.text,
+      ...(markup !== undefined ? { reply_markup: markup } : {}),
+    };
+  }
+
+  /**
+   * typegram types a replied-to message as `CommonMessage & { reply_to_message: undefined }`,
+   * which exactOptionalPropertyTypes makes unsatisfiable; on the wire it simply lacks the
+   * field, which is what this object is. The cast is confined here.
+   */
+  function repliedTo(chatId: number, message: SentMessage): ReplyMessage {
+    return botMessage(chatId, message) as unknown as ReplyMessage;
+  }
+
+  function groupBase(chatId: number, options: GroupMessageOptions | undefined) {
+    return {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'supergroup' as const, title: 'Staf Paspor' },
+      from: from(options, 777),
+      ...(options?.replyTo !== undefined ? { reply_to_message: repliedTo(chatId, options.replyTo) } : {}),
+    };
+  }
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
@@ -515,6 +648,11 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
     callsOf: (method) => calls.filter((c) => c.method === method),
     sent,
     sentTo: (chatId) => sent.filter((m) => m.chatId === String(chatId)),
+    edits,
+    current: (messageId) => {
+      const now = currentText.get(messageId);
+      return now === undefined ? undefined : { text: now.text, ...(now.replyMarkup !== undefined ? { replyMarkup: now.replyMarkup } : {}) };
+    },
     failNext: (method, failure, times = 1, failOptions) => {
       const list = scripted.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push({ failure, skip: i === 0 ? (failOptions?.skip ?? 0) : 0 });

@@ -1,0 +1,124 @@
+/**
+ * Photos and documents on a ticket: downloaded within a size limit and a type
+ * allow-list. A file we do not download still becomes an attachment with its
+ * metadata, so the core can tell the applicant why.
+ */
+import type { Telegram } from 'telegraf';
+import type { PhotoSize } from 'telegraf/types';
+import type { Logger } from 'pino';
+import type { Attachment } from '../channel.js';
+import { logSafeError } from './errors.js';
+import { timeoutSignal } from './signals.js';
+
+export interface TelegramMediaOptions {
+  /** Largest photo/document we download and attach. */
+  readonly maxBytes: number;
+  /** e.g. image/jpeg, image/png, application/pdf. Telegram photos are always image/jpeg. */
+  readonly allowedMimeTypes: readonly string[];
+}
+
+export interface TelegramDocument {
+  readonly file_id: string;
+  readonly file_name?: string;
+  readonly mime_type?: string;
+  readonly file_size?: number;
+}
+
+export interface MediaDownloader {
+  photo(sizes: readonly PhotoSize[]): Promise<Attachment>;
+  document(doc: TelegramDocument): Promise<Attachment>;
+}
+
+type DownloadResult = { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly reason: 'too_big' | 'failed' };
+
+export function createMediaDownloader(deps: {
+  telegram: Telegram;
+  media: TelegramMediaOptions;
+  requestTimeoutMs: number;
+  log: Logger;
+}): MediaDownloader {
+  const { telegram, media, requestTimeoutMs, log } = deps;
+  const allowed = new Set(media.allowedMimeTypes.map((m) => m.toLowerCase()));
+
+  async function download(fileId: string): Promise<DownloadResult> {
+    try {
+      const file = await telegram.callApi('getFile', { file_id: fileId }, { signal: timeoutSignal(requestTimeoutMs) });
+      if (file.file_size !== undefined && file.file_size > media.maxBytes) return { ok: false, reason: 'too_big' };
+      const url = await telegram.getFileLink(file);
+      if (url.protocol === 'file:') {
+        // A local Bot API server (--local) hands out disk paths; not supported.
+        log.warn('file download skipped: local Bot API file paths are not supported');
+        return { ok: false, reason: 'failed' };
+      }
+      const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) });
+      if (!response.ok || response.body === null) {
+        // The URL carries the bot token: log the status only.
+        log.warn({ status: response.status }, 'file download failed');
+        return { ok: false, reason: 'failed' };
+      }
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > media.maxBytes) {
+        await response.body.cancel();
+        return { ok: false, reason: 'too_big' };
+      }
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for await (const chunk of response.body) {
+        total += chunk.byteLength;
+        if (total > media.maxBytes) return { ok: false, reason: 'too_big' };
+        chunks.push(chunk);
+      }
+      // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        data.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      return { ok: true, data };
+    } catch (err) {
+      // Not fatal for the message: it is stored with the attachment's metadata and no bytes.
+      log.warn({ err: logSafeError(err) }, 'file download failed');
+      return { ok: false, reason: 'failed' };
+    }
+  }
+
+  /**
+   * Without data, the attachment still says what it was (kind, mime type,
+   * size, file_id): the core sees the missing bytes and can tell the
+   * applicant the file was too big or of the wrong type.
+   */
+  async function attach(base: Attachment & { providerRef: string }, fits: boolean, allowedType: boolean): Promise<Attachment> {
+    if (!allowedType || !fits) return base;
+    const result = await download(base.providerRef);
+    return result.ok ? { ...base, data: result.data } : base;
+  }
+
+  return {
+    async photo(sizes) {
+      // Telegram sends several sizes, smallest first: take the largest within the limit.
+      const largest = sizes[sizes.length - 1];
+      const fitting = [...sizes].reverse().find((s) => s.file_size === undefined || s.file_size <= media.maxBytes);
+      const chosen = fitting ?? largest;
+      if (chosen === undefined) return { kind: 'image', mimeType: 'image/jpeg' };
+      const base = {
+        kind: 'image' as const,
+        mimeType: 'image/jpeg',
+        providerRef: chosen.file_id,
+        ...(chosen.file_size !== undefined ? { sizeBytes: chosen.file_size } : {}),
+      };
+      return attach(base, fitting !== undefined, allowed.has('image/jpeg'));
+    },
+    async document(doc) {
+      const mimeType = (doc.mime_type ?? 'application/octet-stream').toLowerCase();
+      const base = {
+        kind: 'document' as const,
+        mimeType,
+        providerRef: doc.file_id,
+        ...(doc.file_name !== undefined ? { fileName: doc.file_name } : {}),
+        ...(doc.file_size !== undefined ? { sizeBytes: doc.file_size } : {}),
+      };
+      return attach(base, doc.file_size === undefined || doc.file_size <= media.maxBytes, allowed.has(mimeType));
+    },
+  };
+}
