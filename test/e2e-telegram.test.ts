@@ -56,7 +56,8 @@ async function start(extra: Record<string, string>): Promise<RunningApp> {
 describe('Telegram, configured by environment', () => {
   it('answers applicants by long polling and posts complaints to the staff group, where a linked officer replies', async () => {
     const running = await start({});
-    expect((await (await fetch(`${running.url}/healthz`)).json()).channels).toMatchObject({ telegram: 'connected', web: 'connected' });
+    const health = (await (await fetch(`${running.url}/healthz`)).json()) as { channels: Record<string, string> };
+    expect(health.channels).toMatchObject({ telegram: 'connected', web: 'connected' });
     createStaffService(running.core.db).add({ username: 'budi', role: 'staff', password: 'rahasia-sekali-1', displayName: 'Budi' });
     createStaffService(running.core.db).linkTelegram('budi', '9001');
 
