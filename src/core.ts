@@ -64,6 +64,7 @@ export function createCore(deps: CoreDeps): Core {
     classifier: () => classifier,
     knowledge: () => knowledge,
     tickets,
+    alerts,
     sla,
     bus,
     timeZone,

@@ -19,6 +19,8 @@ import { getMessage, listAttachments, listTicketMessages, markProcessed, queueOu
 import { findActiveTicket, findLatestTicket, findRecentlyResolved, getTicket, insertTicketEvent } from './store/tickets.js';
 import { REOPEN_WINDOW_MS, type TicketService } from './tickets.js';
 import type { SlaPlanner } from './tickets.js';
+import { parseRating, recordComment, recordRating, SKIP_COMMENT_PAYLOAD } from './satisfaction.js';
+import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 
 /** After this many misunderstood messages in a row the bot offers a human instead of guessing. */
@@ -39,6 +41,7 @@ export interface RouterDeps {
   readonly classifier: () => Classifier;
   readonly knowledge: () => KnowledgeBase;
   readonly tickets: TicketService;
+  readonly alerts: StaffAlerts;
   readonly sla: SlaPlanner;
   readonly bus: EventBus;
   readonly timeZone: string;
@@ -59,7 +62,9 @@ export type RouteOutcome =
   | 'handoff_declined'
   | 'status'
   | 'fallback'
-  | 'handoff_offered';
+  | 'handoff_offered'
+  | 'survey_rating'
+  | 'survey_comment';
 
 export interface RouteResult {
   readonly outcome: RouteOutcome;
@@ -85,7 +90,7 @@ interface Turn {
 }
 
 export function createRouter(deps: RouterDeps): Router {
-  const { db, clock, tickets, sla, bus, timeZone } = deps;
+  const { db, clock, tickets, alerts, sla, bus, timeZone } = deps;
 
   const reply = (turn: Turn, text: string, quickReplies: readonly QuickReply[] = [], ticketId: number | null = null): void => {
     const id = queueOutbound(db, { conversationId: turn.conversation.id, ticketId, author: 'bot', text, quickReplies }, turn.now);
@@ -227,6 +232,32 @@ export function createRouter(deps: RouterDeps): Router {
     return ticket.id;
   };
 
+  /**
+   * A rating (button or number) is recorded and a comment invited; a comment is recorded
+   * unless the message is plainly a new question, which then goes through normal routing.
+   */
+  const handleSurveyAnswer = (turn: Turn, classification: Classification, payload: string | null): Omit<RouteResult, 'replyIds'> | null => {
+    const { conversation, message } = turn;
+    const ticket = conversation.awaitingTicketId === null ? null : getTicket(db, conversation.awaitingTicketId);
+    updateConversationState(db, conversation.id, { awaiting: null, awaitingTicketId: null });
+    if (!ticket) return null;
+    const text = message.text.trim();
+    if (conversation.awaiting === 'csat_rating') {
+      const rating = parseRating(text, payload, ticket.id);
+      if (rating === null) return null;
+      recordRating({ db, alerts }, ticket, rating, turn.now);
+      updateConversationState(db, conversation.id, { awaiting: 'csat_comment', awaitingTicketId: ticket.id });
+      reply(turn, turn.m.csatThanks(rating), [{ label: turn.m.csatSkipLabel, payload: SKIP_COMMENT_PAYLOAD }], ticket.id);
+      return { outcome: 'survey_rating', classification, ticketId: ticket.id };
+    }
+    if (payload === SKIP_COMMENT_PAYLOAD) return { outcome: 'survey_comment', classification, ticketId: ticket.id };
+    const newQuestion = isFaqIntent(turn.kb, classification.intent) && classification.confidence >= 0.5 && !classification.complaint;
+    if (newQuestion || payload !== null) return null;
+    recordComment({ db, alerts }, ticket, text, turn.now);
+    reply(turn, turn.m.csatCommentThanks, [], ticket.id);
+    return { outcome: 'survey_comment', classification, ticketId: ticket.id };
+  };
+
   const route = (turn: Turn, classified: Classification | null): Omit<RouteResult, 'replyIds'> => {
     const { message, conversation, attachments } = turn;
     const text = message.text.trim();
@@ -250,6 +281,12 @@ export function createRouter(deps: RouterDeps): Router {
 
     // Non-empty text always has a classification (computed once by `handle`).
     const classification = classified ?? classify(deps.classifier(), turn.kb, text, payload);
+
+    // The bot asked for a satisfaction rating, or for a comment after one.
+    if (conversation.awaiting === 'csat_rating' || conversation.awaiting === 'csat_comment') {
+      const handled = handleSurveyAnswer(turn, classification, payload);
+      if (handled) return handled;
+    }
 
     // The bot asked "connect you to an officer?" last time.
     if (conversation.awaiting === 'handoff_confirm') {
@@ -357,8 +394,10 @@ export function createRouter(deps: RouterDeps): Router {
   };
 }
 
+const PAYLOAD_SURVEY = /^csat:(\d+:[1-5]|skip)$/;
+
 function quickReplyPayload(text: string): string | null {
-  if (PAYLOAD_INTENT.test(text) || text === PAYLOAD_HANDOFF_YES || text === PAYLOAD_HANDOFF_NO) return text;
+  if (PAYLOAD_INTENT.test(text) || PAYLOAD_SURVEY.test(text) || text === PAYLOAD_HANDOFF_YES || text === PAYLOAD_HANDOFF_NO) return text;
   return null;
 }
 

@@ -10,6 +10,8 @@ import type { EventBus } from './events.js';
 import type { ServqualDimension } from './knowledge/types.js';
 import { staffTexts } from './messages/staff.js';
 import { maskPersonalData } from './privacy.js';
+import { askForRating } from './satisfaction.js';
+import { getConversation } from './store/conversations.js';
 import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 import type { PauseInterval } from './sla/timers.js';
@@ -210,7 +212,15 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
       patch.resolvedAt = null;
       patch.closedAt = null;
     }
-    return change(id, patch, { actor, type: 'status', data: { from: ticket.status, to } });
+    return db.transaction(() => {
+      const updated = change(id, patch, { actor, type: 'status', data: { from: ticket.status, to } });
+      if (to === 'resolved') {
+        const conversation = getConversation(db, updated.conversationId);
+        const messageId = askForRating(db, updated, conversation?.language ?? 'id', now);
+        if (messageId !== null) bus.publish({ type: 'message.outbound', conversationId: updated.conversationId, messageId });
+      }
+      return updated;
+    })();
   };
 
   return {

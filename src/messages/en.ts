@@ -52,4 +52,12 @@ export const messagesEn: Messages = {
     'Elderly applicants, people with disabilities, pregnant women and infants get priority service; officers help on site and a family member may assist.',
   afterHoursFaq: (opens) => `The office is closed now and opens again ${opens}. We still answer general questions at any time.`,
   internalError: 'Sorry, something went wrong while handling your message. Please send it again in a moment, or type "officer" to reach an officer.',
+  csatQuestion: (ref) =>
+    `Ticket ${ref} has been resolved. How would you rate our help? Pick 1 (very poor) to 5 (very good), or reply with a number from 1 to 5.`,
+  csatThanks: (rating) =>
+    rating <= 2
+      ? 'Thank you for your rating. We are sorry we did not do better; a supervisor will review it. If you like, tell us what we should improve.'
+      : 'Thank you for your rating! If you like, write us a comment or suggestion.',
+  csatSkipLabel: 'Skip',
+  csatCommentThanks: 'Thank you, we have noted your feedback.',
 };

@@ -60,4 +60,12 @@ export const messagesId: Messages = {
   afterHoursFaq: (opens) => `Kantor sedang tutup; buka kembali ${opens}. Pertanyaan umum tetap kami jawab kapan saja.`,
   internalError:
     'Mohon maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Silakan kirim ulang beberapa saat lagi, atau ketik "petugas" untuk dihubungkan dengan petugas.',
+  csatQuestion: (ref) =>
+    `Tiket ${ref} sudah kami selesaikan. Bagaimana penilaian Bapak/Ibu atas bantuan kami? Pilih 1 (sangat buruk) sampai 5 (sangat baik), atau balas dengan angka 1-5.`,
+  csatThanks: (rating) =>
+    rating <= 2
+      ? 'Terima kasih atas penilaiannya. Mohon maaf layanan kami belum memuaskan; pengawas kami akan meninjaunya. Jika berkenan, tuliskan apa yang perlu kami perbaiki.'
+      : 'Terima kasih atas penilaiannya! Jika berkenan, tuliskan saran atau komentar Bapak/Ibu.',
+  csatSkipLabel: 'Lewati',
+  csatCommentThanks: 'Terima kasih, masukan Bapak/Ibu sudah kami catat.',
 };

@@ -75,6 +75,9 @@ export const staffTexts = {
       ticketHeadline(f.ticket),
       `Terlambat ${f.durationText} (jam kerja). Petugas: ${f.assignee ?? 'belum ada'}. Mohon ditindaklanjuti.`,
     ].join('\n'),
+  lowRating: (ticket: Ticket, rating: number, maskedExcerpt: string): string =>
+    [`⭐ Penilaian rendah (${rating}/5) untuk ${ticket.ref} · ${channelLabel(ticket.channel)}`, `Keluhan: "${maskedExcerpt}"`, 'Mohon ditinjau oleh pengawas.'].join('\n'),
+  lowRatingComment: (ticket: Ticket, maskedComment: string): string => `💬 Komentar pemohon untuk ${ticket.ref}: "${maskedComment}"`,
   claimLabel: 'Ambil',
   resolveLabel: 'Selesai',
 } as const;

@@ -41,6 +41,10 @@ export interface Messages {
   readonly handoffDeclined: string;
   readonly priorityNote: string;
   readonly afterHoursFaq: (opensText: string) => string;
+  readonly csatQuestion: (ref: string) => string;
+  readonly csatThanks: (rating: number) => string;
+  readonly csatSkipLabel: string;
+  readonly csatCommentThanks: string;
   /** The router failed on this message (a bug); the applicant is told and staff can see it. */
   readonly internalError: string;
 }

@@ -5,8 +5,9 @@
 import { coreSchema } from './001-core.js';
 import { staffAlerts } from './002-staff-alerts.js';
 import { slaEscalations } from './003-escalations.js';
+import { satisfaction } from './005-satisfaction.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, satisfaction];
