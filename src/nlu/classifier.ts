@@ -6,8 +6,8 @@
  */
 import type { KnowledgeBase } from '../knowledge/types.js';
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
-import { detectComplaint, detectIntegrity, detectPriorityGroup, extractTicketNumber } from './flags.js';
-import { isForeignDomain, isPassportAnchored } from './domain.js';
+import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
+import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { applyLexicon, cleanText, tokenize } from './normalize.js';
@@ -49,16 +49,30 @@ export interface IntentClassifier extends Classifier {
 }
 
 /** Emoji that carry the whole message ("🙏" closes a topic), mapped before tokenizing. */
-const EMOJI_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\u{1F64F}\u{1F44D}\u{1F44C}\u{1F917}]/gu, ' terima kasih '],
-  [/[\u{1F44B}]/gu, ' halo '],
-];
+const THANKS_EMOJI = /[\u{1F64F}\u{1F44D}\u{1F44C}\u{1F917}]/gu;
+const WAVE_EMOJI = /[\u{1F44B}]/gu;
+/**
+ * With a salutation ("Shalom admin 🙏", "assalamualaikum 🙏") the folded hands are politeness,
+ * not thanks. Religious and daily greetings of Kupang's communities.
+ */
+const SALUTATION = /\b(shalom|syalom|salom|salam|assalamualaikum|asalamualaikum|assalamu|askum|halo|hallo|hai|permisi|pagi|siang|sore|malam|horas|swastiastu|namo buddhaya|berkah dalem|selamat)\b/iu;
 
-function prepare(text: string, lexicon: Lexicon): { cleaned: string; tokens: string[] } {
+/** Complaint intent wins over these topics when the message reports wrongly printed data. */
+const WRONG_DATA_TOPICS = new Set(['requirements_child', 'requirements_new', 'priority_service', 'fees', 'express_service', 'office_info', 'processing_time', 'renewal']);
+/** A complaint cue beats an FAQ answer the model is this unsure of... */
+const WEAK_FAQ = 0.3;
+/** ...unless the message names an app or payment topic outright: then the FAQ answers it. */
+const TOPIC_WORDS = /\b(otp|kode verifikasi|aktivasi|kuota|kode billing|billing|unggah|login|kata sandi|akun|biaya|harga|tarif|mahal|murah)\b/;
+/** A new broker or illegal-fee report is the complaint intent unless the model is sure of a topic. */
+const STRONG_FAQ = 0.5;
+/** ticket_status is about an earlier report: without one of these words (or a number) it is another topic. */
+const TICKET_WORDS = /\b(tiket|laporan|laporkan|lapor|dilaporkan|aduan|adukan|keluhan|kasus|status|update|respon|balasan|ditanggapi|ditangani|tindak lanjut|kelanjutan)\b/;
+
+function prepare(text: string, lexicon: Lexicon): { prefix: string; cleaned: string; tokens: string[] } {
   let prefix = typeof text === 'string' ? text.slice(0, MAX_CLASSIFY_CHARS) : '';
-  for (const [pattern, words] of EMOJI_WORDS) prefix = prefix.replace(pattern, words);
+  prefix = prefix.replace(THANKS_EMOJI, SALUTATION.test(prefix) ? ' ' : ' terima kasih ').replace(WAVE_EMOJI, ' halo ');
   const cleaned = cleanText(prefix);
-  return { cleaned, tokens: applyLexicon(tokenize(cleaned), lexicon) };
+  return { prefix, cleaned, tokens: applyLexicon(tokenize(cleaned), lexicon) };
 }
 
 export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions = {}): IntentClassifier {
@@ -88,13 +102,12 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   }
 
   function classify(text: string): Classification {
-    const { cleaned, tokens } = prepare(text, lexicon);
+    const { prefix, cleaned, tokens } = prepare(text, lexicon);
     const language = detectLanguage(cleaned);
     const normalized = tokens.join(' ');
-    const integrity = detectIntegrity(normalized);
+    const { complaint: cued, integrity, wrongData } = detectComplaintFlags(normalized, prefix);
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
-    const cued = detectComplaint(normalized);
 
     let intent = OUT_OF_SCOPE;
     let confidence = 0;
@@ -102,16 +115,31 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       // "#12", "tiket 12", "T-31": only ticket references look like this.
       intent = TICKET_STATUS;
       confidence = 0.95;
+    } else if (tokens.length > 0 && isSpam(normalized) && !integrity) {
+      // Advertising ("izin promosi ... dm ya") mentions the office but asks nothing of it.
+      confidence = 0.9;
     } else if (tokens.length > 0) {
       const ranked = scoresOf(tokens);
       const foreign = isForeignDomain(normalized);
       // The out_of_scope class learns many unrelated words and so attracts any unusual
       // message; a message that names passport business is ours, so take the best FAQ.
       const anchored = !foreign && isPassportAnchored(normalized);
-      const best = anchored ? ranked.find((s) => s.intent !== OUT_OF_SCOPE) : ranked[0];
+      const reportless = !TICKET_WORDS.test(normalized);
+      const usable = ranked.filter((s) => !(reportless && s.intent === TICKET_STATUS));
+      const best = anchored ? usable.find((s) => s.intent !== OUT_OF_SCOPE) : usable[0];
       // No word the in-scope utterances ever used: nothing to go on, so not ours.
       const known = stems(tokens).some((s) => inScopeStems.has(s));
-      if (best !== undefined && known && !foreign && best.intent !== OUT_OF_SCOPE && best.probability >= (anchored ? ANCHORED_THRESHOLD : threshold)) {
+      // A complaint the model cannot place (or wrongly printed data, which no FAQ fixes) is the
+      // complaint intent rather than a weak guess at a topic.
+      const complaintWins =
+        best !== undefined &&
+        !foreign &&
+        ((cued && best.probability < WEAK_FAQ && !TOPIC_WORDS.test(normalized)) ||
+          (integrity && best.probability < STRONG_FAQ) || (wrongData && WRONG_DATA_TOPICS.has(best.intent)));
+      if (complaintWins) {
+        intent = COMPLAINT;
+        confidence = Math.max(0.5, ranked.find((s) => s.intent === COMPLAINT)?.probability ?? 0);
+      } else if (best !== undefined && known && !foreign && best.intent !== OUT_OF_SCOPE && best.probability >= (anchored ? ANCHORED_THRESHOLD : threshold)) {
         intent = best.intent;
         confidence = best.probability;
       } else if (cued && !foreign) {

@@ -2,7 +2,7 @@ export type { Classification, Classifier } from './types.js';
 export { normalize, normalizeTokens, cleanText, tokenize, applyLexicon, stripSuffix, type NormalizeOptions } from './normalize.js';
 export { loadLexicon, createLexicon, defaultLexicon, defaultLexiconDir, LexiconError, type Lexicon } from './lexicon.js';
 export { detectLanguage } from './language.js';
-export { detectComplaint, detectIntegrity, detectPriorityGroup, extractTicketNumber } from './flags.js';
+export { detectComplaint, detectComplaintFlags, detectIntegrity, detectWrongData, detectPriorityGroup, extractTicketNumber, type ComplaintFlags } from './flags.js';
 export {
   createClassifier,
   MAX_CLASSIFY_CHARS,
