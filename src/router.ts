@@ -225,6 +225,7 @@ export function createRouter(deps: RouterDeps): Router {
         held: ticket.assigneeId !== null,
         lastStaffReply: lastStaff ? excerpt(lastStaff.text, 300) : null,
         dueText: facts.dueText,
+        opensText: facts.opensText,
       }),
       [],
       ticket.id,
@@ -337,6 +338,14 @@ export function createRouter(deps: RouterDeps): Router {
       const text = answerText(turn, intent);
       if (text !== null) reply(turn, text, intent === 'greeting' ? mainTopics(turn) : []);
       return { outcome: 'small_talk', classification, ticketId: null };
+    }
+    if ((intent === 'out_of_scope' || !turn.kb.intents.has(intent)) && active) {
+      // Mid-case, what the bot cannot place ("kapan dibalas?", "saya sudah di loket 3")
+      // belongs to the open ticket: staff see it, and the applicant gets the status.
+      resetMisses();
+      tickets.addApplicantMessage(active.id, message.id);
+      handleStatus(turn, { ...classification, ticketNumber: active.id });
+      return { outcome: 'status', classification, ticketId: active.id };
     }
     if (intent === 'out_of_scope' || !turn.kb.intents.has(intent)) {
       const misses = conversation.missCount + 1;

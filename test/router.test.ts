@@ -166,6 +166,15 @@ describe('router: handoff and status', () => {
     expect(report).toContain('sedang dicetak');
   });
 
+  it('with an open ticket, a message the bot cannot place joins the ticket and gets its status', async () => {
+    t = createTestCore();
+    await t.say('pelayanan loket lambat sekali, kecewa');
+    const [reply] = await t.say('saya sudah di kantor sekarang');
+    expect(reply).toMatch(/Tiket #1: sedang ditangani/);
+    const linked = t.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE ticket_id = 1 AND direction = 'in'").get() as { n: number };
+    expect(linked.n).toBe(2);
+  });
+
   it('says so when the applicant has no ticket', async () => {
     t = createTestCore();
     const [reply] = await t.say('cek status pengaduan saya');

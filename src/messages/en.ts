@@ -34,6 +34,7 @@ export const messagesEn: Messages = {
     const lines = [`Ticket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
     if (f.lastStaffReply) lines.push(`Latest reply from an officer: "${f.lastStaffReply}"`);
     if (f.status === 'open' || f.status === 'pending') {
+      if (f.opensText) lines.push(`The office is closed now and opens again ${f.opensText}.`);
       if (f.held) lines.push('An officer is working on it; the reply will come in this chat.');
       else if (f.dueText) lines.push(`An officer will respond by ${f.dueText}.`);
       else lines.push('An officer will respond during the next office hours.');

@@ -39,6 +39,7 @@ export const messagesId: Messages = {
     const lines = [`Tiket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
     if (f.lastStaffReply) lines.push(`Balasan terakhir petugas: "${f.lastStaffReply}"`);
     if (f.status === 'open' || f.status === 'pending') {
+      if (f.opensText) lines.push(`Kantor sedang tutup dan buka kembali ${f.opensText}.`);
       if (f.held) lines.push('Petugas sedang menangani tiket ini; balasan akan dikirim lewat percakapan ini.');
       else if (f.dueText) lines.push(`Petugas akan merespons paling lambat ${f.dueText}.`);
       else lines.push('Petugas akan merespons pada jam kerja berikutnya.');

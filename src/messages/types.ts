@@ -19,6 +19,8 @@ export interface StatusFacts {
   readonly held: boolean;
   readonly lastStaffReply: string | null;
   readonly dueText: string | null;
+  /** Set when the office is closed now: when it opens again. */
+  readonly opensText: string | null;
 }
 
 export interface Messages {

@@ -87,6 +87,8 @@ export interface BusinessCalendar {
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+const QUARTER_HOUR_MS = 15 * MINUTE_MS;
+const OFFSET_CACHE_LIMIT = 100_000;
 /** A calendar with no opening in this many days is broken; stop instead of looping forever. */
 const MAX_SCAN_DAYS = 3660;
 const SESSION_CACHE_LIMIT = 4096;
@@ -376,11 +378,26 @@ function createZone(timeZone: string): Zone {
     return wholeSeconds + (((t % 1000) + 1000) % 1000);
   }
 
-  const offsetAt = (t: number): number => wallMs(t) - t;
+  /**
+   * Offsets change only at transitions on whole quarter hours, so one Intl round trip
+   * per quarter hour serves every instant in it (formatToParts costs microseconds and
+   * SLA planning converts many instants per ticket).
+   */
+  const offsets = new Map<number, number>();
+  const offsetAt = (t: number): number => {
+    const bucket = Math.floor(t / QUARTER_HOUR_MS);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      offset = wallMs(bucket * QUARTER_HOUR_MS) - bucket * QUARTER_HOUR_MS;
+      if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+      offsets.set(bucket, offset);
+    }
+    return offset;
+  };
 
   return {
     positionOf(t) {
-      const wall = wallMs(t);
+      const wall = t + offsetAt(t);
       const dayNumber = Math.floor(wall / DAY_MS);
       return { dayNumber, msOfDay: wall - dayNumber * DAY_MS };
     },
