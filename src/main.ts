@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { createCore, type Core } from './core.js';
 import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from './knowledge/index.js';
 import { buildServer } from './server/app.js';
+import { registerDashboard } from './server/dashboard/index.js';
 import { createSlaPlanner } from './sla/planner.js';
 import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
@@ -74,7 +75,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     channels: () => core.channels(),
     problems: () => problems,
     webChatPerMinute: config.webChatPerMinute,
-    plugins: telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : [],
+    plugins: [
+      (app) => registerDashboard(app, { core, staff, policy }),
+      ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),
+    ],
   });
 
   const watcher: KnowledgeWatcher = createKnowledgeWatcher({

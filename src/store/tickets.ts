@@ -102,7 +102,10 @@ export function listTickets(db: Db, filter: TicketFilter = {}): Ticket[] {
   }
   const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY CASE WHEN status IN ('open', 'pending') THEN 0 ELSE 1 END,
-             COALESCE(MIN(COALESCE(first_response_due_at, 9e15), COALESCE(next_response_due_at, 9e15), COALESCE(resolution_due_at, 9e15)), 9e15),
+             -- the nearest due time of a timer still running
+             MIN(CASE WHEN first_response_at IS NULL THEN COALESCE(first_response_due_at, 9e15) ELSE 9e15 END,
+                 CASE WHEN awaiting_reply_since IS NOT NULL THEN COALESCE(next_response_due_at, 9e15) ELSE 9e15 END,
+                 CASE WHEN status = 'open' THEN COALESCE(resolution_due_at, 9e15) ELSE 9e15 END),
              id DESC
     LIMIT ?`;
   return db

@@ -5,9 +5,10 @@
 import { coreSchema } from './001-core.js';
 import { staffAlerts } from './002-staff-alerts.js';
 import { slaEscalations } from './003-escalations.js';
+import { dashboard } from './004-dashboard.js';
 import { satisfaction } from './005-satisfaction.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, satisfaction];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction];

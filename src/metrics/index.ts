@@ -1,0 +1,38 @@
+/**
+ * Metric definitions shared by the dashboard reports and the daily digest: one read of
+ * the range's tickets, then pure functions over it, so both show the same numbers.
+ */
+import type { BusinessCalendar } from '../sla/calendar.js';
+import type { Db } from '../store/db.js';
+import { complianceByDay, type ComplianceReport } from './compliance.js';
+import type { DateRange } from './days.js';
+import { firstResponseByDay, type FirstResponseReport } from './first-response.js';
+import { ticketFactsBetween } from './ticket-facts.js';
+import { volume, type VolumeReport } from './volume.js';
+
+export * from './compliance.js';
+export * from './days.js';
+export * from './first-response.js';
+export * from './stats.js';
+export * from './ticket-facts.js';
+export * from './unanswered.js';
+export * from './volume.js';
+
+export interface MetricsReport {
+  readonly from: string;
+  readonly to: string;
+  readonly firstResponse: FirstResponseReport;
+  readonly compliance: ComplianceReport;
+  readonly volume: VolumeReport;
+}
+
+export function metricsReport(db: Db, calendar: BusinessCalendar, range: DateRange, now: Date): MetricsReport {
+  const facts = ticketFactsBetween(db, range.startMs, range.endMs);
+  return {
+    from: range.from,
+    to: range.to,
+    firstResponse: firstResponseByDay(calendar, range, facts),
+    compliance: complianceByDay(range, facts, now),
+    volume: volume(facts),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Questions the bot could not answer: applicant messages classified out_of_scope, or
+ * answered from the knowledge base with low confidence. Grouped by normalized text
+ * (so "gmn" and "bagaimana" meet), most frequent first, personal data masked before
+ * anything is grouped or shown, so NIK and phone numbers never reach this list.
+ */
+import { CONVERSATIONAL_INTENT_IDS } from '../knowledge/types.js';
+import { normalize } from '../nlu/normalize.js';
+import { maskPersonalData } from '../privacy.js';
+import type { Db } from '../store/db.js';
+
+/** Below this an FAQ answer counts as a guess worth a look. The classifier's own cut-off is lower (0.25). */
+export const LOW_CONFIDENCE = 0.5;
+const MAX_EXAMPLE_CHARS = 280;
+const MASKED_TOKEN = /\S*\*\S*/g;
+
+export interface UnansweredQuestion {
+  /** Masked text of the most recent message in the group. */
+  readonly text: string;
+  readonly normalized: string;
+  readonly count: number;
+  readonly lastAt: Date;
+  readonly channels: readonly string[];
+  /** The intent the classifier guessed most recently (out_of_scope when it gave up). */
+  readonly intent: string;
+}
+
+export interface UnansweredOptions {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly limit?: number;
+  readonly lowConfidence?: number;
+}
+
+interface Row {
+  text: string;
+  channel: string;
+  created_at: number;
+  intent: string;
+}
+
+const conversational = CONVERSATIONAL_INTENT_IDS.filter((id) => id !== 'out_of_scope');
+
+// messages_created keeps the scan to the range; the joins are primary-key lookups that
+// drop staff-group chatter (contacts of kind staff_target).
+const SQL = `SELECT m.text, m.channel, m.created_at, m.intent
+  FROM messages m
+  JOIN conversations c ON c.id = m.conversation_id
+  JOIN contacts k ON k.id = c.contact_id
+  WHERE m.created_at >= ? AND m.created_at < ?
+    AND m.direction = 'in' AND m.author = 'applicant' AND m.quick_reply_payload IS NULL
+    AND k.kind = 'applicant'
+    AND (m.intent = 'out_of_scope'
+         OR (m.confidence < ? AND COALESCE(m.complaint, 0) = 0 AND m.intent NOT IN (${conversational.map(() => '?').join(', ')})))
+  ORDER BY m.created_at`;
+
+export function unansweredQuestions(db: Db, options: UnansweredOptions): UnansweredQuestion[] {
+  const rows = db
+    .prepare<(string | number)[], Row>(SQL)
+    .all(options.startMs, options.endMs, options.lowConfidence ?? LOW_CONFIDENCE, ...conversational);
+  return groupQuestions(rows).slice(0, options.limit ?? 100);
+}
+
+/** Pure grouping step (rows oldest first). */
+export function groupQuestions(rows: readonly Row[]): UnansweredQuestion[] {
+  const groups = new Map<string, { text: string; count: number; lastMs: number; channels: Set<string>; intent: string }>();
+  for (const row of rows) {
+    const masked = maskPersonalData(row.text.trim());
+    // Masked values differ per applicant (0812****90, 0812****32); they are not the question.
+    const key = normalize(masked.replace(MASKED_TOKEN, ' '));
+    if (key === '') continue;
+    const group = groups.get(key);
+    const text = masked.length > MAX_EXAMPLE_CHARS ? `${masked.slice(0, MAX_EXAMPLE_CHARS)}…` : masked;
+    if (group) {
+      group.count += 1;
+      group.channels.add(row.channel);
+      if (row.created_at >= group.lastMs) Object.assign(group, { text, lastMs: row.created_at, intent: row.intent });
+    } else {
+      groups.set(key, { text, count: 1, lastMs: row.created_at, channels: new Set([row.channel]), intent: row.intent });
+    }
+  }
+  return [...groups]
+    .map(([normalized, g]) => ({ text: g.text, normalized, count: g.count, lastAt: new Date(g.lastMs), channels: [...g.channels].sort(), intent: g.intent }))
+    .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime());
+}

@@ -1,0 +1,118 @@
+/**
+ * Accounts (admin), channel status (admin) and the alert feed (everyone, by audience).
+ * The channels endpoint passes `channel.status()` through as is, so later adapters
+ * (WhatsApp QR or pairing code, Instagram challenge) show up without dashboard changes.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../core.js';
+import type { StaffRole } from '../../domain.js';
+import { STAFF_ROLES, type StaffAccount, type StaffService } from '../../staff.js';
+import { HttpError } from '../errors.js';
+import type { AuditLog } from './audit.js';
+import { hasRole, userOf } from './auth.js';
+import { body, limit, oneOf } from './input.js';
+import { unlockAccount } from './login.js';
+import type { SessionStore } from './sessions.js';
+
+export interface AdminRouteDeps {
+  readonly core: Core;
+  readonly staff: StaffService;
+  readonly audit: AuditLog;
+  readonly sessions: SessionStore;
+}
+
+const accountJson = (a: StaffAccount, now: Date) => ({
+  id: a.id,
+  username: a.username,
+  displayName: a.displayName,
+  role: a.role,
+  disabled: a.disabled,
+  lockedUntil: a.lockedUntil && a.lockedUntil > now ? a.lockedUntil.toISOString() : null,
+  createdAt: a.createdAt.toISOString(),
+});
+
+export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, sessions }: AdminRouteDeps): void {
+  const must = (username: string): StaffAccount => {
+    const account = staff.findByUsername(username);
+    if (!account) throw new HttpError('NOT_FOUND', `no staff account "${username}"`);
+    return account;
+  };
+  const record = (actor: StaffAccount, action: Parameters<AuditLog['record']>[0]['action'], target: string, ip: string): void =>
+    audit.record({ staffId: actor.id, username: actor.username, action, target, ip });
+
+  // Supervisors need the list for the assignee filter; only admins change accounts.
+  app.get('/api/staff', { config: { access: 'supervisor' } }, async () => {
+    const now = core.clock.now();
+    return { staff: staff.list().map((a) => accountJson(a, now)) };
+  });
+
+  app.post('/api/staff', { config: { access: 'admin' } }, async (request, reply) => {
+    const actor = userOf(request).account;
+    const input = body(request);
+    const role = oneOf<StaffRole>(input['role'], STAFF_ROLES, 'role');
+    if (typeof input['username'] !== 'string' || typeof input['password'] !== 'string') {
+      throw new HttpError('VALIDATION', 'send username, password and role');
+    }
+    const displayName = typeof input['displayName'] === 'string' && input['displayName'].trim() !== '' ? input['displayName'].trim() : undefined;
+    const account = staff.add({ username: input['username'], password: input['password'], role, ...(displayName ? { displayName } : {}) });
+    record(actor, 'staff_added', account.username, request.ip);
+    return reply.code(201).send({ staff: accountJson(account, core.clock.now()) });
+  });
+
+  app.post('/api/staff/:username/disable', { config: { access: 'admin' } }, async (request) => {
+    const actor = userOf(request).account;
+    const target = must((request.params as { username: string }).username);
+    if (target.id === actor.id) throw new HttpError('CONFLICT', 'you cannot disable your own account');
+    const account = staff.disable(target.username);
+    sessions.revokeAllOf(account.id);
+    record(actor, 'staff_disabled', account.username, request.ip);
+    return { staff: accountJson(account, core.clock.now()) };
+  });
+
+  app.post('/api/staff/:username/unlock', { config: { access: 'admin' } }, async (request) => {
+    const actor = userOf(request).account;
+    const target = must((request.params as { username: string }).username);
+    unlockAccount(core.db, target.id);
+    record(actor, 'staff_unlocked', target.username, request.ip);
+    return { staff: accountJson(must(target.username), core.clock.now()) };
+  });
+
+  app.post('/api/staff/:username/password', { config: { access: 'admin' } }, async (request) => {
+    const actor = userOf(request).account;
+    const target = must((request.params as { username: string }).username);
+    const input = body(request);
+    if (typeof input['password'] !== 'string') throw new HttpError('VALIDATION', 'send password');
+    const account = staff.setPassword(target.username, input['password']);
+    // A new password ends the old sessions (a leaked cookie stops working too).
+    sessions.revokeAllOf(account.id);
+    record(actor, 'staff_password_set', account.username, request.ip);
+    return { staff: accountJson(account, core.clock.now()) };
+  });
+
+  app.get('/api/audit', { config: { access: 'admin' } }, async (request) => {
+    const q = request.query as Record<string, unknown>;
+    return { entries: audit.recent(limit(q['limit'], 100, 500)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
+  });
+
+  app.get('/api/channels', { config: { access: 'admin' } }, async () => ({
+    channels: core.channels().map((channel) => {
+      const status = channel.status();
+      return {
+        name: channel.name,
+        status: 'retryAt' in status && status.retryAt ? { ...status, retryAt: status.retryAt.toISOString() } : status,
+        capabilities: channel.capabilities,
+      };
+    }),
+  }));
+
+  app.get('/api/alerts', async (request) => {
+    const user = userOf(request);
+    const q = request.query as Record<string, unknown>;
+    const supervisor = hasRole(user.account, 'supervisor');
+    const alerts = core.alerts
+      .recent(limit(q['limit'], 50, 200) * (supervisor ? 1 : 2))
+      .filter((a) => supervisor || a.audience === 'staff')
+      .slice(0, limit(q['limit'], 50, 200));
+    return { alerts: alerts.map((a) => ({ id: a.id, kind: a.kind, audience: a.audience, ticketId: a.ticketId, text: a.text, createdAt: a.createdAt.toISOString() })) };
+  });
+}

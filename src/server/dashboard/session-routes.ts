@@ -1,0 +1,82 @@
+/** POST/GET/DELETE /api/session: log in, who am I (with the CSRF token), log out. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StaffAccount } from '../../staff.js';
+import { HttpError } from '../errors.js';
+import type { AuditLog } from './audit.js';
+import { SESSION_COOKIE, userOf } from './auth.js';
+import { body } from './input.js';
+import type { Login } from './login.js';
+import type { SessionPolicy, SessionStore } from './sessions.js';
+
+export interface SessionRouteDeps {
+  readonly login: Login;
+  readonly sessions: SessionStore;
+  readonly sessionPolicy: SessionPolicy;
+  readonly audit: AuditLog;
+  /** Always mark the cookie Secure (HTTPS ends at a proxy that sends no x-forwarded-proto). */
+  readonly secureCookies: boolean;
+  readonly loginPerMinute: number;
+  /** The office zone, so pages show times as the office reads them. */
+  readonly timeZone: string;
+}
+
+export const userJson = (account: StaffAccount) => ({
+  id: account.id,
+  username: account.username,
+  displayName: account.displayName,
+  role: account.role,
+});
+
+export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): void {
+  const { login, sessions, audit } = deps;
+  // trustProxy is on, so protocol follows x-forwarded-proto from the TLS proxy.
+  const secure = (request: FastifyRequest): boolean => deps.secureCookies || request.protocol === 'https';
+
+  app.post(
+    '/api/session',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: deps.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` },
+      },
+    },
+    async (request, reply) => {
+      const input = body(request);
+      const username = input['username'];
+      const password = input['password'];
+      if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
+        throw new HttpError('VALIDATION', 'send username and password');
+      }
+      if (password.length > 1024) throw new HttpError('UNAUTHORIZED', 'wrong username or password');
+      const result = login.attempt(username, password, request.ip);
+      if (!result.ok) {
+        if (result.reason === 'locked') {
+          throw new HttpError('RATE_LIMITED', `too many failed logins; this account is locked until ${result.until.toISOString()}`);
+        }
+        throw new HttpError('UNAUTHORIZED', 'wrong username or password');
+      }
+      const { token, session } = sessions.create(result.account.id);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secure(request),
+        path: '/',
+        maxAge: Math.floor(deps.sessionPolicy.absoluteMs / 1000),
+      });
+      return { user: userJson(result.account), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    },
+  );
+
+  app.get('/api/session', async (request) => {
+    const { account, session } = userOf(request);
+    return { user: userJson(account), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString(), timeZone: deps.timeZone };
+  });
+
+  app.delete('/api/session', async (request, reply) => {
+    const { account, session } = userOf(request);
+    sessions.revoke(session.id);
+    audit.record({ staffId: account.id, username: account.username, action: 'logout', ip: request.ip });
+    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request) });
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * The JSON shapes of tickets, messages and ticket events, and the SLA badge shown in
+ * the queue. Applicant text goes out as plain strings; the pages insert it with
+ * textContent only, never as HTML.
+ */
+import type { ChannelName } from '../../../channels/channel.js';
+import { ACTIVE_TICKET_STATUSES, type StoredMessage, type Ticket } from '../../domain.js';
+import { durationBusinessMs } from '../../sla/calendar.js';
+import { timerDuration, type SlaPolicy, type SlaTimer } from '../../sla/policy.js';
+import type { StaffService } from '../../staff.js';
+import type { Db } from '../../store/db.js';
+import type { TicketEvent } from '../../store/tickets.js';
+
+export type SlaBadge = 'overdue' | 'warning' | 'ok' | 'none';
+
+export interface TimerView {
+  readonly timer: SlaTimer;
+  readonly startAt: string;
+  readonly dueAt: string;
+  readonly state: Exclude<SlaBadge, 'none'>;
+}
+
+export interface SlaView {
+  readonly state: SlaBadge;
+  readonly nextDueAt: string | null;
+  readonly timers: readonly TimerView[];
+}
+
+export interface StaffRef {
+  readonly id: number;
+  readonly username: string;
+  readonly displayName: string | null;
+}
+
+export interface TicketView {
+  readonly id: number;
+  readonly ref: string;
+  readonly status: Ticket['status'];
+  readonly priority: Ticket['priority'];
+  readonly kind: Ticket['kind'];
+  readonly integrity: boolean;
+  readonly channel: ChannelName;
+  readonly intent: string;
+  readonly servqual: Ticket['servqual'];
+  readonly summary: string;
+  readonly contactName: string | null;
+  readonly assignee: StaffRef | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly firstResponseDueAt: string | null;
+  readonly firstResponseAt: string | null;
+  readonly nextResponseDueAt: string | null;
+  readonly resolutionDueAt: string | null;
+  readonly awaitingReplySince: string | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly reopenCount: number;
+  readonly escalationLevel: number;
+  readonly sla: SlaView;
+}
+
+const iso = (at: Date | null): string | null => (at ? at.toISOString() : null);
+
+/** Running timers only: a met first response keeps its due time but no longer matters. */
+function runningTimers(ticket: Ticket): { timer: SlaTimer; startAt: Date; dueAt: Date }[] {
+  if (!ACTIVE_TICKET_STATUSES.includes(ticket.status)) return [];
+  const timers: { timer: SlaTimer; startAt: Date; dueAt: Date }[] = [];
+  if (ticket.firstResponseAt === null && ticket.firstResponseDueAt) {
+    timers.push({ timer: 'first_response', startAt: ticket.createdAt, dueAt: ticket.firstResponseDueAt });
+  }
+  if (ticket.nextResponseDueAt && ticket.awaitingReplySince) {
+    timers.push({ timer: 'next_response', startAt: ticket.awaitingReplySince, dueAt: ticket.nextResponseDueAt });
+  }
+  if (ticket.resolutionDueAt) timers.push({ timer: 'resolution', startAt: ticket.createdAt, dueAt: ticket.resolutionDueAt });
+  return timers;
+}
+
+/**
+ * Overdue once a due time has passed; warning once the business time left is below the
+ * policy's warn share (the same `warn_at` that makes the scanner warn the assignee).
+ */
+export function slaView(policy: SlaPolicy, ticket: Ticket, now: Date): SlaView {
+  const { calendar } = policy;
+  const warnShare = policy.policies[ticket.priority].warnAt;
+  const timers = runningTimers(ticket).map((t): TimerView => {
+    let state: TimerView['state'] = 'ok';
+    if (now >= t.dueAt) state = 'overdue';
+    else {
+      const windowMs = durationBusinessMs(calendar, t.startAt, timerDuration(policy, ticket.priority, t.timer));
+      if (calendar.businessMsBetween(now, t.dueAt) <= windowMs * (1 - warnShare)) state = 'warning';
+    }
+    return { timer: t.timer, startAt: t.startAt.toISOString(), dueAt: t.dueAt.toISOString(), state };
+  });
+  const rank = { overdue: 3, warning: 2, ok: 1 } as const;
+  const worst = timers.reduce<SlaBadge>((acc, t) => (acc === 'none' || rank[t.state] > rank[acc as keyof typeof rank] ? t.state : acc), 'none');
+  const next = timers.reduce<string | null>((acc, t) => (acc === null || t.dueAt < acc ? t.dueAt : acc), null);
+  return { state: worst, nextDueAt: next, timers };
+}
+
+export interface Views {
+  ticket(ticket: Ticket): TicketView;
+  message(message: StoredMessage): MessageView;
+  event(event: TicketEvent): EventView;
+}
+
+export interface MessageView {
+  readonly id: number;
+  readonly channel: ChannelName;
+  readonly ticketId: number | null;
+  readonly direction: 'in' | 'out';
+  readonly author: StoredMessage['author'];
+  readonly staff: string | null;
+  readonly visibility: StoredMessage['visibility'];
+  readonly text: string;
+  readonly textTruncated: boolean;
+  readonly createdAt: string;
+  readonly deliveryStatus: StoredMessage['deliveryStatus'];
+  readonly deliveryError: string | null;
+  readonly intent: string | null;
+  readonly confidence: number | null;
+}
+
+export interface EventView {
+  readonly type: string;
+  readonly actor: TicketEvent['actor'];
+  readonly staff: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly at: string;
+}
+
+/** Views for one request: staff names and contact names are looked up once each. */
+export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPolicy; now: Date }): Views {
+  const staffCache = new Map<number, StaffRef | null>();
+  const staffRef = (id: number | null): StaffRef | null => {
+    if (id === null) return null;
+    if (!staffCache.has(id)) {
+      const account = deps.staff.get(id);
+      staffCache.set(id, account ? { id: account.id, username: account.username, displayName: account.displayName } : null);
+    }
+    return staffCache.get(id) ?? null;
+  };
+  const contactName = deps.db.prepare<[number], { display_name: string | null }>('SELECT display_name FROM contacts WHERE id = ?');
+  return {
+    ticket: (t) => ({
+      id: t.id,
+      ref: t.ref,
+      status: t.status,
+      priority: t.priority,
+      kind: t.kind,
+      integrity: t.integrity,
+      channel: t.channel,
+      intent: t.intent,
+      servqual: t.servqual,
+      summary: t.summary,
+      contactName: contactName.get(t.contactId)?.display_name ?? null,
+      assignee: staffRef(t.assigneeId),
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+      firstResponseDueAt: iso(t.firstResponseDueAt),
+      firstResponseAt: iso(t.firstResponseAt),
+      nextResponseDueAt: iso(t.nextResponseDueAt),
+      resolutionDueAt: iso(t.resolutionDueAt),
+      awaitingReplySince: iso(t.awaitingReplySince),
+      resolvedAt: iso(t.resolvedAt),
+      closedAt: iso(t.closedAt),
+      reopenCount: t.reopenCount,
+      escalationLevel: t.escalationLevel,
+      sla: slaView(deps.policy, t, deps.now),
+    }),
+    message: (m) => ({
+      id: m.id,
+      channel: m.channel,
+      ticketId: m.ticketId,
+      direction: m.direction,
+      author: m.author,
+      staff: staffRef(m.staffId)?.username ?? null,
+      visibility: m.visibility,
+      text: m.text,
+      textTruncated: m.textTruncated,
+      createdAt: m.createdAt.toISOString(),
+      deliveryStatus: m.deliveryStatus,
+      deliveryError: m.deliveryError,
+      intent: m.intent,
+      confidence: m.confidence,
+    }),
+    event: (e) => ({ type: e.type, actor: e.actor, staff: staffRef(e.staffId)?.username ?? null, data: e.data, at: e.createdAt.toISOString() }),
+  };
+}
