@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import { createEventBus, type EventBus } from './events.js';
+import { createHealthMonitor, type HealthMonitor } from './health.js';
 import { createIntake, type Intake } from './intake.js';
 import type { KnowledgeBase } from './knowledge/types.js';
 import { createClassifier } from './nlu/classifier.js';
@@ -36,6 +37,8 @@ export interface Core {
   readonly bus: EventBus;
   readonly tickets: TicketService;
   readonly alerts: StaffAlerts;
+  /** Current problems (disk full, read-only database) for /healthz. */
+  readonly health: HealthMonitor;
   readonly router: Router;
   readonly intake: Intake;
   readonly outbox: OutboxDispatcher;
@@ -69,7 +72,9 @@ export function createCore(deps: CoreDeps): Core {
     bus,
     timeZone,
   });
+  const health = createHealthMonitor();
   const outbox = createOutboxDispatcher({
+    health,
     db,
     clock,
     channels: () => channels,
@@ -78,7 +83,7 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });
-  const intake = createIntake({ db, clock, router, logger: logger.child({ module: 'intake' }), onRouted: () => outbox.kick() });
+  const intake = createIntake({ db, clock, router, logger: logger.child({ module: 'intake' }), health, onRouted: () => outbox.kick() });
   // Staff replies and notes are committed outside the router: deliver them promptly too.
   bus.subscribe((event) => {
     if (event.type === 'message.outbound') outbox.kick();
@@ -90,6 +95,7 @@ export function createCore(deps: CoreDeps): Core {
     bus,
     tickets,
     alerts,
+    health,
     router,
     intake,
     outbox,

@@ -15,6 +15,7 @@ import { storeInbound } from './store/inbox.js';
 import { getConversation } from './store/conversations.js';
 import { listUnprocessedInbound, markProcessed, queueOutbound } from './store/messages.js';
 import { MAX_EXTERNAL_ID_CHARS } from './text-limits.js';
+import { describeStorageFailure, isStorageFailure, type HealthMonitor } from './health.js';
 
 export class InboundRejectedError extends Error {
   readonly code = 'SAPA_INBOUND_REJECTED';
@@ -24,11 +25,20 @@ export class InboundRejectedError extends Error {
   }
 }
 
+/** The message could not be stored now (disk full, read-only database): the provider must deliver it again. */
+export class StorageUnavailableError extends Error {
+  readonly code = 'SAPA_STORAGE_UNAVAILABLE';
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 export interface Intake {
   readonly sink: InboundSink;
   /** Routes every stored, unprocessed message; resolves when none is left. */
   drain(): Promise<number>;
-  /** Resolves once every message accepted so far has been routed. */
+  /** Resolves once every message accepted so far has been stored and routed. */
   idle(): Promise<void>;
 }
 
@@ -37,21 +47,42 @@ export interface IntakeDeps {
   readonly clock: Clock;
   readonly router: Router;
   readonly logger: Logger;
+  readonly health?: HealthMonitor;
   /** Called after routed messages committed replies (the outbox dispatcher's kick). */
   readonly onRouted?: () => void;
 }
 
-const BATCH = 100;
+/** Messages routed per transaction: one commit serves the whole batch. */
+const ROUTE_BATCH = 100;
+/** Messages stored per transaction when many arrive at once (group commit). */
+const STORE_BATCH = 500;
+const RETRY_AFTER_FAILURE_MS = 2_000;
+
+interface PendingAccept {
+  readonly message: InboundMessage;
+  readonly resolve: (outcome: AcceptOutcome) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 export function createIntake(deps: IntakeDeps): Intake {
-  const { db, clock, router, logger } = deps;
+  const { db, clock, router, logger, health } = deps;
   let draining: Promise<number> | null = null;
   let again = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const pending: PendingAccept[] = [];
+  let flushScheduled: Promise<void> | null = null;
+
+  const storageFailed = (component: string, err: unknown): void => {
+    const problem = describeStorageFailure(err);
+    health?.report(component, problem);
+    logger.error({ err }, `${component}: ${problem}`);
+  };
 
   const routeOne = (messageId: number, conversationId: number): void => {
     try {
       router.handle(messageId);
     } catch (err) {
+      if (isStorageFailure(err)) throw err;
       // One error boundary per message: a bug on one message must not block the queue.
       logger.error({ err, messageId }, 'routing failed; the applicant is told to try again');
       inTransaction(db, () => {
@@ -70,16 +101,29 @@ export function createIntake(deps: IntakeDeps): Intake {
     do {
       again = false;
       for (;;) {
-        const batch = listUnprocessedInbound(db, BATCH);
+        const batch = listUnprocessedInbound(db, ROUTE_BATCH);
         if (batch.length === 0) break;
-        for (const message of batch) routeOne(message.id, message.conversationId);
+        // One transaction per batch; each message is a savepoint inside it.
+        inTransaction(db, () => {
+          for (const message of batch) routeOne(message.id, message.conversationId);
+        });
         total += batch.length;
         deps.onRouted?.();
         // Let adapters' I/O (and new accepts) run between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
     } while (again);
+    health?.clear('routing');
     return total;
+  };
+
+  const scheduleRetry = (): void => {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void drain();
+    }, RETRY_AFTER_FAILURE_MS);
+    retryTimer.unref();
   };
 
   const drain = (): Promise<number> => {
@@ -87,23 +131,69 @@ export function createIntake(deps: IntakeDeps): Intake {
       again = true;
       return draining;
     }
-    draining = drainLoop().finally(() => {
-      draining = null;
-    });
+    draining = drainLoop()
+      .catch((err: unknown) => {
+        // Nothing is lost: unprocessed messages stay in the database and are retried.
+        if (isStorageFailure(err)) storageFailed('routing', err);
+        else logger.error({ err }, 'routing batch failed');
+        scheduleRetry();
+        return 0;
+      })
+      .finally(() => {
+        draining = null;
+      });
     return draining;
+  };
+
+  /**
+   * Group commit: accepts that arrive together are stored in one transaction, and each
+   * caller learns its outcome only after that commit (so adapters acknowledge late).
+   */
+  const flush = (): void => {
+    const batch = pending.splice(0, STORE_BATCH);
+    if (pending.length > 0) scheduleFlush();
+    let outcomes: AcceptOutcome[];
+    try {
+      outcomes = inTransaction(db, () => batch.map((item) => storeInbound(db, item.message, clock.now())));
+    } catch (err) {
+      const failure = isStorageFailure(err) ? new StorageUnavailableError(describeStorageFailure(err), { cause: err }) : err;
+      if (isStorageFailure(err)) storageFailed('intake', err);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    health?.clear('intake');
+    batch.forEach((item, index) => item.resolve(outcomes[index]!));
+    if (outcomes.some((outcome) => outcome.outcome === 'stored')) void drain();
+  };
+
+  const scheduleFlush = (): Promise<void> => {
+    flushScheduled ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        flushScheduled = null;
+        flush();
+        resolve();
+      });
+    });
+    return flushScheduled;
   };
 
   return {
     sink: {
-      async accept(message: InboundMessage): Promise<AcceptOutcome> {
-        validate(message);
-        const outcome = storeInbound(db, message, clock.now());
-        if (outcome.outcome === 'stored') void drain().catch((err: unknown) => logger.error({ err }, 'drain failed'));
-        return outcome;
+      accept(message: InboundMessage): Promise<AcceptOutcome> {
+        try {
+          validate(message);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        return new Promise<AcceptOutcome>((resolve, reject) => {
+          pending.push({ message, resolve, reject });
+          void scheduleFlush();
+        });
       },
     },
     drain,
     async idle() {
+      while (flushScheduled || pending.length > 0) await (flushScheduled ?? scheduleFlush());
       while (draining) await draining;
       if (listUnprocessedInbound(db, 1).length > 0) await drain();
     },

@@ -67,13 +67,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const channels: Channel[] = [web, ...(telegram ? [telegram] : []), ...(options.extraChannels ?? [])];
   for (const channel of channels) core.addChannel(channel);
 
-  const problems: string[] = [];
   const server = await buildServer({
     db,
     logger,
     web,
     channels: () => core.channels(),
-    problems: () => problems,
+    problems: () => core.health.problems(),
     webChatPerMinute: config.webChatPerMinute,
     plugins: [
       (app) => registerDashboard(app, { core, staff, policy }),

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Channel, SendResult } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
+import { describeStorageFailure, isStorageFailure, type HealthMonitor } from './health.js';
 import type { Db } from './store/db.js';
 import {
   markOutboxFailed,
@@ -53,6 +54,7 @@ export interface OutboxDispatcherDeps {
   readonly random?: () => number;
   /** Sends running at once across conversations. */
   readonly concurrency?: number;
+  readonly health?: HealthMonitor;
 }
 
 export interface OutboxDispatcher {
@@ -123,7 +125,12 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     const due = selectDueOutbox(db, clock.now(), free, new Set(inFlight.keys()), names);
     const sends = due.map((item) => {
       const send = deliver(item)
-        .catch((err: unknown) => logger.error({ err, outboxId: item.id }, 'outbox delivery failed'))
+        .then(() => deps.health?.clear('delivery'))
+        .catch((err: unknown) => {
+          // The row stays pending and is tried again; a storage failure is shown on /healthz.
+          if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
+          logger.error({ err, outboxId: item.id }, 'outbox delivery failed');
+        })
         .finally(() => inFlight.delete(item.conversationId));
       inFlight.set(item.conversationId, send);
       return send;

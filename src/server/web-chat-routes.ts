@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLIENT_MESSAGE_ID_PATTERN, VISITOR_ID_PATTERN, WebChannelUnavailableError, type WebChannel, type WebChatMessage } from '../../channels/web.js';
+import { StorageUnavailableError } from '../intake.js';
 import type { Db } from '../store/db.js';
 import { findConversation } from '../store/conversations.js';
 import { listConversationMessages } from '../store/messages.js';
@@ -79,6 +80,8 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
         return reply.code(202).send({ messageId: outcome.messageId, duplicate: outcome.outcome === 'duplicate' });
       } catch (err) {
         if (err instanceof WebChannelUnavailableError) throw new HttpError('UNAVAILABLE', err.message);
+        // The message was not stored (disk full, read-only database): the browser retries it.
+        if (err instanceof StorageUnavailableError) throw new HttpError('UNAVAILABLE', 'pesan belum dapat disimpan; silakan coba lagi sebentar lagi');
         throw err;
       }
     },
