@@ -180,6 +180,19 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  instagram: {
+    summary: 'Instagram channel: complete a login challenge or two-factor login (instagram verify <code>)',
+    usage: 'sapa instagram verify <code>',
+    help: 'When the Instagram channel shows "needs attention" (challenge_required or a two-factor login), Instagram\nsends a code to the account phone, e-mail or authenticator app. Run this with that code against the bot\'s\nSAPA_DB (IG_USERNAME must be set); the running bot resumes polling by itself within a minute.',
+    async run(args, io) {
+      const [sub, code] = args.positionals;
+      if (sub !== 'verify') throw new UsageError(`unknown instagram command "${sub ?? ''}"; try: sapa instagram verify <code>`);
+      const config = configFrom(io);
+      const { instagramVerifyCommand } = await import('./cli-instagram.js');
+      io.stdout.write(await instagramVerifyCommand(config, code));
+      return 0;
+    },
+  },
   migrate: {
     summary: 'create or upgrade the database schema',
     usage: 'sapa migrate',

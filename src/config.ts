@@ -20,6 +20,15 @@ export interface TelegramConfig {
   readonly supervisorChatIds: readonly string[];
 }
 
+export interface InstagramConfig {
+  readonly username: string;
+  readonly password: string;
+  readonly pollMinMs: number;
+  readonly pollMaxMs: number;
+  readonly sendsPerMinute: number;
+  readonly proxyUrl: string | null;
+}
+
 export interface Config {
   readonly dbPath: string;
   readonly port: number;
@@ -33,6 +42,7 @@ export interface Config {
   /** Web chat: messages one visitor may send per minute. */
   readonly webChatPerMinute: number;
   readonly telegram: TelegramConfig | null;
+  readonly instagram: InstagramConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (telegram?.webhookUrl && telegram.webhookSecret === null) {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back so forged updates are refused)');
   }
+  const instagram = readInstagram(reader);
   const slaScanCron = reader.string('SLA_SCAN_CRON', '* * * * *');
   if (!validateCron(slaScanCron)) {
     throw new ConfigError(
@@ -97,6 +108,29 @@ export function loadConfig(env: Env = process.env): Config {
     slaScanCron,
     webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
     telegram,
+    instagram,
+  };
+}
+
+function readInstagram(reader: EnvReader): InstagramConfig | null {
+  const username = reader.optionalString('IG_USERNAME');
+  const password = reader.optionalString('IG_PASSWORD');
+  if (username !== null && password === null) throw new ConfigError('IG_PASSWORD', 'is required when IG_USERNAME is set');
+  if (password !== null && username === null) throw new ConfigError('IG_USERNAME', 'is required when IG_PASSWORD is set');
+  if (username === null || password === null) return null;
+  if (!/^[A-Za-z0-9._]{1,30}$/.test(username)) {
+    throw new ConfigError('IG_USERNAME', `must be an Instagram username (letters, digits, "." and "_", up to 30), without "@", got "${username}"`);
+  }
+  const pollMin = reader.number('IG_POLL_MIN_SECONDS', 20, { min: 10, max: 3600, integer: true });
+  const pollMax = reader.number('IG_POLL_MAX_SECONDS', 40, { min: 10, max: 3600, integer: true });
+  if (pollMax < pollMin) throw new ConfigError('IG_POLL_MAX_SECONDS', `must be at least IG_POLL_MIN_SECONDS (${pollMin}), got "${pollMax}"`);
+  return {
+    username,
+    password,
+    pollMinMs: pollMin * 1000,
+    pollMaxMs: pollMax * 1000,
+    sendsPerMinute: reader.number('IG_SENDS_PER_MINUTE', 20, { min: 0, max: 60, integer: true }),
+    proxyUrl: reader.optionalUrl('IG_PROXY_URL'),
   };
 }
 
@@ -112,6 +146,8 @@ interface NumberRule {
   readonly max: number;
   readonly integer?: boolean;
 }
+
+type EnvReader = ReturnType<typeof createEnvReader>;
 
 function createEnvReader(env: Env) {
   const raw = (name: string): string | null => {

@@ -65,6 +65,23 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const web = createWebChannel({ now: () => clock.now() });
   const telegram = config.telegram === null ? null : createTelegram(config.telegram, core, staff, logger, clock);
   const channels: Channel[] = [web, ...(telegram ? [telegram] : []), ...(options.extraChannels ?? [])];
+  if (config.instagram !== null) {
+    // Loaded only when configured: the unofficial library stays out of every other run.
+    const { createInstagramChannel } = await import('../channels/instagram.js');
+    channels.push(
+      createInstagramChannel({
+        username: config.instagram.username,
+        password: config.instagram.password,
+        db,
+        logger,
+        clock,
+        pollInterval: { minMs: config.instagram.pollMinMs, maxMs: config.instagram.pollMaxMs },
+        sendsPerMinute: config.instagram.sendsPerMinute,
+        ...(config.instagram.proxyUrl !== null ? { proxyUrl: config.instagram.proxyUrl } : {}),
+        onProblem: (text) => core.alerts.raise({ kind: 'channel_problem', audience: 'staff', ticketId: null, text }),
+      }),
+    );
+  }
   for (const channel of channels) core.addChannel(channel);
 
   const server = await buildServer({

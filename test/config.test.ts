@@ -24,6 +24,9 @@ describe('configuration', () => {
     [{ TELEGRAM_BOT_TOKEN: '123:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://sapa.example/tg' }, 'TELEGRAM_WEBHOOK_SECRET: is required'],
     [{ TELEGRAM_BOT_TOKEN: '123:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_SUPERVISOR_CHAT_IDS: '1,abc' }, 'TELEGRAM_SUPERVISOR_CHAT_IDS: must be comma-separated numeric chat ids, got "abc"'],
     [{ SLA_SCAN_CRON: 'every minute' }, 'SLA_SCAN_CRON: must be a cron expression of 5 fields'],
+    [{ IG_USERNAME: 'kanimkupang' }, 'IG_PASSWORD: is required when IG_USERNAME is set'],
+    [{ IG_USERNAME: '@kanim kupang', IG_PASSWORD: 'x' }, 'IG_USERNAME: must be an Instagram username'],
+    [{ IG_USERNAME: 'kanimkupang', IG_PASSWORD: 'x', IG_POLL_MIN_SECONDS: '60', IG_POLL_MAX_SECONDS: '30' }, 'IG_POLL_MAX_SECONDS: must be at least IG_POLL_MIN_SECONDS (60), got "30"'],
     [{ WEB_CHAT_PER_MINUTE: '0' }, 'WEB_CHAT_PER_MINUTE: must be a whole number from 1 to 10000, got "0"'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

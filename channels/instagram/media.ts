@@ -1,0 +1,65 @@
+/**
+ * Photos an applicant sends: downloaded (within a size limit) so they can be
+ * kept on a ticket. Instagram's CDN links are signed and expire within days,
+ * so the bytes are fetched now or never. A photo we cannot fetch still
+ * becomes an attachment with what we know, so nothing is silently dropped.
+ */
+import type { Logger } from 'pino';
+import { logSafeError } from './errors.js';
+
+export interface InstagramMediaOptions {
+  /** Largest photo we download. */
+  readonly maxBytes: number;
+  /** Abort one download after this long. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_MEDIA_OPTIONS: InstagramMediaOptions = { maxBytes: 10 * 1024 * 1024, timeoutMs: 30_000 };
+
+export type PhotoDownload =
+  | { readonly ok: true; readonly data: Uint8Array; readonly mimeType: string }
+  | { readonly ok: false; readonly reason: 'too_big' | 'failed' };
+
+export type PhotoDownloader = (url: string) => Promise<PhotoDownload>;
+
+export function createPhotoDownloader(deps: { options: InstagramMediaOptions; log: Logger }): PhotoDownloader {
+  const { options, log } = deps;
+  return async (url) => {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
+      if (!response.ok || response.body === null) {
+        // The URL is signed: log the status, not the link.
+        log.warn({ status: response.status }, 'instagram photo download failed');
+        return { ok: false, reason: 'failed' };
+      }
+      const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > options.maxBytes) {
+        await response.body.cancel();
+        return { ok: false, reason: 'too_big' };
+      }
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for await (const chunk of response.body) {
+        total += chunk.byteLength;
+        if (total > options.maxBytes) return { ok: false, reason: 'too_big' };
+        chunks.push(chunk);
+      }
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        data.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      // The CDN serves JPEG, sometimes WebP or HEIC; anything that is not an image is not kept.
+      if (!contentType.startsWith('image/')) {
+        log.warn({ contentType }, 'instagram photo download was not an image');
+        return { ok: false, reason: 'failed' };
+      }
+      return { ok: true, data, mimeType: contentType };
+    } catch (err) {
+      log.warn({ err: logSafeError(err) }, 'instagram photo download failed');
+      return { ok: false, reason: 'failed' };
+    }
+  };
+}
