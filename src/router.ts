@@ -23,6 +23,10 @@ import { parseRating, recordComment, recordRating, SKIP_COMMENT_PAYLOAD } from '
 import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 
+/** One sender's messages answered per window; beyond it the bot goes quiet (one notice). */
+export const FLOOD_MAX_ANSWERED = 10;
+export const FLOOD_WINDOW_MS = 60_000;
+
 /** After this many misunderstood messages in a row the bot offers a human instead of guessing. */
 export const MISSES_BEFORE_HANDOFF_OFFER = 2;
 
@@ -64,7 +68,8 @@ export type RouteOutcome =
   | 'fallback'
   | 'handoff_offered'
   | 'survey_rating'
-  | 'survey_comment';
+  | 'survey_comment'
+  | 'flood';
 
 export interface RouteResult {
   readonly outcome: RouteOutcome;
@@ -265,6 +270,15 @@ export function createRouter(deps: RouterDeps): Router {
     const payload = turn.message.quickReplyPayload ?? quickReplyPayload(text);
     const active = findActiveTicket(db, conversation.contactId);
 
+    // A flood from one sender gets a bounded number of replies; the messages are kept
+    // (and join an open ticket) so nothing is lost, and other applicants are unaffected.
+    const recent = countRecentInbound(db, conversation.id, message.id, new Date(message.createdAt.getTime() - FLOOD_WINDOW_MS));
+    if (recent >= FLOOD_MAX_ANSWERED) {
+      if (active) tickets.addApplicantMessage(active.id, message.id);
+      if (recent === FLOOD_MAX_ANSWERED) reply(turn, turn.m.slowDown);
+      return { outcome: 'flood', classification: classified, ticketId: active?.id ?? null };
+    }
+
     if (text === '' && attachments.length === 0) {
       reply(turn, turn.m.emptyMessage, mainTopics(turn));
       return { outcome: 'empty', classification: null, ticketId: null };
@@ -431,6 +445,16 @@ function chooseLanguage(conversation: Conversation, text: string, payload: strin
   if (payload !== null) return conversation.language;
   const words = text.split(/\s+/).filter(Boolean).length;
   return words < 3 ? conversation.language : classification.language;
+}
+
+/** Inbound messages of a conversation received since `since`, before message `beforeId`. */
+function countRecentInbound(db: Db, conversationId: number, beforeId: number, since: Date): number {
+  return (
+    prepared<[number, number, number], { n: number }>(
+      db,
+      "SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND direction = 'in' AND id < ? AND created_at >= ?",
+    ).get(conversationId, beforeId, since.getTime())?.n ?? 0
+  );
 }
 
 function isFaqIntent(kb: KnowledgeBase, intent: string): boolean {

@@ -61,4 +61,5 @@ export const messagesEn: Messages = {
       : 'Thank you for your rating! If you like, write us a comment or suggestion.',
   csatSkipLabel: 'Skip',
   csatCommentThanks: 'Thank you, we have noted your feedback.',
+  slowDown: 'You have sent many messages in a short time. Please wait a moment; every message is kept and officers can read them.',
 };

@@ -69,4 +69,5 @@ export const messagesId: Messages = {
       : 'Terima kasih atas penilaiannya! Jika berkenan, tuliskan saran atau komentar Bapak/Ibu.',
   csatSkipLabel: 'Lewati',
   csatCommentThanks: 'Terima kasih, masukan Bapak/Ibu sudah kami catat.',
+  slowDown: 'Pesan Bapak/Ibu banyak sekali dalam waktu singkat. Mohon tunggu sebentar; semua pesan tetap kami simpan dan petugas dapat membacanya.',
 };

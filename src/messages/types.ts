@@ -43,6 +43,8 @@ export interface Messages {
   readonly handoffDeclined: string;
   readonly priorityNote: string;
   readonly afterHoursFaq: (opensText: string) => string;
+  /** Sent once when one sender floods the bot. */
+  readonly slowDown: string;
   readonly csatQuestion: (ref: string) => string;
   readonly csatThanks: (rating: number) => string;
   readonly csatSkipLabel: string;
