@@ -193,6 +193,50 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  backup: {
+    summary: 'copy the database to a file while the bot runs (online backup)',
+    usage: 'sapa backup <file>',
+    help: 'Writes a consistent copy of SAPA_DB to <file> using SQLite\'s online backup; safe while the bot is running.\nRestore: stop the bot, copy the backup over SAPA_DB, delete SAPA_DB-wal and SAPA_DB-shm if present, start the bot.',
+    async run(args, io) {
+      const file = args.positionals[0];
+      if (!file) throw new UsageError('backup needs a <file>');
+      const config = configFrom(io);
+      const { openDatabase } = await import('./store/db.js');
+      const { backupDatabase } = await import('./maintenance.js');
+      const db = openDatabase(config.dbPath);
+      try {
+        const result = await backupDatabase(db, file);
+        io.stdout.write(`backed up ${config.dbPath} to ${result.file} (${result.pages} pages)\n`);
+      } finally {
+        db.close();
+      }
+      return 0;
+    },
+  },
+  purge: {
+    summary: 'remove old message bodies, keeping ticket statistics (purge --older-than 365d)',
+    usage: 'sapa purge --older-than <N>d|<N>w',
+    help: 'Clears the text of messages, attachment bytes, alert texts, survey comments and summaries of finished\ntickets older than the given age. Times, intents, statuses and ratings stay, so reports keep working.\nMessages of tickets still open or pending are kept whole.',
+    options: { 'older-than': { type: 'string' } },
+    async run(args, io) {
+      const { parseRetention, purgeOlderThan } = await import('./maintenance.js');
+      const raw = args.values['older-than'];
+      const ms = typeof raw === 'string' ? parseRetention(raw) : null;
+      if (ms === null) throw new UsageError('--older-than takes an age such as 365d or 52w');
+      const config = configFrom(io);
+      const { openDatabase } = await import('./store/db.js');
+      const db = openDatabase(config.dbPath);
+      try {
+        const result = purgeOlderThan(db, new Date(Date.now() - ms));
+        io.stdout.write(
+          `purged before ${result.cutoff.toISOString()}: ${result.messages} messages, ${result.attachments} attachments, ${result.tickets} ticket summaries, ${result.alerts} alerts, ${result.comments} comments\n`,
+        );
+      } finally {
+        db.close();
+      }
+      return 0;
+    },
+  },
   migrate: {
     summary: 'create or upgrade the database schema',
     usage: 'sapa migrate',
