@@ -68,6 +68,122 @@ const STRONG_FAQ = 0.5;
 /** ticket_status is about an earlier report: without one of these words (or a number) it is another topic. */
 const TICKET_WORDS = /\b(tiket|laporan|laporkan|lapor|dilaporkan|aduan|adukan|keluhan|kasus|status|update|respon|balasan|ditanggapi|ditangani|tindak lanjut|kelanjutan)\b/;
 
+/**
+ * Courtesy at the start of a message ("pagi kak, saya mau tanya, ..."), or at its end
+ * ("... mohon bantuannya, terima kasih"). When real content follows, the content decides the
+ * intent: a greeting or thanks must not win a long question.
+ */
+const OPENER = new RegExp(
+  '^(?:(?:' +
+    [
+      '(selamat )?(pagi|siang|sore|malam|petang)', 'met (pagi|siang|sore|malam)', 'halo', 'hai', 'hi', 'hello', 'hey', 'permisi', 'punten',
+      'shalom', 'syalom', 'salom', 'salam( sejahtera| damai| kenal| hangat)?', 'assalamualaikum( wr wb| warahmatullahi wabarakatuh)?',
+      'om swastiastu', 'horas', 'berkah dalem', 'namo buddhaya', 'good (morning|afternoon|evening|day)',
+      'maaf( mengganggu| ganggu)?( waktu)?', 'apa kabar', 'terima kasih( banyak)?', 'thanks', 'makasih',
+      // an address, not a relative ("ibu saya hamil" keeps its "ibu")
+      '(kakak|admin|bapak|ibu|om|tante|abang|adik|semua|sekalian|sir|madam)(?! (saya|kami|beta|aku|ku|kita|dia))',
+      'imigrasi kupang', 'kanim kupang',
+      '(saya |beta |kami )?(mau|ingin|izin|numpang|boleh|pengen|mo) (tanya|bertanya|menanyakan|nanya|info|minta info|konsultasi)( sedikit)?',
+      '(saya |beta )?(mau|ingin) (tanya|bertanya)', 'mau tanya', 'tanya', 'numpang tanya', 'izin', 'mohon info',
+    ].join('|') +
+    ')(?: |$))+',
+);
+const CLOSER = /(?: (?:mohon|tolong) (?:bantuan|dibantu|infonya|info|penjelasan|arahan|petunjuk)(?: \S+){0,2}| (?:terima kasih|makasih|thanks|thank you)(?: \S+){0,2}| tuhan berkati| gbu)+$/;
+/** Fewer content words than this after the courtesy: the message is the greeting itself. */
+const MIN_CORE_WORDS = 4;
+/** The content must name a topic this clearly to outvote the greeting or thanks around it. */
+const CORE_MIN_PROBABILITY = 0.3;
+
+const THANKS_WORDS = /\b(terima kasih|makasih|thanks|thank you)\b/;
+/** The content asks something or reports a problem: a thanks around it does not close the topic. */
+const ASKS_OR_REPORTS =
+  /\b(apa|apakah|bagaimana|berapa|kapan|dimana|di mana|mana|kenapa|mengapa|siapa|bisa|boleh|bisakah|harus|perlu|tolong|mohon|minta|tidak|belum|gagal|error|masih|lagi|how|what|when|where|why|can|could)\b/;
+
+/** The message without its courtesy opener and closer, or undefined when there is none to strip. */
+export function coreOf(tokens: readonly string[], asked = false): string[] | undefined {
+  const joined = tokens.join(' ');
+  const core = joined.replace(OPENER, '').replace(CLOSER, '').trim();
+  if (core === joined) return undefined;
+  const words = core === '' ? [] : core.split(' ');
+  if (words.length < MIN_CORE_WORDS) return undefined;
+  // "sip, sudah dapat jadwal, makasih banyak" closes the topic: thanks around a plain statement stays thanks.
+  const removed = joined.replace(core, ' ');
+  if (THANKS_WORDS.test(removed) && !asked && !ASKS_OR_REPORTS.test(core)) return undefined;
+  return words;
+}
+
+/**
+ * Laughter ("wkwk", "haha", 😂) marks a joke or banter, not a passport question. A polite "hehe"
+ * is common in real questions, so it does not count. Read on the cleaned text.
+ */
+const LAUGHTER = /(?:^|[^\p{L}])(?:(?:wk){2,}\w*|(?:ha){2,}|lol|lmao|awok\w*)(?:$|[^\p{L}])|[\u{1F602}\u{1F923}\u{1F606}\u{1F639}]/u;
+
+/** Banter must name a topic this clearly to get an FAQ answer. */
+const JOKE_THRESHOLD = 0.5;
+
+/** A priority-group member asking how to get in: online queue or straight to the office, a special lane. */
+const ACCESS = new RegExp(
+  '\\b(' +
+    [
+      'langsung (datang|ke kantor|ke imigrasi|dilayani|ke loket)', 'datang langsung', 'walk in',
+      'tanpa (antri|antre|antrian|daftar|aplikasi|online|mpaspor|kuota|janji|jadwal)', 'jalur (khusus|prioritas|cepat)',
+      '(loket|layanan|antrian|pelayanan|akses) (khusus|prioritas)', 'prioritas', 'didahulukan', 'dahulukan', 'duluan',
+      '(harus|wajib|perlu|mesti|musti) (ikut |juga )?(daftar|antri|antre|lewat|pakai|ambil|rebut)( \\S+){0,2}? ?(online|mpaspor|aplikasi|kuota|antrian)?',
+      'daftar online', '(lewat|pakai|melalui|via) (mpaspor|aplikasi|online)', 'kursi roda', 'pendamping', 'didampingi', 'dibantu', 'bantuan', 'fasilitas',
+      'tidak kuat (berdiri|antri|jalan)', 'tidak bisa (antri|antre|berdiri|jalan)',
+    ].join('|') +
+    ')\\b',
+);
+/** Topics a priority-group access question is mistaken for. */
+const PRIORITY_CONFUSED = new Set(['mpaspor_register', 'mpaspor_quota', 'requirements_child', 'requirements_new', 'processing_time', 'office_info', 'greeting', 'out_of_scope']);
+
+/** The applicant wants it faster than normal processing. */
+const EXPRESS_CUE =
+  /\b(kilat|percepatan|dipercepat|ekspres|express|same day|fast track|sehari jadi|satu hari jadi|1 hari jadi|jadi (hari ini|besok|sehari|dalam sehari|1 hari|satu hari)|selesai (hari ini|besok|sehari|dalam sehari)|hari itu juga|mendesak|darurat|buru buru|terburu buru|secepatnya|urgent|express)\b/;
+/** Topics an express request is mistaken for (its reason: travel, illness, renewal). */
+const EXPRESS_CONFUSED = new Set(['priority_service', 'processing_time', 'requirements_new', 'requirements_child', 'renewal', 'fees', 'office_info', 'greeting', 'out_of_scope']);
+
+/** "is the office open on <day/holiday>": office_info, unless the app's quota or schedule is meant. */
+const OPEN_QUESTION = /\b(buka|dibuka|tutup|libur|beroperasi|masuk kerja|melayani|pelayanan)\b/;
+const DAY_WORD =
+  /\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu ini|hari minggu|tanggal \d+|hari raya|lebaran|idul (fitri|adha)|natal|paskah|jumat agung|nyepi|imlek|waisak|kenaikan|maulid|isra miraj|tahun baru|cuti bersama|tanggal merah|hari libur|libur nasional|long weekend|besok|lusa|hari ini|agustus|kemerdekaan|weekend|holiday|saturday|sunday)\b/;
+const APP_WORDS = /\b(kuota|mpaspor|aplikasi|slot|jadwal|kode billing|billing|otp|antrian online)\b/;
+const OFFICE_CONFUSED = new Set(['greeting', 'complaint', 'mpaspor_quota', 'mpaspor_reschedule', 'processing_time', 'thanks', 'out_of_scope']);
+
+/**
+ * The complaint class learned "loket" and "antri" from complaints, so a neutral "saya antri di
+ * loket 2" looks like one. Without a complaint cue the complaint intent needs some sign of a
+ * problem: a negation, a failure, a wait, a bad condition.
+ */
+const PROBLEM_EVIDENCE =
+  /\b(tidak|belum|bukan|gagal|kurang|tanpa|sempit|terlambat|telat|lama|lambat|dilarang|melarang|rusak|mati|kotor|bau|panas|salah|beda|bingung|marah|bentak|suruh|disuruh|minta|diminta|uang|bayar|ribut|berdiri|pingsan|menangis|nangis|jauh|susah|sulit|mahal|hilang|ditolak|menolak|pulang|kenapa|mengapa|kok|masa|malu|padahal|seharusnya|harusnya|sudah|hanya|cuma|tolong|mohon|lapor|melaporkan|komplain|keluhan|rude|not|no|never|waited|ignored|dirty)\b/;
+/** Without a cue a complaint guess must be at least this sure and show a problem. */
+const UNCUED_COMPLAINT = 0.6;
+
+const COURTESY = new Set(['greeting', 'thanks']);
+/** Topics an integrity report's story names (the money, the office): the report still wins. */
+const INTEGRITY_CONTEXT = new Set(['payment', 'fees', 'express_service', 'office_info', 'processing_time', 'requirements_new', 'human_handoff']);
+const INTEGRITY_CONTEXT_FAQ = 0.9;
+/** Confidence a topic rule reports: it is a rule, not a model probability. */
+const RULE_CONFIDENCE = 0.6;
+
+/**
+ * High-precision corrections of the model's topic for cue-free messages: a priority-group member
+ * asking about access, an explicit rush, an opening-day question.
+ */
+function applyTopicRules(best: IntentScore, normalized: string, priorityGroup: boolean, ranked: readonly IntentScore[]): IntentScore {
+  const boosted = (intent: string): IntentScore => ({
+    intent,
+    probability: Math.max(RULE_CONFIDENCE, ranked.find((s) => s.intent === intent)?.probability ?? 0),
+  });
+  if (EXPRESS_CUE.test(normalized) && EXPRESS_CONFUSED.has(best.intent)) return boosted('express_service');
+  if (priorityGroup && ACCESS.test(normalized) && PRIORITY_CONFUSED.has(best.intent)) return boosted('priority_service');
+  if (OPEN_QUESTION.test(normalized) && DAY_WORD.test(normalized) && !APP_WORDS.test(normalized) && OFFICE_CONFUSED.has(best.intent)) {
+    return boosted('office_info');
+  }
+  return best;
+}
+
 function prepare(text: string, lexicon: Lexicon): { prefix: string; cleaned: string; tokens: string[] } {
   let prefix = typeof text === 'string' ? text.slice(0, MAX_CLASSIFY_CHARS) : '';
   prefix = prefix.replace(THANKS_EMOJI, SALUTATION.test(prefix) ? ' ' : ' terima kasih ').replace(WAVE_EMOJI, ' halo ');
@@ -119,27 +235,57 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       // Advertising ("izin promosi ... dm ya") mentions the office but asks nothing of it.
       confidence = 0.9;
     } else if (tokens.length > 0) {
-      const ranked = scoresOf(tokens);
+      // A greeting or thanks around real content: the content decides ("pagi kak, sy mau tanya, ...").
+      const core = coreOf(tokens, prefix.includes('?'));
+      let ranked = scoresOf(tokens);
+      if (core !== undefined) {
+        const coreRanked = scoresOf(core);
+        const coreTop = coreRanked[0];
+        const fullTop = ranked[0];
+        if (coreTop !== undefined && fullTop !== undefined && !COURTESY.has(coreTop.intent) && coreTop.intent !== OUT_OF_SCOPE) {
+          const fullIsCourtesy = COURTESY.has(fullTop.intent) || fullTop.intent === OUT_OF_SCOPE;
+          if (fullIsCourtesy ? coreTop.probability >= CORE_MIN_PROBABILITY : coreTop.probability > fullTop.probability) ranked = coreRanked;
+        }
+      }
       const foreign = isForeignDomain(normalized);
+      // Laughter: banter about passports is not a passport question, so no anchored leniency.
+      const joking = !cued && LAUGHTER.test(cleaned);
       // The out_of_scope class learns many unrelated words and so attracts any unusual
       // message; a message that names passport business is ours, so take the best FAQ.
-      const anchored = !foreign && isPassportAnchored(normalized);
+      const anchored = !foreign && !joking && isPassportAnchored(normalized);
       const reportless = !TICKET_WORDS.test(normalized);
-      const usable = ranked.filter((s) => !(reportless && s.intent === TICKET_STATUS));
-      const best = anchored ? usable.find((s) => s.intent !== OUT_OF_SCOPE) : usable[0];
+      const uncuedComplaint = !cued && !integrity && !wrongData;
+      const usable = ranked.filter(
+        (s) =>
+          !(reportless && s.intent === TICKET_STATUS) &&
+          // A neutral "saya antri di loket 2" is no complaint: without a cue the complaint class needs evidence.
+          !(uncuedComplaint && s.intent === COMPLAINT && (s.probability < UNCUED_COMPLAINT || !PROBLEM_EVIDENCE.test(normalized))),
+      );
+      let best = anchored ? usable.find((s) => s.intent !== OUT_OF_SCOPE) : usable[0];
       // No word the in-scope utterances ever used: nothing to go on, so not ours.
       const known = stems(tokens).some((s) => inScopeStems.has(s));
+      if (best !== undefined && !foreign && !cued) best = applyTopicRules(best, normalized, priorityGroup, usable);
       // A complaint the model cannot place (or wrongly printed data, which no FAQ fixes) is the
-      // complaint intent rather than a weak guess at a topic.
+      // complaint intent rather than a weak guess at a topic. An integrity report outweighs the
+      // money or office topic its story mentions.
       const complaintWins =
         best !== undefined &&
         !foreign &&
         ((cued && best.probability < WEAK_FAQ && !TOPIC_WORDS.test(normalized)) ||
-          (integrity && best.probability < STRONG_FAQ) || (wrongData && WRONG_DATA_TOPICS.has(best.intent)));
+          (integrity && best.probability < (INTEGRITY_CONTEXT.has(best.intent) ? INTEGRITY_CONTEXT_FAQ : STRONG_FAQ)) ||
+          (wrongData && WRONG_DATA_TOPICS.has(best.intent)) ||
+          // "tempat duduk kurang, ibu hamil berdiri lama": a grievance that names a priority group, not a lane question
+          (cued && best.intent === 'priority_service' && !ACCESS.test(normalized)));
       if (complaintWins) {
         intent = COMPLAINT;
         confidence = Math.max(0.5, ranked.find((s) => s.intent === COMPLAINT)?.probability ?? 0);
-      } else if (best !== undefined && known && !foreign && best.intent !== OUT_OF_SCOPE && best.probability >= (anchored ? ANCHORED_THRESHOLD : threshold)) {
+      } else if (
+        best !== undefined &&
+        known &&
+        !foreign &&
+        best.intent !== OUT_OF_SCOPE &&
+        best.probability >= (joking ? JOKE_THRESHOLD : anchored ? ANCHORED_THRESHOLD : threshold)
+      ) {
         intent = best.intent;
         confidence = best.probability;
       } else if (cued && !foreign) {

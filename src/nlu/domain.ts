@@ -18,16 +18,55 @@ const FOREIGN = new RegExp(
   '\\b(' +
     [
       'stnk', 'bpkb', 'sim [abc]', 'sim', 'samsat', 'pajak (motor|mobil|kendaraan)', 'npwp', 'bpjs', 'skck', 'cpns', 'pppk',
-      'kapal', 'feri', 'ferry', 'pelni', 'pesawat', 'penerbangan', 'bus', 'bemo', 'angkot', 'ojek', 'hotel', 'penginapan',
-      'cuaca', 'hujan', 'gempa bumi', 'emas', 'beras', 'bbm', 'bensin', 'pulsa', 'kuota internet', 'paket data', 'lagu', 'musik', 'film',
+      'pelni',
+      'cuaca', 'gempa bumi', 'emas', 'beras', 'bbm', 'bensin', 'pulsa', 'kuota internet', 'paket data', 'lagu', 'musik', 'film',
       'bola', 'resep', 'kurs', 'dolar', 'saham', 'kripto', 'pinjol', 'pinjaman', 'judi', 'togel', 'slot gacor', 'lowongan', 'loker',
-      'kuliah', 'beasiswa', 'shopee', 'tokopedia promo', 'facebook', 'tiktok', 'pacar', 'jodoh', 'zakat', 'dukcapil',
+      'shopee', 'tokopedia promo', 'pacar', 'jodoh', 'zakat', 'dukcapil',
+      'ayat', 'alkitab', 'al quran', 'alquran', 'quran', 'injil', 'hadis', 'hadits', 'khotbah', 'renungan', 'firman tuhan', 'misa', 'kebaktian',
+      'doa', 'berdoa', 'sholat', 'shalat', 'lagu rohani', 'ramalan', 'zodiak', 'horoskop', 'primbon', 'mimpi',
+      'skor', 'timnas', 'liga', 'pertandingan', 'piala dunia', 'klasemen', 'sepak bola', 'sepakbola',
+      'paket (umroh|umrah|haji|wisata|tour|tur|liburan|perjalanan)', 'biro (perjalanan|travel|umroh|umrah)', 'agen (travel|perjalanan)', 'open trip',
       `visa (untuk |ke |negara )?(${COUNTRIES})`, `(${COUNTRIES}) visa`,
       'kedutaan', 'embassy', 'weather', 'joke', 'jokes', 'flight', 'flights', 'restaurant',
       'tanah', 'pembeli', 'properti', 'kontrakan', 'kos', 'nyanyi', 'bernyanyi', 'menyanyi', 'nyanyikan', 'joget', 'menari', 'pantun', 'puisi', 'dongeng', 'tebak tebakan',
     ].join('|') +
     ')\\b',
 );
+
+/**
+ * Words that name another topic in a short message ("jadwal kapal ke alor", "cuaca besok") but
+ * are only the story in a long one ("anak saya mau kuliah di malaysia ... daftar lewat aplikasi
+ * bagaimana"): they count as foreign only in short messages.
+ */
+const CONTEXT = /\b(kapal|feri|ferry|pesawat|penerbangan|bus|bemo|angkot|ojek|hotel|penginapan|hujan|kuliah|beasiswa|facebook|tiktok)\b/;
+/** Up to this many normalized words a context word decides the topic. */
+const SHORT_MESSAGE_WORDS = 10;
+
+/**
+ * Another agency's business even when the message names the immigration office: documents of
+ * Dukcapil, Polri, Samsat, BPJS handled ("ktp saya hilang, urus di imigrasi juga?"), and
+ * recruitment ("pendaftaran cpns imigrasi"). Only passport words themselves keep these ours.
+ */
+const OTHER_DOCUMENT = '(ektp|ktp|kk|akta( lahir| kematian| nikah| perkawinan| cerai)?|surat (nikah|pindah|domisili|kematian)|buku nikah|kartu identitas anak|kia|sim( [abc])?|stnk|bpkb|skck|npwp|bpjs|kis|ijazah|sertifikat tanah|kartu (prakerja|kuning|pencari kerja|bpjs|tani))';
+/** Something done to the document itself: lost, made, printed, replaced, legalised. */
+const DOCUMENT_DONE = '(hilang|rusak|diurus|urusnya|pengurusan|dibuat|pembuatan|dicetak|cetak ulang|diperpanjang|legalisir|dilegalisir|terbit|diterbitkan)';
+const DOCUMENT_DO = '(buat|bikin|membuat|urus|mengurus|cetak|mencetak|perpanjang|memperpanjang)( ulang| baru)?';
+/** The document as a passport requirement ("ijazah hilang, bisa pakai akta saja?"): ours. */
+const REQUIREMENT_USE = /\b(pakai|pake|gunakan|menggunakan|ganti|pengganti|diganti|gantinya|sebagai|syarat|persyaratan|lampiran|melampirkan|lampirkan|bawa|dibawa|unggah|cukup|wajib|fotokopi|fotocopy|asli)\b/;
+/** Recruitment by the ministry or anyone else: not the passport helpdesk's business. */
+const RECRUITMENT = new RegExp(
+  '\\b(' +
+    [
+      'cpns', 'pppk', 'asn', 'rekrutmen', 'lowongan', 'loker', 'seleksi (pegawai|petugas|taruna|calon)', 'penerimaan (pegawai|petugas|taruna|calon|cpns)',
+      'taruna', 'poltekip', 'politeknik imigrasi', 'sekolah kedinasan', 'magang', 'jadi (pegawai|petugas|pns)( \\S+)? imigrasi',
+      'kerja (di|jadi) (kantor )?imigrasi',
+    ].join('|') +
+    ')\\b',
+);
+/** Another agency's document, lost, made or printed. */
+const DOCUMENT_ONLY = new RegExp(`\\b(${OTHER_DOCUMENT}( \\S+){0,3} ${DOCUMENT_DONE}|${DOCUMENT_DO} ${OTHER_DOCUMENT})\\b`);
+/** Words that only passport business uses: they keep even another-agency message ours. */
+const PASSPORT_STRICT = /\b(paspor|epaspor|mpaspor|passport|kode billing|billing|otp|wawancara|percepatan)\b/;
 
 /** Anything tying the message to passports or this office keeps it in scope. */
 const PASSPORT = /\b(paspor|epaspor|mpaspor|imigrasi|kanim|kode billing|wawancara|petugas|tiket|keluhan|aduan|calo|pungli)\b/;
@@ -43,7 +82,13 @@ export function isSpam(normalized: string): boolean {
 }
 
 export function isForeignDomain(normalized: string): boolean {
-  return FOREIGN.test(normalized) && !PASSPORT.test(normalized);
+  if (!PASSPORT_STRICT.test(normalized)) {
+    if (RECRUITMENT.test(normalized)) return true;
+    if (DOCUMENT_ONLY.test(normalized) && !REQUIREMENT_USE.test(normalized)) return true;
+  }
+  if (PASSPORT.test(normalized)) return false;
+  if (FOREIGN.test(normalized)) return true;
+  return CONTEXT.test(normalized) && normalized.split(' ').length <= SHORT_MESSAGE_WORDS;
 }
 
 /** True when the message is clearly about passports or this office, so out_of_scope is unlikely. */

@@ -31,9 +31,52 @@ export function stem(token: string): string {
   return result;
 }
 
-/** Stems of normalized tokens, numbers collapsed to one symbol (amounts vary, the intent does not). */
+/** The symbol a money amount becomes ("1jt", "350rb", "950 ribu", "rp 350.000", "650 vs 950"). */
+export const MONEY = '<uang>';
+/** A number with a money unit glued on: "1jt", "350rb", "1,5juta", "rp350.000", "500k", "350an". */
+const GLUED_AMOUNT = /^(?:rp\.?\d[\d.,]*|\d[\d.,]*(?:rb|rbu|ribu|rebu|k|jt|jta|juta|jutaan|an|rupiah|idr))$/;
+/** Thousands written out: "950.000", "1.250.000". */
+const THOUSANDS = /^\d{1,3}(?:[.,]\d{3})+$/;
+const MONEY_UNITS = new Set(['rb', 'rbu', 'ribu', 'rebu', 'jt', 'jta', 'juta', 'jutaan', 'rupiah', 'perak', 'k', 'idr']);
+const CURRENCY_BEFORE = new Set(['rp', 'idr', 'bayar', 'harga', 'biaya', 'tarif']);
+/** A bare number next to one of these counts something other than money ("72 tahun", "jam 9", "loket 3"). */
+const NOT_MONEY_AFTER = new Set([
+  'tahun', 'thn', 'th', 'hari', 'jam', 'menit', 'detik', 'minggu', 'bulan', 'orang', 'kali', 'x', 'lembar', 'halaman', 'kb', 'mb', 'gb',
+  'persen', 'cm', 'km', 'kg', 'pagi', 'siang', 'sore', 'malam', 'wita', 'wib', 'hari kerja', 'anak', 'paspor', 'buah', 'digit', 'angka',
+]);
+const NOT_MONEY_BEFORE = new Set([
+  'jam', 'pukul', 'tanggal', 'tgl', 'loket', 'nomor', 'no', 'tiket', 'umur', 'usia', 'tahun', 'pp', 'antrian', 'lantai', 'ruang', 'kamar', 'ke',
+]);
+
+function isNumber(token: string | undefined): boolean {
+  return token !== undefined && /^\d[\d.,]*$/.test(token);
+}
+
+/**
+ * True when tokens[i] is a money amount. Bare numbers of three or more digits count unless a
+ * neighbour says they count days, hours, counters or years: in passport chat they are prices.
+ */
+export function isAmount(tokens: readonly string[], i: number): boolean {
+  const token = tokens[i] ?? '';
+  if (GLUED_AMOUNT.test(token) || THOUSANDS.test(token)) return /\d/.test(token);
+  if (!isNumber(token)) return false;
+  const next = tokens[i + 1];
+  const prev = tokens[i - 1];
+  if (next !== undefined && MONEY_UNITS.has(next)) return true;
+  if (prev !== undefined && CURRENCY_BEFORE.has(prev)) return true;
+  if ((next !== undefined && NOT_MONEY_AFTER.has(next)) || (prev !== undefined && NOT_MONEY_BEFORE.has(prev))) return false;
+  const digits = token.replace(/[.,]/g, '');
+  // Years ("2024") and long ids are not prices; 100..9999 without a unit usually are.
+  if (/^(19|20)\d\d$/.test(digits)) return false;
+  return digits.length >= 3 && digits.length <= 4;
+}
+
+/** Stems of normalized tokens: amounts become one symbol, other numbers another (values vary, the intent does not). */
 export function stems(tokens: readonly string[]): string[] {
-  return tokens.map((token) => (/^#?\d/.test(token) ? '<num>' : stem(token)));
+  return tokens.map((token, i) => {
+    if (/^#?\d/.test(token) || /^rp\.?\d/.test(token)) return isAmount(tokens, i) ? MONEY : '<num>';
+    return stem(token);
+  });
 }
 
 function addGroup(target: Map<string, number>, keys: readonly string[], weight: number): void {
@@ -55,7 +98,7 @@ export function extractFeatures(tokens: readonly string[], options: FeatureOptio
 
   const grams: string[] = [];
   for (const token of tokens) {
-    const padded = ` ${/^#?\d/.test(token) ? '0' : token} `;
+    const padded = ` ${/^#?\d/.test(token) || /^rp\.?\d/.test(token) ? '0' : token} `;
     for (let n = options.minGram; n <= options.maxGram; n++) {
       for (let i = 0; i + n <= padded.length; i++) grams.push(`c:${padded.slice(i, i + n)}`);
     }

@@ -13,6 +13,12 @@ const INTEGRITY = [
   /\b(harus|dipaksa|terpaksa|kena|disuruh|diminta) bayar (lebih|tambahan|di luar)\b/, /\bbayar di luar (loket|resmi|billing|kode billing)\b/, /\b(uang|biaya) tambahan\b.*\b(petugas|orang|dalam|oknum)\b/,
   /\boknum\b/, /\borang dalam\b/, /\bbribe\b/, /\bbroker\b/, /\bextortion\b/, /\bgratifikasi\b/,
   /\b(offered|menawarkan|tawarkan|tawarin|nawarin)\b.*\b\d+ ?(juta|jt|million|ribu|rb)\b/,
+  // someone asks an amount outright ("tukang parkir minta 10rb", "dimintai rp 50.000")
+  /\b(minta|diminta|dimintai|meminta|memungut|dipungut|tarik|menarik|ditarik|palak|dipalak|malak) (rp ?)?\d/,
+  // extra money "to make it faster" is a bribe, whatever it is called
+  /\b(uang|biaya|bayar|duit) (tambahan|lebih|ekstra)\b(?: \S+){0,6} (biar|supaya|agar|untuk|asal) (cepat|lancar|cepat jadi|didahulukan|duluan|dibantu)\b/,
+  // quota, slots or queue numbers for sale are brokerage
+  /\b(jual|menjual|dijual|jualan|jualin|tawarkan|menawarkan|tawarin) (kuota|slot|antrian|nomor antrian|jadwal|jadwal wawancara)\b/,
 ];
 
 /**
@@ -20,6 +26,7 @@ const INTEGRITY = [
  * or a reference to an earlier report ("laporan saya soal calo sudah diproses?").
  */
 const INTEGRITY_NOT_REPORTED = [
+  /\b(sudah|pernah|kemarin|minggu lalu|waktu itu) (\S+ ){0,2}(lapor|melapor|melaporkan|mengadu|mengadukan|komplain) (soal|tentang|mengenai|terkait|perihal) (calo|pungli|suap|oknum|broker)\b/,
   /\b(tidak|jangan|tanpa|bukan|anti|hindari|menghindari) (mau |ingin |perlu |lewat |pakai |lewat |melalui )*(calo|pungli|suap|broker|oknum)\b/,
   /\b(laporan|aduan|keluhan|pengaduan|tiket)( saya| kami| kemarin)?( yang)? (soal|tentang|mengenai|terkait|perihal) (calo|pungli|suap|oknum|broker)\b/,
 ];
@@ -38,7 +45,9 @@ const COMPLAINT = [
   /\bberjam jam\b/, /\bberhari hari\b/, /\bberminggu minggu\b/, /\bberbulan bulan\b/,
   /\b(tunggu|menunggu|antri|antre|mengantri) (sampai |selama |sudah )?\d+ jam\b/, /\b(cuma|hanya) (\d+|se) loket\b/,
   /\b(sudah|lebih dari) \d+ (jam|hari|minggu|bulan)\b/, /\b\d+ (jam|hari|minggu|bulan) (tidak|belum)\b/,
-  /\bdari (pagi|subuh|kemarin|minggu lalu|bulan lalu)\b/, /\bsejak (pagi|kemarin|minggu lalu|bulan lalu)\b/,
+  /\b(tunggu|menunggu|antri|antre|mengantri|duduk|berdiri|datang|di sini|disini|di kantor)\b(?: \S+){0,4} (dari|sejak) (pagi|subuh|kemarin)\b/,
+  /\b(dari|sejak) (pagi|subuh)\b(?: \S+){0,4} (tunggu|menunggu|antri|antre|mengantri|duduk|berdiri|belum dipanggil|tidak dipanggil|belum dilayani|tidak dilayani)\b/,
+  /\b(dari|sejak) (minggu lalu|bulan lalu)\b/,
   // people and conduct
   /\btidak (sopan|ramah|profesional|becus|ada kejelasan|jelas|adil|pantas|manusiawi|dilayani|dipanggil|ditanggapi|direspon|direspons|dibalas|dipedulikan|digubris|nyambung|membantu)\b/,
   /\bbelum (dilayani|dipanggil|ditanggapi|direspon|dibalas)\b/,
@@ -46,6 +55,7 @@ const COMPLAINT = [
   /\btidak mau (bantu|membantu|layani|melayani|dengar|mendengar|jelaskan|menjelaskan)\b/,
   /\btidak ada (pengumuman|pemberitahuan|kejelasan)\b/,
   /\bkasar\b/, /\bcuek\b/, /\bjutek\b/, /\bjudes\b/, /\bsombong\b/, /\b(di|mem)?bentak\b/, /\bdimarahi\b/,
+  /\bdisuruh pulang\b/, /\btanpa (penjelasan|alasan|pemberitahuan|kejelasan|informasi|kabar)\b/,
   /\bdiabaikan\b/, /\bdicuekin\b/, /\bdipersulit\b/, /\bmempersulit\b/, /\bdilempar lempar\b/, /\bdioper\b/, /\bdipingpong\b/,
   /\bdilompati\b/, /\bdiserobot\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
   /\b(bot|kamu|jawaban)\b.*\b(tidak (mengerti|paham|nyambung|membantu)|muter muter|berputar putar|bodoh)\b/,
@@ -60,6 +70,10 @@ const COMPLAINT = [
   /\bpercuma\b/, /\bsia sia\b/, /\brugi\b/, /\bbohong\b/, /\bpenipuan\b/, /\bditipu\b/, /\bsampai kapan\b/, /\bkapan (diperbaiki|beres)\b/,
   /\btidak benar\b/, /\bketerlaluan\b/, /\buang (saya |kami )?(hilang|ke mana)\b/,
   /\b(itu|ini) (resmi|legal)\b/, /\b(that|this|it) legal\b/,
+  // impersonation and fraud reports
+  /\b(akun|nomor|situs|website|web|halaman|page|grup|orang)\b(?: \S+){0,4} (palsu|bodong|abal abal|tiruan|mengatasnamakan)\b/,
+  /\b(mengaku|ngaku|mengaku ngaku|ngaku ngaku|mengatasnamakan|atas nama) (sebagai )?(petugas|pegawai|orang|pihak|staf|staff|admin|kantor|imigrasi)\b/,
+  /\bpenipu\b/, /\bmenipu\b/, /\btipu\b/, /\bscam\b/, /\bfraud\b/,
   // English
   /\bdisappointed\b/, /\bterrible\b/, /\bawful\b/, /\bhorrible\b/, /\brude\b/, /\bunacceptable\b/, /\bworst\b/, /\bripped off\b/,
   /\bridiculous\b/, /\bfed up\b/, /\bstill (tidak|belum|not|no)\b/, /\buseless\b/, /\bannoy/, /\bfrustrat/, /\bangry\b/, /\bupset\b/,
@@ -73,9 +87,32 @@ const WRONG_DATA = [
   /\b(nama|tanggal lahir|tempat lahir|jenis kelamin|data)\b(?: \S+){0,3} (di|dalam) (paspor|epaspor)\b(?: \S+){0,3} tidak sesuai\b/,
 ];
 
+/**
+ * Spans that look like complaint cues but are not a complaint: a hypothetical queue ("kalau
+ * antrinya panjang"), one's own typing mistake ("apa saya salah ketik email"), a photo that is
+ * not sharp, and a reference to an earlier report in a status question ("laporan saya tentang
+ * petugas yang kasar, bagaimana kelanjutannya").
+ */
+const NEUTRAL_SPANS = [
+  /\b(kalau|jika|apabila|bila|seandainya|andaikan|misalnya|takutnya|biasanya|katanya|if)\b(?: \S+){0,2} (antri|antrian|antre|antrean|menunggu|tunggu|waiting|queue)\b(?: \S+)? (lama|panjang|mengular|berjam jam|long)\b/g,
+  /\b(saya|beta|aku|kami|sendiri)( yang)? (salah|keliru) (ketik|tulis|input|isi|masukkan|memasukkan|pilih|klik|ketikkan)\b/g,
+  /\b(foto|gambar|scan|hasil scan|file|dokumen|berkas|tulisan|fotonya)\b(?: \S+){0,4} (tidak|kurang) (jelas|terbaca|fokus)\b/g,
+];
+/** A status question about an earlier report: its subject is not a new complaint. */
+const FOLLOW_UP = /\b(kelanjutan|tindak lanjut|ditindaklanjuti|diproses|sampai mana|kabar|update|ditanggapi|direspon|follow up|status|bagaimana hasil)\b/;
+const REPORT_REFERENCE =
+  /\b(laporan|aduan|keluhan|pengaduan|lapor|melapor|melaporkan|mengadu|mengadukan|komplain)\b(?: (saya|kami|beta|sudah|yang|kemarin|dulu|minggu lalu))* (soal|tentang|mengenai|terkait|perihal)\b(?: \S+){1,6}/g;
+
+function neutralized(text: string): string {
+  let out = text;
+  for (const span of NEUTRAL_SPANS) out = out.replace(span, ' ');
+  if (FOLLOW_UP.test(out)) out = out.replace(REPORT_REFERENCE, ' ');
+  return out;
+}
+
 /** A failure that persists: counted attempts, days of waiting, every day. */
 const PERSISTENT = [
-  /\bberkali kali\b/, /\b\d+ ?(x|kali)\b/, /\bdari (tadi|semalam|tadi malam|awal|minggu lalu|bulan lalu)\b/,
+  /\bberkali kali\b/, /\b\d+ ?(x|kali)\b/, /\b(dari|sejak) (tadi|semalam|tadi malam|awal|pagi|kemarin|minggu lalu|bulan lalu)\b/,
   /\b(tiap|setiap) (hari|pagi|malam)\b/, /\bterus (terusan|menerus)\b/, /\b(seminggu|sebulan) lebih\b/,
   /\b(sudah|lebih dari) (seminggu|sebulan|dua minggu|berhari hari)\b/,
 ];
@@ -128,7 +165,13 @@ export interface MessageFlags {
   readonly priorityGroup: boolean;
 }
 
+/** Money handed over outside the system ("kasih 500 ribu lagi", "setor uang"), read with a reason below. */
+const MONEY_HANDOVER = /\b(kasih|kasi|beri|berikan|memberi|setor|titip|tambah|tambahkan|transfer)\b(?: \S+){0,2} (uang|amplop|duit|rp ?\d|\d[\d.,]* ?(ribu|rb|juta|jt|k)\b|\d[\d.,]*(rb|jt|k)\b)/;
+/** ...to be faster or served first, or on top of the fee already paid: a bribe request. */
+const BRIBE_REASON = /\b(cepat|lebih cepat|duluan|didahulukan|lancar|dibantu|diloloskan|padahal (saya |kami )?sudah (bayar|lunas|membayar))\b/;
+
 function integrityOf(text: string): boolean {
+  if (MONEY_HANDOVER.test(text) && BRIBE_REASON.test(text) && !/\b(percepatan|layanan percepatan)\b/.test(text)) return true;
   if (!INTEGRITY_ANY.test(text)) return false;
   // "tidak mau pakai calo": the word is there, the report is not (unless another cue is).
   return INTEGRITY_ANY.test(text.replace(INTEGRITY_NOT_REPORTED_ALL, ' '));
@@ -151,7 +194,7 @@ export interface ComplaintFlags {
 
 /** Complaint, integrity and wrong-data cues in one pass (the classifier needs all three). */
 export function detectComplaintFlags(normalized: string, raw?: string): ComplaintFlags {
-  const text = normalized.replace(NUMBER_WORDS, '9');
+  const text = neutralized(normalized.replace(NUMBER_WORDS, '9'));
   const integrity = integrityOf(text);
   const wrongData = WRONG_DATA_ANY.test(text);
   const complaint =
