@@ -48,22 +48,27 @@ async function until(probe: () => boolean, what: string, ms: number): Promise<vo
 }
 
 describe('crash in the middle of a batch', () => {
-  it('answers every applicant after SIGKILL and a restart, storing each update once', async () => {
+  it('answers every applicant of a 1,000-message burst through three SIGKILLs, storing each update once', async () => {
     api = await createFakeBotApi({ maxPollWaitMs: 100 });
-    const applicants = 300;
+    const applicants = 1000;
     const texts = ['berapa biaya paspor', 'antrian lama sekali, saya kecewa', 'syarat paspor anak', 'halo kak'];
     for (let i = 0; i < applicants; i += 1) api.enqueue(api.build.text(10_000 + i, texts[i % texts.length] ?? 'halo'));
 
-    const first = startProcess(api);
-    // Kill once part of the burst is answered, while the rest is in flight.
-    await until(() => api!.sent.length >= 40, 'the first replies', 20_000);
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
-    const answeredBeforeKill = new Set(api.sent.map((m) => m.chatId)).size;
-    expect(answeredBeforeKill).toBeLessThan(applicants);
+    // Three kills at random moments of the burst, each followed by a restart.
+    const answered = (): number => new Set(api!.sent.map((m) => m.chatId)).size;
+    const killPoints = [0.1, 0.4, 0.7].map((base) => Math.floor(applicants * (base + Math.random() * 0.2)));
+    for (const point of killPoints) {
+      const child = startProcess(api);
+      await until(() => answered() >= point, `${point} applicants answered`, 60_000);
+      // Kill at a random instant inside the work, not at a quiet moment.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(answered()).toBeLessThan(applicants);
 
     startProcess(api);
-    await until(() => new Set(api!.sent.map((m) => m.chatId)).size === applicants, 'every applicant answered', 30_000);
+    await until(() => answered() === applicants, 'every applicant answered', 60_000);
 
     const db = new Database(join(dir, 'sapa.db'), { readonly: true });
     try {
@@ -78,5 +83,5 @@ describe('crash in the middle of a batch', () => {
     } finally {
       db.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
