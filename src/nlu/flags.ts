@@ -33,6 +33,12 @@ const INTEGRITY_NOT_REPORTED = [
 
 /** Dissatisfaction and service failures, whatever the topic. */
 const COMPLAINT = [
+  // an explicit complaint ("saya mau komplain", "ingin mengadu", "mau protes", "I want to complain")
+  // ("komplain" reaches here as "keluhan" through the lexicon; "keluhan saya" alone is a status question)
+  /\b(mau|ingin|mo|pengen|hendak|akan|perlu) (\S+ )?(komplain|keluhan|mengadu|protes|menyampaikan keluhan|sampaikan keluhan)\b/,
+  /\b(saya|beta|kami) (mengadu|protes|menyampaikan keluhan)\b/,
+  /\b(mau|ingin|mo|pengen|hendak) (lapor|melapor|melaporkan) (petugas|oknum|pelayanan|layanan|kejadian)\b/,
+  /\b(want|wish|like) to (complain|file a complaint|report (a|an|the) (officer|staff|problem))\b/,
   // feelings, judgements
   /\bkecewa/, /\bmengecewakan\b/, /\bparah\b/, /\bkesal\b/, /\bkesel\b/, /\bjengkel\b/, /\bmarah\b/, /\bmenyebalkan\b/,
   /\bnyebelin\b/, /\bsebel\b/, /\bsebal\b/, /\bpayah\b/, /\bburuk\b/, /\bjelek\b/, /\bkacau\b/, /\bberantakan\b/, /\bamburadul\b/,
