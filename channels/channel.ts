@@ -78,6 +78,14 @@ export interface QuickReply {
   readonly payload: string;
 }
 
+/** A file sent with an outbound message (the digest's PNG chart, a document). */
+export interface OutboundAttachment {
+  readonly kind: 'image' | 'document';
+  readonly mimeType: string;
+  readonly fileName: string;
+  readonly data: Uint8Array;
+}
+
 export interface OutboundMessage {
   readonly conversationExternalId: string;
   /** Who speaks: the bot, or an officer (adapters may label staff replies). */
@@ -86,6 +94,11 @@ export interface OutboundMessage {
   readonly quickReplies: readonly QuickReply[];
   /** Our own message id, for adapters that must correlate (web chat event ids). */
   readonly messageId: number;
+  /**
+   * Files to send after (or, when the text fits a caption, with) the text. Only given to
+   * channels whose capabilities say `outboundMedia`; the others receive the text alone.
+   */
+  readonly attachments?: readonly OutboundAttachment[];
 }
 
 export type SendFailureKind =
@@ -108,6 +121,8 @@ export interface ChannelCapabilities {
   readonly quickReplies: boolean;
   /** Can receive images/documents that we download and attach to tickets. */
   readonly inboundMedia: boolean;
+  /** Can send images/documents (OutboundMessage.attachments); false = text only. */
+  readonly outboundMedia: boolean;
   /** Longest text the provider accepts in one message; longer texts are split by the adapter. */
   readonly maxTextLength: number;
 }
@@ -121,10 +136,19 @@ export interface InboundSink {
   accept(message: InboundMessage): Promise<AcceptOutcome>;
 }
 
+/** What an admin needs to link a device-style channel (WhatsApp): a QR image or a pairing code. */
+export interface LinkingPrompt {
+  /** A `data:image/...` URL of the QR code to scan. */
+  readonly qrDataUrl?: string;
+  readonly pairingCode?: string;
+}
+
 export interface Channel {
   readonly name: ChannelName;
   readonly capabilities: ChannelCapabilities;
   status(): ChannelStatus;
+  /** Channels linked by scanning or a code expose the current prompt; null when linked. */
+  linkingPrompt?(): Promise<LinkingPrompt | null>;
   /** Begin intake. Resolves once the channel is running (not when it stops). */
   start(sink: InboundSink): Promise<void>;
   /** Stop intake and release resources; in-flight sends may finish. */

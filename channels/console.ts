@@ -38,7 +38,7 @@ export function createConsoleChannel(options: ConsoleChannelOptions): ConsoleCha
 
   return {
     name: 'console',
-    capabilities: { quickReplies: false, inboundMedia: false, maxTextLength: 100_000 },
+    capabilities: { quickReplies: false, inboundMedia: false, outboundMedia: false, maxTextLength: 100_000 },
     status: () => status,
     async start(sink: InboundSink) {
       status = { state: 'connected' };

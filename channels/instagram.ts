@@ -94,6 +94,8 @@ export interface InstagramChannel extends Channel {
 export const instagramCapabilities: ChannelCapabilities = {
   quickReplies: false,
   inboundMedia: true,
+  // broadcastText only: images would need the photo upload flow of the private API.
+  outboundMedia: false,
   maxTextLength: INSTAGRAM_MAX_TEXT_LENGTH,
 };
 

@@ -98,6 +98,7 @@ export interface TelegramChannel extends Channel {
 export const telegramCapabilities: ChannelCapabilities = {
   quickReplies: true,
   inboundMedia: true,
+  outboundMedia: true,
   maxTextLength: TELEGRAM_MAX_TEXT_LENGTH,
 };
 

@@ -58,7 +58,7 @@ export function createWebChannel(options: { now?: () => Date } = {}): WebChannel
   let sink: InboundSink | null = null;
   let status: ChannelStatus = { state: 'stopped' };
 
-  const capabilities: ChannelCapabilities = { quickReplies: true, inboundMedia: false, maxTextLength: 8_000 };
+  const capabilities: ChannelCapabilities = { quickReplies: true, inboundMedia: false, outboundMedia: false, maxTextLength: 8_000 };
 
   return {
     name: 'web',

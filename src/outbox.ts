@@ -91,6 +91,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
           text: item.text,
           quickReplies: item.quickReplies,
           messageId: item.messageId,
+          // A channel that cannot send files gets the text alone (the text stands on its own).
+          ...(item.attachments.length > 0 && channel.capabilities.outboundMedia ? { attachments: item.attachments } : {}),
         });
       } catch (err) {
         // An adapter should return failures as values; a throw is treated as retryable.

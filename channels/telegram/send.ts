@@ -1,13 +1,17 @@
 /**
  * Outbound: one OutboundMessage becomes one or more sendMessage calls, paced by
  * the limiter, split on paragraph boundaries, with quick replies as an inline
- * keyboard under the last part. Failures become SendResult values for the outbox.
+ * keyboard under the last part. Attachments follow as sendPhoto / sendDocument
+ * uploads (multipart); a text that fits a caption (1,024 characters) rides on the
+ * first file instead of going as its own message. Failures become SendResult
+ * values for the outbox.
  */
+import { Input } from 'telegraf';
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Logger } from 'pino';
 import { splitText } from '../channel.js';
-import type { OutboundMessage, QuickReply, SendResult } from '../channel.js';
+import type { OutboundAttachment, OutboundMessage, QuickReply, SendResult } from '../channel.js';
 import type { CallbackDataCodec } from './callback-data.js';
 import { classifySendError, logSafeError } from './errors.js';
 import type { SendLimiter } from './limiter.js';
@@ -15,6 +19,24 @@ import { createSendProgress } from './send-progress.js';
 import { timeoutSignal } from './signals.js';
 
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
+/** Telegram's limit for a photo or document caption. */
+export const TELEGRAM_MAX_CAPTION_LENGTH = 1024;
+
+/** One API call of an outbound message: a text part, or a file with an optional caption. */
+type SendStep =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'file'; readonly file: OutboundAttachment; readonly caption?: string };
+
+/** Text parts first, then the files; a short text becomes the first file's caption. */
+export function planSteps(message: OutboundMessage): SendStep[] {
+  const files = message.attachments ?? [];
+  const text = message.text.trim() === '' ? '' : message.text;
+  if (files.length > 0 && text.length <= TELEGRAM_MAX_CAPTION_LENGTH) {
+    return files.map((file, i) => (i === 0 && text !== '' ? { kind: 'file', file, caption: text } : { kind: 'file', file }));
+  }
+  const parts: SendStep[] = text === '' ? [] : splitText(text, TELEGRAM_MAX_TEXT_LENGTH).map((part) => ({ kind: 'text', text: part }));
+  return [...parts, ...files.map((file): SendStep => ({ kind: 'file', file }))];
+}
 
 export interface TelegramSenderDeps {
   readonly telegram: Telegram;
@@ -36,33 +58,38 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSend {
     return { inline_keyboard: replies.map((r) => [{ text: r.label, callback_data: callbackData.encode(r.payload) }]) };
   }
 
+  const call = (chatId: string, step: SendStep, keyboard: InlineKeyboardMarkup | undefined): Promise<{ message_id: number }> => {
+    const extra = keyboard === undefined ? {} : { reply_markup: keyboard };
+    const signal = timeoutSignal(requestTimeoutMs);
+    if (step.kind === 'text') return telegram.callApi('sendMessage', { chat_id: chatId, text: step.text, ...extra }, { signal });
+    // Input.fromBuffer makes telegraf upload the bytes as multipart/form-data.
+    const upload = Input.fromBuffer(Buffer.from(step.file.data.buffer, step.file.data.byteOffset, step.file.data.byteLength), step.file.fileName);
+    const caption = step.caption === undefined ? {} : { caption: step.caption };
+    return step.file.kind === 'image'
+      ? telegram.callApi('sendPhoto', { chat_id: chatId, photo: upload, ...caption, ...extra }, { signal })
+      : telegram.callApi('sendDocument', { chat_id: chatId, document: upload, ...caption, ...extra }, { signal });
+  };
+
   return async function send(message) {
     if (deps.isStopping()) return { ok: false, kind: 'retryable', error: 'telegram channel stopped' };
-    if (message.text.trim() === '') return { ok: false, kind: 'permanent', error: 'empty text' };
+    const steps = planSteps(message);
+    if (steps.length === 0) return { ok: false, kind: 'permanent', error: 'empty text' };
     const chatId = message.conversationExternalId;
-    const parts = splitText(message.text, TELEGRAM_MAX_TEXT_LENGTH);
-    // A retry of a split message resumes after the parts already delivered.
-    const resume = progress.resume(message, parts.length);
+    // A retry of a split message resumes after the steps already delivered.
+    const resume = progress.resume(message, steps.length);
     let lastId = resume.lastProviderMessageId;
-    for (let i = resume.nextPart; i < parts.length; i++) {
-      const isLast = i === parts.length - 1;
+    for (let i = resume.nextPart; i < steps.length; i++) {
+      const isLast = i === steps.length - 1;
       await limiter.acquire(chatId);
       try {
-        const sent = await telegram.callApi(
-          'sendMessage',
-          {
-            chat_id: chatId,
-            text: parts[i] ?? '',
-            ...(isLast && message.quickReplies.length > 0 ? { reply_markup: keyboardFor(message.quickReplies) } : {}),
-          },
-          { signal: timeoutSignal(requestTimeoutMs) },
-        );
+        const step = steps[i]!;
+        const sent = await call(chatId, step, isLast && message.quickReplies.length > 0 ? keyboardFor(message.quickReplies) : undefined);
         lastId = String(sent.message_id);
-        progress.record(message, i + 1, lastId, parts.length);
+        progress.record(message, i + 1, lastId, steps.length);
       } catch (err) {
         const failure = classifySendError(err);
         if (failure.kind === 'permanent') progress.forget(message.messageId);
-        log.warn({ err: logSafeError(err), messageId: message.messageId, part: i + 1, parts: parts.length, kind: failure.kind }, 'telegram send failed');
+        log.warn({ err: logSafeError(err), messageId: message.messageId, part: i + 1, parts: steps.length, kind: failure.kind }, 'telegram send failed');
         return failure;
       }
     }

@@ -1,5 +1,5 @@
 /** Message queries: outbound messages are queued together with their outbox row. */
-import type { ChannelName, QuickReply } from '../../channels/channel.js';
+import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
 import type { Author, StoredAttachment, StoredMessage } from '../domain.js';
 import { prepared, type Db } from './db.js';
 import { toMessage, type MessageRow } from './mappers.js';
@@ -11,6 +11,8 @@ export interface OutboundDraft {
   readonly staffId?: number | null;
   readonly text: string;
   readonly quickReplies?: readonly QuickReply[];
+  /** Files sent with the text (stored in `attachments`, loaded again by the outbox). */
+  readonly attachments?: readonly OutboundAttachment[];
 }
 
 /** Inserts a public outbound message and its outbox row. Call inside the transaction that caused it. */
@@ -40,6 +42,16 @@ export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
     `INSERT INTO outbox (message_id, conversation_id, channel, status, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'pending', ?, ?)`,
   ).run(messageId, draft.conversationId, conversation.channel, at, at);
+  for (const file of draft.attachments ?? []) {
+    prepared(db, 'INSERT INTO attachments (message_id, kind, mime_type, file_name, size_bytes, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+      messageId,
+      file.kind,
+      file.mimeType,
+      file.fileName,
+      file.data.byteLength,
+      Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+    );
+  }
   return messageId;
 }
 

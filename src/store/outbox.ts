@@ -1,5 +1,5 @@
 /** Outbox queries used by the dispatcher (src/outbox.ts). */
-import type { ChannelName, QuickReply } from '../../channels/channel.js';
+import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
 import { prepared, type Db } from './db.js';
 
 export interface OutboxItem {
@@ -11,8 +11,32 @@ export interface OutboxItem {
   readonly author: 'bot' | 'staff' | 'system';
   readonly text: string;
   readonly quickReplies: readonly QuickReply[];
+  /** Files queued with the message (queueOutbound's `attachments`); empty for most messages. */
+  readonly attachments: readonly OutboundAttachment[];
   readonly attempts: number;
   readonly createdAt: Date;
+}
+
+interface AttachmentRow {
+  kind: string;
+  mime_type: string | null;
+  file_name: string | null;
+  data: Buffer;
+}
+
+/** The files of one outbound message, in the order they were queued. */
+export function outboundAttachments(db: Db, messageId: number): OutboundAttachment[] {
+  return prepared<[number], AttachmentRow>(
+    db,
+    'SELECT kind, mime_type, file_name, data FROM attachments WHERE message_id = ? AND data IS NOT NULL ORDER BY id',
+  )
+    .all(messageId)
+    .map((row) => ({
+      kind: row.kind === 'image' ? 'image' : 'document',
+      mimeType: row.mime_type ?? 'application/octet-stream',
+      fileName: row.file_name ?? 'file',
+      data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    }));
 }
 
 interface OutboxItemRow {
@@ -65,6 +89,8 @@ export function selectDueOutbox(
       author: row.author === 'staff' ? 'staff' : row.author === 'system' ? 'system' : 'bot',
       text: row.text,
       quickReplies: row.quick_replies === null ? [] : (JSON.parse(row.quick_replies) as QuickReply[]),
+      // One indexed lookup per due row (attachments_message); most rows have none.
+      attachments: outboundAttachments(db, row.message_id),
       attempts: row.attempts,
       createdAt: new Date(row.created_at),
     }));

@@ -25,7 +25,12 @@ export interface RecordingChannel extends Channel {
   textsTo(conversationExternalId: string): string[];
 }
 
-export function createRecordingChannel(name: ChannelName = 'telegram'): RecordingChannel {
+export interface RecordingChannelOptions {
+  /** Whether the channel says it can send files (default true, so tests see attachments). */
+  readonly outboundMedia?: boolean;
+}
+
+export function createRecordingChannel(name: ChannelName = 'telegram', options: RecordingChannelOptions = {}): RecordingChannel {
   const sent: OutboundMessage[] = [];
   const attempts: OutboundMessage[] = [];
   const queue: Scripted[] = [];
@@ -35,7 +40,7 @@ export function createRecordingChannel(name: ChannelName = 'telegram'): Recordin
   let counter = 0;
   return {
     name,
-    capabilities: { quickReplies: true, inboundMedia: true, maxTextLength: 4096 },
+    capabilities: { quickReplies: true, inboundMedia: true, outboundMedia: options.outboundMedia ?? true, maxTextLength: 4096 },
     sent,
     attempts,
     status: () => status,

@@ -11,6 +11,8 @@
  *   server never hangs a test, and a newly enqueued update wakes waiting polls.
  * - sendMessage records what was sent and can be scripted to fail (429 with
  *   retry_after, 403, 400, 500, a dropped connection).
+ * - sendPhoto / sendDocument accept multipart uploads (as telegraf sends a
+ *   buffer) and record the file bytes, caption and keyboard.
  * - getFile plus the file download path serve registered files.
  * - editMessageText edits a message the bot sent (and answers "message is not
  *   modified" like Telegram); group messages, replies to the bot's posts and
@@ -67,6 +69,18 @@ export interface SentMessage {
   /** The message this one answers (reply_parameters.message_id or reply_to_message_id). */
   readonly replyToMessageId?: number;
   /** performance.now() when the request arrived (for rate-limit lower bounds). */
+  readonly at: number;
+}
+
+/** A photo or document the bot uploaded (sendPhoto / sendDocument). */
+export interface SentFile {
+  readonly messageId: number;
+  readonly method: 'sendPhoto' | 'sendDocument';
+  readonly chatId: string;
+  readonly caption?: string;
+  readonly fileName: string;
+  readonly data: Uint8Array;
+  readonly replyMarkup?: unknown;
   readonly at: number;
 }
 
@@ -144,6 +158,8 @@ export interface FakeBotApi {
   callsOf(method: string): readonly ApiCall[];
   readonly sent: readonly SentMessage[];
   sentTo(chatId: number | string): readonly SentMessage[];
+  /** Photos and documents uploaded, in order. */
+  readonly files: readonly SentFile[];
   /** Successful editMessageText calls, in order. */
   readonly edits: readonly EditedMessage[];
   /** A sent message as it reads now (after edits). */
@@ -163,6 +179,7 @@ export interface FakeBotApi {
 
 const DEFAULT_TOKEN = '123456:TEST-token_for-fake-api';
 const MAX_TEXT_LENGTH = 4096;
+const MAX_CAPTION_LENGTH = 1024;
 
 interface PollWaiter {
   readonly wake: () => void;
@@ -179,6 +196,7 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
   const edits: EditedMessage[] = [];
+  const sentFiles: SentFile[] = [];
   /** Current text and keyboard of each message the bot sent, by message id. */
   const currentText = new Map<number, { chatId: string; text: string; replyMarkup?: unknown }>();
   const downloads: string[] = [];
@@ -244,10 +262,21 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
     const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = Buffer.concat(chunks);
+    const raw = body.toString('utf8');
     if (raw.length === 0) return params;
     const type = req.headers['content-type'] ?? '';
-    if (type.includes('application/json')) {
+    if (type.includes('multipart/form-data')) {
+      // Node's own multipart parser (undici); files become { fileName, data } entries.
+      const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+      for (const [key, value] of form.entries()) {
+        if (typeof value === 'string') {
+          params[key] = key === 'reply_markup' ? (JSON.parse(value) as unknown) : value;
+        } else {
+          params[key] = { fileName: value.name, data: new Uint8Array(await value.arrayBuffer()) };
+        }
+      }
+    } else if (type.includes('application/json')) {
       const parsed: unknown = JSON.parse(raw);
       if (typeof parsed === 'object' && parsed !== null) Object.assign(params, parsed);
     } else if (type.includes('application/x-www-form-urlencoded')) {
@@ -334,6 +363,46 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
       chat: chatOf(Number(chatId)),
       from: bot,
       text,
+    });
+  }
+
+  function sendFile(method: 'sendPhoto' | 'sendDocument', params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = params['chat_id'];
+    const file = params[method === 'sendPhoto' ? 'photo' : 'document'];
+    const caption = params['caption'];
+    if ((typeof chatId !== 'string' && typeof chatId !== 'number') || String(chatId) === '') {
+      apiError(res, 400, 'Bad Request: chat_id is empty');
+      return;
+    }
+    if (typeof file !== 'object' || file === null || !('data' in file) || !(file.data instanceof Uint8Array) || file.data.byteLength === 0) {
+      apiError(res, 400, 'Bad Request: there is no file in the request');
+      return;
+    }
+    if (typeof caption === 'string' && caption.length > MAX_CAPTION_LENGTH) {
+      apiError(res, 400, 'Bad Request: message caption is too long');
+      return;
+    }
+    const messageId = nextMessageId++;
+    const fileName = 'fileName' in file && typeof file.fileName === 'string' ? file.fileName : 'file';
+    sentFiles.push({
+      messageId,
+      method,
+      chatId: String(chatId),
+      fileName,
+      data: file.data,
+      at: performance.now(),
+      ...(typeof caption === 'string' ? { caption } : {}),
+      ...(params['reply_markup'] !== undefined ? { replyMarkup: params['reply_markup'] } : {}),
+    });
+    ok(res, {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: chatOf(Number(chatId)),
+      from: bot,
+      ...(typeof caption === 'string' ? { caption } : {}),
+      ...(method === 'sendPhoto'
+        ? { photo: [{ file_id: `photo-${messageId}`, file_unique_id: `u-photo-${messageId}`, width: 1, height: 1 }] }
+        : { document: { file_id: `doc-${messageId}`, file_unique_id: `u-doc-${messageId}`, file_name: fileName } }),
     });
   }
 
@@ -444,6 +513,10 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
         return;
       case 'sendMessage':
         sendMessage(params, res);
+        return;
+      case 'sendPhoto':
+      case 'sendDocument':
+        sendFile(method, params, res);
         return;
       case 'answerCallbackQuery':
         ok(res, true);
@@ -648,6 +721,7 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
     callsOf: (method) => calls.filter((c) => c.method === method),
     sent,
     sentTo: (chatId) => sent.filter((m) => m.chatId === String(chatId)),
+    files: sentFiles,
     edits,
     current: (messageId) => {
       const now = currentText.get(messageId);

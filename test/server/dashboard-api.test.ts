@@ -175,7 +175,7 @@ describe('alerts, channels, accounts, reports', () => {
     h = await createHarness();
     h.t.core.addChannel({
       name: 'whatsapp',
-      capabilities: { quickReplies: false, inboundMedia: true, maxTextLength: 4096 },
+      capabilities: { quickReplies: false, inboundMedia: true, outboundMedia: false, maxTextLength: 4096 },
       status: () => ({ state: 'needs_attention', reason: 'not linked', action: 'Scan the QR code with the office phone' }),
       start: async () => undefined,
       stop: async () => undefined,
