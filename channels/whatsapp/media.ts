@@ -1,0 +1,86 @@
+/**
+ * Images and documents on a ticket: downloaded (and decrypted) by Baileys
+ * within a size limit and a type allow-list. A file we do not download still
+ * becomes an attachment with its metadata, so the core can tell the applicant
+ * why (too big, wrong type).
+ */
+import { downloadMediaMessage } from '@whiskeysockets/baileys';
+import type { WAMessage } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import type { Attachment } from '../channel.js';
+import { logSafeError } from './errors.js';
+import type { ContentAttachment } from './message-content.js';
+
+export interface WhatsappMediaOptions {
+  /** Largest image/document we download and attach. */
+  readonly maxBytes: number;
+  /** e.g. image/jpeg, image/png, application/pdf. */
+  readonly allowedMimeTypes: readonly string[];
+}
+
+/** Asks the phone to upload expired media again (the socket's `updateMediaMessage`). */
+export type ReuploadRequest = (message: WAMessage) => Promise<WAMessage>;
+
+export interface MediaDownloader {
+  attach(message: WAMessage, attachment: ContentAttachment): Promise<Attachment>;
+}
+
+export function createMediaDownloader(deps: {
+  readonly media: WhatsappMediaOptions;
+  readonly requestTimeoutMs: number;
+  readonly log: Logger;
+  /** undefined while no socket is open: expired media then stays undownloaded. */
+  readonly reupload: () => ReuploadRequest | undefined;
+}): MediaDownloader {
+  const { media, requestTimeoutMs, log } = deps;
+  const allowed = new Set(media.allowedMimeTypes.map((m) => m.toLowerCase()));
+
+  async function download(message: WAMessage): Promise<Uint8Array | 'too_big' | 'failed'> {
+    const reuploadRequest = deps.reupload();
+    try {
+      const stream = await downloadMediaMessage(
+        message,
+        'stream',
+        { options: { signal: AbortSignal.timeout(requestTimeoutMs) } },
+        reuploadRequest === undefined ? undefined : { reuploadRequest, logger: log },
+      );
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for await (const chunk of stream) {
+        if (!(chunk instanceof Uint8Array)) continue;
+        total += chunk.byteLength;
+        if (total > media.maxBytes) {
+          stream.destroy();
+          return 'too_big';
+        }
+        chunks.push(chunk);
+      }
+      // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        data.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      return data;
+    } catch (err) {
+      // Not fatal for the message: it is stored with the attachment's metadata and no bytes.
+      log.warn({ err: logSafeError(err), messageId: message.key.id }, 'whatsapp media download failed');
+      return 'failed';
+    }
+  }
+
+  return {
+    async attach(message, attachment) {
+      const { download: what, ...meta } = attachment;
+      const base: Attachment = { ...meta, ...(message.key.id ? { providerRef: message.key.id } : {}) };
+      if (what === null) return base;
+      const typeOk = meta.mimeType !== undefined && allowed.has(meta.mimeType);
+      const sizeOk = meta.sizeBytes === undefined || meta.sizeBytes <= media.maxBytes;
+      if (!typeOk || !sizeOk) return base;
+      const result = await download(message);
+      if (typeof result === 'string') return base;
+      return { ...base, data: result, sizeBytes: result.byteLength };
+    },
+  };
+}
