@@ -9,5 +9,10 @@ export function alertTargetsOf(config: Config): AlertTarget[] {
     if (telegram.staffChatId !== null) targets.push({ channel: 'telegram', externalId: telegram.staffChatId, audience: 'staff' });
     for (const id of telegram.supervisorChatIds) targets.push({ channel: 'telegram', externalId: id, audience: 'supervisor' });
   }
+  if (config.whatsapp?.staffGroupJid) targets.push({ channel: 'whatsapp', externalId: config.whatsapp.staffGroupJid, audience: 'staff' });
+  // The WhatsApp adapter addresses people by JID.
+  for (const number of config.whatsapp?.supervisorNumbers ?? []) {
+    targets.push({ channel: 'whatsapp', externalId: `${number}@s.whatsapp.net`, audience: 'supervisor' });
+  }
   return targets;
 }

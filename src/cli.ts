@@ -193,6 +193,24 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  digest: {
+    summary: 'daily supervisor digest (digest [--date YYYY-MM-DD] [--json] [--send])',
+    usage: 'sapa digest [--date YYYY-MM-DD] [--json] [--send]',
+    help: 'Builds the supervisors\' daily digest from SAPA_DB and prints it: the phone text, or one JSON object with --json\n(fields in README, "Daily digest"). --date: an office-local day, default yesterday in SAPA_TZ.\n--send also queues it (text + PNG chart) to TELEGRAM_SUPERVISOR_CHAT_IDS and WHATSAPP_SUPERVISOR_NUMBERS,\nonce per date and recipient (shared with the daily job); the running bot delivers it.',
+    options: { date: { type: 'string' }, json: { type: 'boolean' }, send: { type: 'boolean' } },
+    async run(args, io) {
+      const config = configFrom(io);
+      const { digestCommand } = await import('./cli-digest.js');
+      io.stdout.write(
+        await digestCommand(config, {
+          date: typeof args.values['date'] === 'string' ? args.values['date'] : undefined,
+          json: args.values['json'] === true,
+          send: args.values['send'] === true,
+        }),
+      );
+      return 0;
+    },
+  },
   backup: {
     summary: 'copy the database to a file while the bot runs (online backup)',
     usage: 'sapa backup <file>',

@@ -20,6 +20,17 @@ export interface TelegramConfig {
   readonly supervisorChatIds: readonly string[];
 }
 
+export interface WhatsappConfig {
+  readonly pairingNumber: string | null;
+  readonly staffGroupJid: string | null;
+  readonly sendsPerMinute: number;
+  readonly perChatIntervalMs: number;
+  readonly mediaMaxBytes: number;
+  readonly mediaMimeTypes: readonly string[];
+  /** Supervisors' numbers (international, digits only): they receive the daily digest. */
+  readonly supervisorNumbers: readonly string[];
+}
+
 export interface InstagramConfig {
   readonly username: string;
   readonly password: string;
@@ -39,9 +50,12 @@ export interface Config {
   readonly officeFile: string;
   readonly slaFile: string;
   readonly slaScanCron: string;
+  /** Daily supervisor digest schedule (node-cron, office time zone). */
+  readonly digestCron: string;
   /** Web chat: messages one visitor may send per minute. */
   readonly webChatPerMinute: number;
   readonly telegram: TelegramConfig | null;
+  readonly whatsapp: WhatsappConfig | null;
   readonly instagram: InstagramConfig | null;
 }
 
@@ -88,12 +102,20 @@ export function loadConfig(env: Env = process.env): Config {
   if (telegram?.webhookUrl && telegram.webhookSecret === null) {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back so forged updates are refused)');
   }
+  const whatsapp = readWhatsapp(reader);
   const instagram = readInstagram(reader);
   const slaScanCron = reader.string('SLA_SCAN_CRON', '* * * * *');
   if (!validateCron(slaScanCron)) {
     throw new ConfigError(
       'SLA_SCAN_CRON',
       `must be a cron expression of 5 fields, or 6 with seconds first (e.g. "* * * * *" or "*/30 * * * * *"), got "${slaScanCron}"`,
+    );
+  }
+  const digestCron = reader.string('DIGEST_CRON', '0 7 * * *');
+  if (!validateCron(digestCron)) {
+    throw new ConfigError(
+      'DIGEST_CRON',
+      `must be a cron expression of 5 fields, or 6 with seconds first, in the office time zone (SAPA_TZ), e.g. "0 7 * * *" (07:00 daily) or "0 7 * * 1-5" (weekdays); got "${digestCron}"`,
     );
   }
   return {
@@ -106,9 +128,42 @@ export function loadConfig(env: Env = process.env): Config {
     officeFile: reader.string('SAPA_OFFICE_FILE', 'data/office.yaml'),
     slaFile: reader.string('SAPA_SLA_FILE', 'data/sla.yaml'),
     slaScanCron,
+    digestCron,
     webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
     telegram,
+    whatsapp,
     instagram,
+  };
+}
+
+function readWhatsapp(reader: EnvReader): WhatsappConfig | null {
+  const enabled = reader.oneOf('WHATSAPP_ENABLED', ['true', 'false'] as const, 'false') === 'true';
+  const staffGroupJid = reader.optionalMatching('WHATSAPP_STAFF_GROUP_JID', /^\d+(-\d+)?@g\.us$/, 'a group JID such as 120363012345678901@g.us');
+  const pairingNumber = reader.optionalMatching(
+    'WHATSAPP_PAIRING_NUMBER',
+    /^[1-9]\d{7,14}$/,
+    'the office number in international form, digits only, e.g. 6281234567890 (no +, no leading 0)',
+  );
+  const supervisorNumbers = reader.list(
+    'WHATSAPP_SUPERVISOR_NUMBERS',
+    /^[1-9]\d{7,14}$/,
+    'comma-separated numbers in international form, digits only, e.g. 6281234567890,6281298765432 (no +, no leading 0)',
+  );
+  if (!enabled) {
+    if (staffGroupJid !== null || pairingNumber !== null || supervisorNumbers.length > 0) {
+      throw new ConfigError('WHATSAPP_ENABLED', 'must be true when WHATSAPP_STAFF_GROUP_JID, WHATSAPP_PAIRING_NUMBER or WHATSAPP_SUPERVISOR_NUMBERS is set');
+    }
+    return null;
+  }
+  const types = reader.list('WHATSAPP_MEDIA_TYPES', /^[a-z]+\/[a-z0-9.+-]+$/, 'comma-separated MIME types such as image/jpeg,application/pdf');
+  return {
+    pairingNumber,
+    staffGroupJid,
+    sendsPerMinute: reader.number('WHATSAPP_SENDS_PER_MINUTE', 20, { min: 0, max: 600, integer: true }),
+    perChatIntervalMs: reader.number('WHATSAPP_PER_CHAT_INTERVAL_MS', 3000, { min: 0, max: 60_000, integer: true }),
+    mediaMaxBytes: reader.number('WHATSAPP_MEDIA_MAX_BYTES', 10 * 1024 * 1024, { min: 1, max: 100 * 1024 * 1024, integer: true }),
+    mediaMimeTypes: types.length > 0 ? types : ['image/jpeg', 'image/png', 'application/pdf'],
+    supervisorNumbers,
   };
 }
 

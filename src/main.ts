@@ -8,13 +8,16 @@ import type { Channel } from '../channels/channel.js';
 import { createTelegramChannel, type TelegramChannel } from '../channels/telegram.js';
 import { createTelegramStaffGroup } from '../channels/telegram/staff-group.js';
 import { createWebChannel } from '../channels/web.js';
+import type { WhatsappChannel } from '../channels/whatsapp.js';
 import { alertTargetsOf } from './alert-targets.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createCore, type Core } from './core.js';
+import { createDigestScheduler } from './digest/index.js';
 import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from './knowledge/index.js';
 import { buildServer } from './server/app.js';
 import { registerDashboard } from './server/dashboard/index.js';
+import { staffTexts } from './messages/staff.js';
 import { createSlaPlanner } from './sla/planner.js';
 import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
@@ -60,11 +63,22 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     timeZone: config.timeZone,
     cron: config.slaScanCron,
   });
+  const digest = createDigestScheduler({
+    db,
+    clock,
+    calendar: policy.calendar,
+    timeZone: config.timeZone,
+    alerts: core.alerts,
+    bus: core.bus,
+    logger,
+    cron: config.digestCron,
+  });
 
   const staff = createStaffService(db, () => clock.now());
   const web = createWebChannel({ now: () => clock.now() });
   const telegram = config.telegram === null ? null : createTelegram(config.telegram, core, staff, logger, clock);
   const channels: Channel[] = [web, ...(telegram ? [telegram] : []), ...(options.extraChannels ?? [])];
+  if (config.whatsapp !== null) channels.push(await createWhatsapp(config.whatsapp, config.timeZone, core, staff, logger, clock));
   if (config.instagram !== null) {
     // Loaded only when configured: the unofficial library stays out of every other run.
     const { createInstagramChannel } = await import('../channels/instagram.js');
@@ -119,6 +133,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Catch up on what came due while the bot was down, then scan on the schedule.
   slaScanner.tick();
   slaScanner.start();
+  // Sends a digest missed while the bot was down, then runs at DIGEST_CRON.
+  digest.start();
   const address = await server.listen({ port: config.port, host: config.host });
   logger.info({ url: address, startupMs: Date.now() - startedAt, channels: channels.map((c) => c.name) }, 'SAPA is running');
 
@@ -134,6 +150,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         // Stop intake first, then finish routing and in-flight sends, then close the database.
         await server.close();
         await slaScanner.stop();
+        await digest.stop();
         for (const channel of channels) await channel.stop();
         await core.intake.idle();
         await core.outbox.stop();
@@ -143,6 +160,37 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       return stopping;
     },
   };
+}
+
+/** Baileys is large: it is loaded only when WhatsApp is enabled, keeping start-up fast otherwise. */
+async function createWhatsapp(
+  wa: NonNullable<Config['whatsapp']>,
+  timeZone: string,
+  core: Core,
+  staff: StaffService,
+  logger: Logger,
+  clock: Clock,
+): Promise<WhatsappChannel> {
+  const { createWhatsappChannel, createWhatsappStaffGroup } = await import('../channels/whatsapp.js');
+  const group =
+    wa.staffGroupJid === null
+      ? null
+      : createWhatsappStaffGroup({ db: core.db, tickets: core.tickets, staff, clock, logger, groupJid: wa.staffGroupJid, timeZone });
+  return createWhatsappChannel({
+    db: core.db,
+    logger,
+    clock,
+    sendsPerMinute: wa.sendsPerMinute,
+    perChatIntervalMs: wa.perChatIntervalMs,
+    media: { maxBytes: wa.mediaMaxBytes, allowedMimeTypes: wa.mediaMimeTypes },
+    ...(wa.pairingNumber !== null ? { pairingNumber: wa.pairingNumber } : {}),
+    ...(group !== null && wa.staffGroupJid !== null
+      ? { staffGroupJid: wa.staffGroupJid, onGroupMessage: (message, respond) => group.handle(message, respond) }
+      : {}),
+    // Logged out, replaced or refused: staff hear of it on the other channels (the dashboard shows the status).
+    onProblem: (problem) =>
+      core.alerts.raise({ kind: 'channel_problem', audience: 'staff', ticketId: null, text: staffTexts.whatsappProblem(problem.kind) }),
+  });
 }
 
 /** Types of files applicants may attach on Telegram (kept on their ticket). */

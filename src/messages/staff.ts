@@ -78,6 +78,12 @@ export const staffTexts = {
   lowRating: (ticket: Ticket, rating: number, maskedExcerpt: string): string =>
     [`⭐ Penilaian rendah (${rating}/5) untuk ${ticket.ref} · ${channelLabel(ticket.channel)}`, `Keluhan: "${maskedExcerpt}"`, 'Mohon ditinjau oleh pengawas.'].join('\n'),
   lowRatingComment: (ticket: Ticket, maskedComment: string): string => `💬 Komentar pemohon untuk ${ticket.ref}: "${maskedComment}"`,
+  whatsappProblem: (kind: 'logged_out' | 'replaced' | 'forbidden'): string =>
+    kind === 'logged_out'
+      ? '⚠️ WhatsApp SAPA terputus (perangkat dikeluarkan dari ponsel kantor). Balasan ditahan; admin perlu menautkan ulang lewat dasbor (halaman Kanal, pindai kode QR).'
+      : kind === 'replaced'
+        ? '⚠️ WhatsApp SAPA diambil alih sesi lain; periksa apakah SAPA berjalan dua kali.'
+        : '⚠️ WhatsApp menolak akun kantor (403); periksa ponsel kantor.',
   claimLabel: 'Ambil',
   resolveLabel: 'Selesai',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * Metric definitions shared by the dashboard reports and the daily digest: one read of
  * the range's tickets, then pure functions over it, so both show the same numbers.
+ * The digest adds activity, backlog, breaches, per-staff and CSAT reads (same files).
  */
 import type { BusinessCalendar } from '../sla/calendar.js';
 import type { Db } from '../store/db.js';
@@ -10,9 +11,14 @@ import { firstResponseByDay, type FirstResponseReport } from './first-response.j
 import { ticketFactsBetween } from './ticket-facts.js';
 import { volume, type VolumeReport } from './volume.js';
 
+export * from './activity.js';
+export * from './backlog.js';
+export * from './breaches.js';
 export * from './compliance.js';
+export * from './csat.js';
 export * from './days.js';
 export * from './first-response.js';
+export * from './staff-activity.js';
 export * from './stats.js';
 export * from './ticket-facts.js';
 export * from './unanswered.js';

@@ -7,6 +7,7 @@
 import { CONVERSATIONAL_INTENT_IDS } from '../knowledge/types.js';
 import { normalize } from '../nlu/normalize.js';
 import { maskPersonalData } from '../privacy.js';
+import { parseRating } from '../satisfaction.js';
 import type { Db } from '../store/db.js';
 
 /** Below this an FAQ answer counts as a guess worth a look. The classifier's own cut-off is lower (0.25). */
@@ -65,6 +66,8 @@ export function unansweredQuestions(db: Db, options: UnansweredOptions): Unanswe
 export function groupQuestions(rows: readonly Row[]): UnansweredQuestion[] {
   const groups = new Map<string, { text: string; count: number; lastMs: number; channels: Set<string>; intent: string }>();
   for (const row of rows) {
+    // A typed survey answer ("5", "4 bintang") keeps the classifier's out_of_scope but is not a question.
+    if (parseRating(row.text, null, 0) !== null) continue;
     const masked = maskPersonalData(row.text.trim());
     // Masked values differ per applicant (0812****90, 0812****32); they are not the question.
     const key = normalize(masked.replace(MASKED_TOKEN, ' '));

@@ -95,14 +95,22 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
   });
 
   app.get('/api/channels', { config: { access: 'admin' } }, async () => ({
-    channels: core.channels().map((channel) => {
-      const status = channel.status();
-      return {
-        name: channel.name,
-        status: 'retryAt' in status && status.retryAt ? { ...status, retryAt: status.retryAt.toISOString() } : status,
-        capabilities: channel.capabilities,
-      };
-    }),
+    channels: await Promise.all(
+      core.channels().map(async (channel) => {
+        const status = channel.status();
+        // WhatsApp waiting to be linked: the QR (as an image URL) or the pairing code.
+        const prompt = status.state === 'needs_attention' && channel.linkingPrompt ? await channel.linkingPrompt() : null;
+        return {
+          name: channel.name,
+          status: {
+            ...('retryAt' in status && status.retryAt ? { ...status, retryAt: status.retryAt.toISOString() } : status),
+            ...(prompt?.qrDataUrl ? { qr: prompt.qrDataUrl } : {}),
+            ...(prompt?.pairingCode ? { pairingCode: prompt.pairingCode } : {}),
+          },
+          capabilities: channel.capabilities,
+        };
+      }),
+    ),
   }));
 
   app.get('/api/alerts', async (request) => {

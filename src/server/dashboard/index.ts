@@ -13,6 +13,7 @@ import { errorBody } from '../errors.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { createAuditLog } from './audit.js';
 import { createAuthHook } from './auth.js';
+import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
 import { createLogin, type LockoutPolicy } from './login.js';
@@ -75,6 +76,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     });
     registerTicketRoutes(scope, { core, staff, policy });
     registerReportRoutes(scope, { core, policy });
+    registerDigestRoutes(scope, { core, policy });
     registerAdminRoutes(scope, { core, staff, audit, sessions });
     registerEventsRoute(scope, { core, sessions });
     await registerPages(scope);

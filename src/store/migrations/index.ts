@@ -7,8 +7,9 @@ import { staffAlerts } from './002-staff-alerts.js';
 import { slaEscalations } from './003-escalations.js';
 import { dashboard } from './004-dashboard.js';
 import { satisfaction } from './005-satisfaction.js';
+import { digestDeliveries } from './006-digest.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries];
