@@ -10,10 +10,10 @@ import type { Db } from '../store/db.js';
 import { findConversation } from '../store/conversations.js';
 import { listConversationMessages } from '../store/messages.js';
 import { HttpError } from './errors.js';
+import { openEventStream } from './sse.js';
 
 /** Generous so a 1 MB paste is accepted (stored truncated) instead of failing in the browser. */
 export const WEB_CHAT_BODY_LIMIT = 4 * 1024 * 1024;
-const HEARTBEAT_MS = 25_000;
 
 export interface WebChatDeps {
   readonly db: Db;
@@ -100,33 +100,19 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     const lastEventId = Number(request.headers['last-event-id'] ?? query.after ?? 0);
     let lastSent = Number.isFinite(lastEventId) ? lastEventId : 0;
 
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    let unsubscribe = (): void => undefined;
+    const stream = openEventStream(request, reply, { onClose: () => unsubscribe() });
     const write = (message: WebChatMessage): void => {
       if (message.id <= lastSent) return;
       lastSent = message.id;
-      raw.write(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+      stream.send('message', message, message.id);
     };
     // Subscribe first, then replay history: nothing falls between the two.
     const buffered: WebChatMessage[] = [];
     let replaying = true;
-    const unsubscribe = web.subscribe(visitorId, (message) => (replaying ? buffered.push(message) : write(message)));
-    raw.write('retry: 3000\n\n');
+    unsubscribe = web.subscribe(visitorId, (message) => (replaying ? buffered.push(message) : write(message)));
     for (const message of historyFor(db, visitorId, lastSent)) write(message);
     replaying = false;
     for (const message of buffered.sort((a, b) => a.id - b.id)) write(message);
-    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    const close = (): void => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    };
-    request.raw.on('close', close);
-    raw.on('error', close);
   });
 }

@@ -7,9 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core.js';
 import type { DomainEvent } from '../../events.js';
 import { hasRole, userOf } from './auth.js';
+import { openEventStream } from '../sse.js';
 import type { SessionStore } from './sessions.js';
-
-const HEARTBEAT_MS = 25_000;
 
 interface Outgoing {
   readonly event: 'ticket' | 'message' | 'alert';
@@ -42,34 +41,20 @@ export function registerEventsRoute(app: FastifyInstance, deps: { core: Core; se
   app.get('/api/events', (request, reply) => {
     const { session, account } = userOf(request);
     const supervisor = hasRole(account, 'supervisor');
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 3000\n\n');
     let counter = 0;
-    let closed = false;
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      raw.end();
-    };
-    const unsubscribe = core.bus.subscribe((event) => {
-      if (closed) return;
-      if (!sessions.isLive(session.id)) return close();
+    let unsubscribe = (): void => undefined;
+    const stream = openEventStream(request, reply, {
+      onClose: () => unsubscribe(),
+      // The stream ends with the session (logout, expiry, disabled account).
+      stillWanted: () => sessions.isLive(session.id),
+    });
+    unsubscribe = core.bus.subscribe((event) => {
+      if (stream.closed) return;
+      if (!sessions.isLive(session.id)) return stream.close();
       const out = translate(event, supervisor);
       if (!out) return;
       counter += 1;
-      raw.write(`id: ${counter}\nevent: ${out.event}\ndata: ${JSON.stringify(out.data)}\n\n`);
+      stream.send(out.event, out.data, counter);
     });
-    const heartbeat = setInterval(() => (sessions.isLive(session.id) ? raw.write(': ping\n\n') : close()), HEARTBEAT_MS);
-    request.raw.on('close', close);
-    raw.on('error', close);
   });
 }
