@@ -173,3 +173,31 @@ export function splitText(text: string, max: number): string[] {
   if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;
 }
+
+/**
+ * Reads an HTTP response body up to `maxBytes` (media downloads): 'too_big' as soon as
+ * the declared or the received size passes the limit, without buffering the rest.
+ */
+export async function readBoundedBody(response: Response, maxBytes: number): Promise<Uint8Array | 'too_big'> {
+  if (response.body === null) return new Uint8Array(0);
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) {
+    await response.body.cancel();
+    return 'too_big';
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) return 'too_big';
+    chunks.push(chunk);
+  }
+  // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return data;
+}

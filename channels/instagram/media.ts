@@ -5,6 +5,7 @@
  * becomes an attachment with what we know, so nothing is silently dropped.
  */
 import type { Logger } from 'pino';
+import { readBoundedBody } from '../channel.js';
 import { logSafeError } from './errors.js';
 
 export interface InstagramMediaOptions {
@@ -33,24 +34,8 @@ export function createPhotoDownloader(deps: { options: InstagramMediaOptions; lo
         return { ok: false, reason: 'failed' };
       }
       const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      const declared = Number(response.headers.get('content-length') ?? '0');
-      if (declared > options.maxBytes) {
-        await response.body.cancel();
-        return { ok: false, reason: 'too_big' };
-      }
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for await (const chunk of response.body) {
-        total += chunk.byteLength;
-        if (total > options.maxBytes) return { ok: false, reason: 'too_big' };
-        chunks.push(chunk);
-      }
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        data.set(chunk, at);
-        at += chunk.byteLength;
-      }
+      const data = await readBoundedBody(response, options.maxBytes);
+      if (data === 'too_big') return { ok: false, reason: 'too_big' };
       // The CDN serves JPEG, sometimes WebP or HEIC; anything that is not an image is not kept.
       if (!contentType.startsWith('image/')) {
         log.warn({ contentType }, 'instagram photo download was not an image');

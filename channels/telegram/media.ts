@@ -6,7 +6,7 @@
 import type { Telegram } from 'telegraf';
 import type { PhotoSize } from 'telegraf/types';
 import type { Logger } from 'pino';
-import type { Attachment } from '../channel.js';
+import { readBoundedBody, type Attachment } from '../channel.js';
 import { logSafeError } from './errors.js';
 import { timeoutSignal } from './signals.js';
 
@@ -56,25 +56,8 @@ export function createMediaDownloader(deps: {
         log.warn({ status: response.status }, 'file download failed');
         return { ok: false, reason: 'failed' };
       }
-      const declared = Number(response.headers.get('content-length') ?? '0');
-      if (declared > media.maxBytes) {
-        await response.body.cancel();
-        return { ok: false, reason: 'too_big' };
-      }
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for await (const chunk of response.body) {
-        total += chunk.byteLength;
-        if (total > media.maxBytes) return { ok: false, reason: 'too_big' };
-        chunks.push(chunk);
-      }
-      // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        data.set(chunk, at);
-        at += chunk.byteLength;
-      }
+      const data = await readBoundedBody(response, media.maxBytes);
+      if (data === 'too_big') return { ok: false, reason: 'too_big' };
       return { ok: true, data };
     } catch (err) {
       // Not fatal for the message: it is stored with the attachment's metadata and no bytes.
