@@ -6,7 +6,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Channel } from '../../channels/channel.js';
 import type { WebChannel } from '../../channels/web.js';
@@ -33,7 +33,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; the cast only widens its generic type.
     loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines would carry URLs with visitor ids; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     // SSE streams would otherwise hold shutdown open.
     forceCloseConnections: true,
     return503OnClosing: true,
