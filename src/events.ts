@@ -21,17 +21,32 @@ export interface EventBus {
 
 export function createEventBus(onListenerError: (err: unknown, event: DomainEvent) => void): EventBus {
   const listeners = new Set<EventListener>();
+  // Events published in one synchronous stretch are delivered, in order, on one later
+  // tick: a routed batch publishes several per message, and one timer per event cost more
+  // than the delivery itself.
+  let queue: DomainEvent[] = [];
+  let scheduled = false;
+  const deliver = (): void => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    for (const event of batch) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          onListenerError(err, event);
+        }
+      }
+    }
+  };
   return {
     publish(event) {
-      setImmediate(() => {
-        for (const listener of listeners) {
-          try {
-            listener(event);
-          } catch (err) {
-            onListenerError(err, event);
-          }
-        }
-      });
+      queue.push(event);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(deliver);
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -13,7 +13,7 @@ import type { Db } from './store/db.js';
 import { inTransaction } from './store/db.js';
 import { storeInbound } from './store/inbox.js';
 import { getConversation } from './store/conversations.js';
-import { listUnprocessedInbound, markProcessed, queueOutbound } from './store/messages.js';
+import { listUnprocessedInboundIds, markProcessed, queueOutbound } from './store/messages.js';
 import { MAX_EXTERNAL_ID_CHARS } from './text-limits.js';
 import { describeStorageFailure, isStorageFailure, type HealthMonitor } from './health.js';
 
@@ -101,7 +101,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     do {
       again = false;
       for (;;) {
-        const batch = listUnprocessedInbound(db, ROUTE_BATCH);
+        const batch = listUnprocessedInboundIds(db, ROUTE_BATCH);
         if (batch.length === 0) break;
         // One transaction per batch; each message is a savepoint inside it.
         inTransaction(db, () => {
@@ -195,7 +195,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     async idle() {
       while (flushScheduled || pending.length > 0) await (flushScheduled ?? scheduleFlush());
       while (draining) await draining;
-      if (listUnprocessedInbound(db, 1).length > 0) await drain();
+      if (listUnprocessedInboundIds(db, 1).length > 0) await drain();
     },
   };
 }

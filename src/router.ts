@@ -13,7 +13,7 @@ import type { IntentEntry, KnowledgeBase, Language } from './knowledge/types.js'
 import { messagesFor, type Messages, type TicketReplyFacts } from './messages/index.js';
 import type { Classification, Classifier } from './nlu/types.js';
 import type { Db } from './store/db.js';
-import { inTransaction, prepared } from './store/db.js';
+import { prepared } from './store/db.js';
 import { getConversation, updateConversationState } from './store/conversations.js';
 import { getMessage, listAttachments, listTicketMessages, markProcessed, queueOutbound } from './store/messages.js';
 import { findActiveTicket, findLatestTicket, findRecentlyResolved, getTicket, insertTicketEvent } from './store/tickets.js';
@@ -98,7 +98,11 @@ export function createRouter(deps: RouterDeps): Router {
   const { db, clock, tickets, alerts, sla, bus, timeZone } = deps;
 
   const reply = (turn: Turn, text: string, quickReplies: readonly QuickReply[] = [], ticketId: number | null = null): void => {
-    const id = queueOutbound(db, { conversationId: turn.conversation.id, ticketId, author: 'bot', text, quickReplies }, turn.now);
+    const id = queueOutbound(
+      db,
+      { conversationId: turn.conversation.id, channel: turn.conversation.channel, ticketId, author: 'bot', text, quickReplies },
+      turn.now,
+    );
     turn.replies.push(id);
   };
 
@@ -151,11 +155,11 @@ export function createRouter(deps: RouterDeps): Router {
     });
   };
 
-  const handleComplaint = (turn: Turn, classification: Classification): { outcome: RouteOutcome; ticketId: number } => {
+  /** `active`: the contact's active ticket as `route` found it (nothing in between opens or closes one). */
+  const handleComplaint = (turn: Turn, classification: Classification, active: Ticket | null): { outcome: RouteOutcome; ticketId: number } => {
     const contactId = turn.conversation.contactId;
     const isFaq = isFaqIntent(turn.kb, classification.intent);
     if (isFaq) answerFaq(turn, classification.intent, classification);
-    const active = findActiveTicket(db, contactId);
     if (active) {
       let ticket = tickets.addApplicantMessage(active.id, turn.message.id);
       if (classification.integrity && !ticket.integrity) {
@@ -179,9 +183,8 @@ export function createRouter(deps: RouterDeps): Router {
     return { outcome: 'complaint_opened', ticketId: ticket.id };
   };
 
-  const handleHandoff = (turn: Turn, classification: Classification): { outcome: RouteOutcome; ticketId: number } => {
+  const handleHandoff = (turn: Turn, classification: Classification, active: Ticket | null): { outcome: RouteOutcome; ticketId: number } => {
     const contactId = turn.conversation.contactId;
-    const active = findActiveTicket(db, contactId);
     if (active) {
       const ticket = tickets.addApplicantMessage(active.id, turn.message.id);
       insertTicketEvent(db, { ticketId: ticket.id, actor: 'applicant', type: 'handoff_requested' }, turn.now);
@@ -309,7 +312,7 @@ export function createRouter(deps: RouterDeps): Router {
       const normalized = text.toLowerCase();
       if (payload === PAYLOAD_HANDOFF_YES || (payload === null && YES.test(normalized))) {
         updateConversationState(db, conversation.id, { missCount: 0 });
-        const result = handleHandoff(turn, { ...classification, intent: 'human_handoff' });
+        const result = handleHandoff(turn, { ...classification, intent: 'human_handoff' }, active);
         return { ...result, classification };
       }
       if (payload === PAYLOAD_HANDOFF_NO || (payload === null && NO.test(normalized))) {
@@ -337,7 +340,7 @@ export function createRouter(deps: RouterDeps): Router {
 
     if (intent === 'human_handoff') {
       resetMisses();
-      return { ...handleHandoff(turn, classification), classification };
+      return { ...handleHandoff(turn, classification, active), classification };
     }
     if (intent === 'ticket_status') {
       resetMisses();
@@ -345,7 +348,7 @@ export function createRouter(deps: RouterDeps): Router {
     }
     if (intent === 'complaint' || classification.complaint) {
       resetMisses();
-      return { ...handleComplaint(turn, classification), classification };
+      return { ...handleComplaint(turn, classification, active), classification };
     }
     if (intent === 'greeting' || intent === 'thanks') {
       resetMisses();
@@ -380,39 +383,39 @@ export function createRouter(deps: RouterDeps): Router {
     return { outcome: 'faq', classification, ticketId: null };
   };
 
+  // Created once: building a transaction function per message cost more than some of its statements.
+  const handleTx = db.transaction((messageId: number): RouteResult | null => {
+    const stored = getMessage(db, messageId);
+    if (!stored || stored.direction !== 'in' || stored.processedAt !== null) return null;
+    const conversation = getConversation(db, stored.conversationId);
+    if (!conversation) return null;
+    const kb = deps.knowledge();
+    const now = clock.now();
+    const attachments = listAttachments(db, messageId);
+    const text = stored.text.trim();
+    const payload = stored.quickReplyPayload ?? quickReplyPayload(text);
+    const classification = text === '' ? null : classify(deps.classifier(), kb, text, payload);
+    const language = classification ? chooseLanguage(conversation, text, payload, classification) : conversation.language;
+    if (language !== conversation.language) updateConversationState(db, conversation.id, { language });
+    const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, replies: [] };
+    const result = route(turn, classification);
+    markProcessed(
+      db,
+      messageId,
+      result.classification
+        ? { intent: result.classification.intent, confidence: result.classification.confidence, complaint: result.classification.complaint }
+        : null,
+      now,
+    );
+    bus.publish({ type: 'message.inbound', conversationId: conversation.id, messageId, ticketId: result.ticketId });
+    for (const id of turn.replies) bus.publish({ type: 'message.outbound', conversationId: conversation.id, messageId: id });
+    return { ...result, replyIds: turn.replies };
+  });
+
   return {
     handle(messageId) {
-      return inTransaction(db, () => {
-        const message = prepared<[number], { processed_at: number | null; conversation_id: number }>(db, 
-            "SELECT processed_at, conversation_id FROM messages WHERE id = ? AND direction = 'in'",
-          )
-          .get(messageId);
-        if (!message || message.processed_at !== null) return null;
-        const stored = getMessage(db, messageId);
-        const conversation = getConversation(db, message.conversation_id);
-        if (!stored || !conversation) return null;
-        const kb = deps.knowledge();
-        const now = clock.now();
-        const attachments = listAttachments(db, messageId);
-        const text = stored.text.trim();
-        const payload = stored.quickReplyPayload ?? quickReplyPayload(text);
-        const classification = text === '' ? null : classify(deps.classifier(), kb, text, payload);
-        const language = classification ? chooseLanguage(conversation, text, payload, classification) : conversation.language;
-        if (language !== conversation.language) updateConversationState(db, conversation.id, { language });
-        const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, replies: [] };
-        const result = route(turn, classification);
-        markProcessed(
-          db,
-          messageId,
-          result.classification
-            ? { intent: result.classification.intent, confidence: result.classification.confidence, complaint: result.classification.complaint }
-            : null,
-          now,
-        );
-        bus.publish({ type: 'message.inbound', conversationId: conversation.id, messageId, ticketId: result.ticketId });
-        for (const id of turn.replies) bus.publish({ type: 'message.outbound', conversationId: conversation.id, messageId: id });
-        return { ...result, replyIds: turn.replies };
-      });
+      // IMMEDIATE when on its own; inside the intake's batch it is a savepoint.
+      return handleTx.immediate(messageId);
     },
   };
 }
@@ -449,11 +452,12 @@ function chooseLanguage(conversation: Conversation, text: string, payload: strin
 
 /** Inbound messages of a conversation received since `since`, before message `beforeId`. */
 function countRecentInbound(db: Db, conversationId: number, beforeId: number, since: Date): number {
+  // Counted up to FLOOD_MAX_ANSWERED + 1 only: beyond that the answer is the same ("more").
   return (
-    prepared<[number, number, number], { n: number }>(
+    prepared<[number, number, number, number], { n: number }>(
       db,
-      "SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND direction = 'in' AND id < ? AND created_at >= ?",
-    ).get(conversationId, beforeId, since.getTime())?.n ?? 0
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'in' AND id < ? AND created_at >= ? LIMIT ?)",
+    ).get(conversationId, beforeId, since.getTime(), FLOOD_MAX_ANSWERED + 1)?.n ?? 0
   );
 }
 

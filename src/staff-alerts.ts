@@ -75,29 +75,30 @@ export function staffTargetConversation(db: Db, target: AlertTarget, now: Date):
 }
 
 export function createStaffAlerts({ db, clock, bus, targets }: StaffAlertDeps): StaffAlerts {
+  const raiseTx = db.transaction((alert: StaffAlert): { alertId: number; messageIds: number[] } => {
+    const now = clock.now();
+    const alertId = Number(
+      prepared(db, 'INSERT INTO staff_alerts (kind, audience, ticket_id, text, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(alert.kind, alert.audience, alert.ticketId, alert.text, now.getTime()).lastInsertRowid,
+    );
+    const messageIds: number[] = [];
+    for (const target of targets.filter((t) => t.audience === alert.audience)) {
+      const conversationId = staffTargetConversation(db, target, now);
+      const messageId = queueOutbound(
+        db,
+        { conversationId, ticketId: alert.ticketId, author: 'system', text: alert.text, quickReplies: alert.quickReplies ?? [] },
+        now,
+      );
+      prepared(db, 'UPDATE messages SET alert_id = ? WHERE id = ?').run(alertId, messageId);
+      messageIds.push(messageId);
+      bus.publish({ type: 'message.outbound', conversationId, messageId });
+    }
+    bus.publish({ type: 'alert.raised', alertId, kind: alert.kind, ticketId: alert.ticketId });
+    return { alertId, messageIds };
+  });
   return {
     raise(alert) {
-      return db.transaction(() => {
-        const now = clock.now();
-        const alertId = Number(
-          prepared(db, 'INSERT INTO staff_alerts (kind, audience, ticket_id, text, created_at) VALUES (?, ?, ?, ?, ?)')
-            .run(alert.kind, alert.audience, alert.ticketId, alert.text, now.getTime()).lastInsertRowid,
-        );
-        const messageIds: number[] = [];
-        for (const target of targets.filter((t) => t.audience === alert.audience)) {
-          const conversationId = staffTargetConversation(db, target, now);
-          const messageId = queueOutbound(
-            db,
-            { conversationId, ticketId: alert.ticketId, author: 'system', text: alert.text, quickReplies: alert.quickReplies ?? [] },
-            now,
-          );
-          prepared(db, 'UPDATE messages SET alert_id = ? WHERE id = ?').run(alertId, messageId);
-          messageIds.push(messageId);
-          bus.publish({ type: 'message.outbound', conversationId, messageId });
-        }
-        bus.publish({ type: 'alert.raised', alertId, kind: alert.kind, ticketId: alert.ticketId });
-        return { alertId, messageIds };
-      })();
+      return raiseTx(alert);
     },
     targets: () => targets,
     recent(limit) {

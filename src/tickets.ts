@@ -16,12 +16,14 @@ import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 import type { PauseInterval } from './sla/timers.js';
 import { prepared, type Db } from './store/db.js';
+import { toTicket, type TicketRow } from './store/mappers.js';
 import { insertInternalNote, queueOutbound } from './store/messages.js';
 import {
-  getTicket,
+  getTicketRow,
   insertTicket,
   insertTicketEvent,
-  listTicketEvents,
+  listStatusChanges,
+  patchTicketRow,
   updateTicket,
   type EventActor,
   type TicketPatch,
@@ -122,9 +124,8 @@ const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
 export function ticketPauses(db: Db, ticketId: number): PauseInterval[] {
   const pauses: PauseInterval[] = [];
   let open: { startAt: Date; reason: 'pending' | 'resolved' } | null = null;
-  for (const event of listTicketEvents(db, ticketId)) {
-    if (event.type !== 'status') continue;
-    const to = event.data['to'];
+  for (const event of listStatusChanges(db, ticketId)) {
+    const to = event.to;
     if (open !== null && to !== open.reason && !(open.reason === 'resolved' && to === 'closed')) {
       pauses.push({ startAt: open.startAt, endAt: event.createdAt, reason: open.reason });
       open = null;
@@ -137,44 +138,55 @@ export function ticketPauses(db: Db, ticketId: number): PauseInterval[] {
 }
 
 export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: TicketServiceDeps): TicketService {
-  const mustGet = (id: number): Ticket => {
-    const ticket = getTicket(db, id);
-    if (!ticket) throw new TicketError('TICKET_NOT_FOUND', `ticket #${id} does not exist`);
-    return ticket;
+  const mustGetRow = (id: number): TicketRow => {
+    const row = getTicketRow(db, id);
+    if (!row) throw new TicketError('TICKET_NOT_FOUND', `ticket #${id} does not exist`);
+    return row;
   };
+  const mustGet = (id: number): Ticket => toTicket(mustGetRow(id));
 
   const pausesOf = (ticketId: number): PauseInterval[] => ticketPauses(db, ticketId);
 
-  const change = (id: number, patch: TicketPatch, event: { actor: Actor; type: string; data?: Record<string, unknown> }): Ticket =>
-    db.transaction(() => {
+  /**
+   * Writes `patch` and the SLA due times it leads to in one UPDATE. `row` is the ticket as
+   * stored before the change; the result is what reading it back would give.
+   */
+  const writeWithPlan = (row: TicketRow, patch: TicketPatch, now: Date, knownPauses?: PauseInterval[], stamp: Date = now): Ticket => {
+    const patched = patchTicketRow(row, patch, stamp);
+    const plan = sla.plan(toTicket(patched), knownPauses ?? pausesOf(row.id), now);
+    const full: TicketPatch = {
+      ...patch,
+      firstResponseDueAt: plan.firstResponseDueAt,
+      nextResponseDueAt: plan.nextResponseDueAt,
+      resolutionDueAt: plan.resolutionDueAt,
+      nextSlaCheckAt: plan.nextCheckAt,
+    };
+    updateTicket(db, row.id, full, stamp);
+    return toTicket(patchTicketRow(row, full, stamp));
+  };
+
+  const changeTx = db.transaction(
+    (id: number, patch: TicketPatch, event: { actor: Actor; type: string; data?: Record<string, unknown> }, before: TicketRow | undefined): Ticket => {
       const now = clock.now();
-      updateTicket(db, id, patch, now);
+      const row = before ?? mustGetRow(id);
       insertTicketEvent(
         db,
         { ticketId: id, actor: event.actor.type, staffId: event.actor.staffId ?? null, type: event.type, ...(event.data ? { data: event.data } : {}) },
         now,
       );
-      const ticket = replanInside(id, now);
+      const ticket = writeWithPlan(row, patch, now);
       bus.publish({ type: 'ticket.changed', ticketId: id, change: event.type });
       return ticket;
-    })();
+    },
+  );
+  const change = (id: number, patch: TicketPatch, event: { actor: Actor; type: string; data?: Record<string, unknown> }, before?: TicketRow): Ticket =>
+    changeTx(id, patch, event, before);
 
-  const replanInside = (id: number, now: Date): Ticket => {
-    const ticket = mustGet(id);
-    const plan = sla.plan(ticket, pausesOf(id), now);
-    updateTicket(
-      db,
-      id,
-      {
-        firstResponseDueAt: plan.firstResponseDueAt,
-        nextResponseDueAt: plan.nextResponseDueAt,
-        resolutionDueAt: plan.resolutionDueAt,
-        nextSlaCheckAt: plan.nextCheckAt,
-      },
-      ticket.updatedAt,
-    );
-    return mustGet(id);
-  };
+  const replanTx = db.transaction((id: number): Ticket => {
+    const row = mustGetRow(id);
+    // Keeps updated_at: a replan is not a change to the ticket.
+    return writeWithPlan(row, {}, clock.now(), undefined, new Date(row.updated_at));
+  });
 
   /** New tickets reach the staff targets with claim/resolve buttons; integrity reports reach supervisors too. */
   const announce = (ticket: Ticket, now: Date): void => {
@@ -212,52 +224,60 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
       patch.resolvedAt = null;
       patch.closedAt = null;
     }
-    return db.transaction(() => {
-      const updated = change(id, patch, { actor, type: 'status', data: { from: ticket.status, to } });
-      if (to === 'resolved') {
-        const conversation = getConversation(db, updated.conversationId);
-        const messageId = askForRating(db, updated, conversation?.language ?? 'id', now);
-        if (messageId !== null) bus.publish({ type: 'message.outbound', conversationId: updated.conversationId, messageId });
-      }
-      return updated;
-    })();
+    return transitionTx(id, patch, actor, ticket.status, to, now);
   };
+
+  const transitionTx = db.transaction((id: number, patch: TicketPatch, actor: Actor, from: TicketStatus, to: TicketStatus, now: Date): Ticket => {
+    const updated = change(id, patch, { actor, type: 'status', data: { from, to } });
+    if (to === 'resolved') {
+      const conversation = getConversation(db, updated.conversationId);
+      const messageId = askForRating(db, updated, conversation?.language ?? 'id', now);
+      if (messageId !== null) bus.publish({ type: 'message.outbound', conversationId: updated.conversationId, messageId });
+    }
+    return updated;
+  });
+
+  const openTx = db.transaction((input: OpenTicketInput): Ticket => {
+    const now = clock.now();
+    const id = insertTicket(db, input, now);
+    insertTicketEvent(
+      db,
+      {
+        ticketId: id,
+        actor: 'applicant',
+        type: 'opened',
+        data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity },
+      },
+      now,
+    );
+    if (input.messageId !== null) prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
+    // A ticket opened just now has no status history, hence no pauses. Keeps updated_at (= now).
+    const row = mustGetRow(id);
+    const ticket = writeWithPlan(row, {}, now, [], new Date(row.updated_at));
+    announce(ticket, now);
+    bus.publish({ type: 'ticket.opened', ticketId: id });
+    return ticket;
+  });
+
+  const addApplicantMessageTx = db.transaction((ticketId: number, messageId: number): Ticket => {
+    const row = mustGetRow(ticketId);
+    prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
+    const now = clock.now();
+    const patch: TicketPatch = {};
+    if (row.awaiting_reply_since === null) patch.awaitingReplySince = now;
+    if (row.status === 'pending') return transition(ticketId, 'open', { type: 'applicant' }, patch);
+    return change(ticketId, patch, { actor: { type: 'applicant' }, type: 'applicant_message', data: { messageId } }, row);
+  });
 
   return {
     open(input) {
-      return db.transaction(() => {
-        const now = clock.now();
-        const id = insertTicket(db, input, now);
-        insertTicketEvent(
-          db,
-          {
-            ticketId: id,
-            actor: 'applicant',
-            type: 'opened',
-            data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity },
-          },
-          now,
-        );
-        if (input.messageId !== null) prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
-        const ticket = replanInside(id, now);
-        announce(ticket, now);
-        bus.publish({ type: 'ticket.opened', ticketId: id });
-        return ticket;
-      })();
+      return openTx(input);
     },
 
     get: mustGet,
 
     addApplicantMessage(ticketId, messageId) {
-      return db.transaction(() => {
-        const ticket = mustGet(ticketId);
-        prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(ticketId, messageId);
-        const now = clock.now();
-        const patch: TicketPatch = {};
-        if (ticket.awaitingReplySince === null) patch.awaitingReplySince = now;
-        if (ticket.status === 'pending') return transition(ticketId, 'open', { type: 'applicant' }, patch);
-        return change(ticketId, patch, { actor: { type: 'applicant' }, type: 'applicant_message', data: { messageId } });
-      })();
+      return addApplicantMessageTx(ticketId, messageId);
     },
 
     claim(ticketId, staffId) {
@@ -277,14 +297,15 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
       const body = text.trim();
       if (body === '') throw new TicketError('TICKET_EMPTY_TEXT', 'a reply needs text');
       return db.transaction(() => {
-        const ticket = mustGet(ticketId);
+        const row = mustGetRow(ticketId);
+        const ticket = toTicket(row);
         if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
         const now = clock.now();
         const messageId = queueOutbound(db, { conversationId: ticket.conversationId, ticketId, author: 'staff', staffId, text: body }, now);
         const patch: TicketPatch = { awaitingReplySince: null };
         if (ticket.firstResponseAt === null) patch.firstResponseAt = now;
         if (ticket.assigneeId === null && staffId !== null) patch.assigneeId = staffId;
-        const updated = change(ticketId, patch, { actor: { type: 'staff', staffId }, type: 'staff_reply', data: { messageId } });
+        const updated = change(ticketId, patch, { actor: { type: 'staff', staffId }, type: 'staff_reply', data: { messageId } }, row);
         bus.publish({ type: 'message.outbound', conversationId: ticket.conversationId, messageId });
         return { ticket: updated, messageId };
       })();
@@ -294,13 +315,14 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
       const body = text.trim();
       if (body === '') throw new TicketError('TICKET_EMPTY_TEXT', 'a note needs text');
       return db.transaction(() => {
-        const ticket = mustGet(ticketId);
+        const row = mustGetRow(ticketId);
+        const ticket = toTicket(row);
         const messageId = insertInternalNote(
           db,
           { conversationId: ticket.conversationId, ticketId, staffId, author: staffId === null ? 'system' : 'staff', text: body },
           clock.now(),
         );
-        const updated = change(ticketId, {}, { actor: { type: staffId === null ? 'system' : 'staff', staffId }, type: 'note', data: { messageId } });
+        const updated = change(ticketId, {}, { actor: { type: staffId === null ? 'system' : 'staff', staffId }, type: 'note', data: { messageId } }, row);
         return { ticket: updated, messageId };
       })();
     },
@@ -330,7 +352,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     },
 
     replan(ticketId) {
-      return db.transaction(() => replanInside(ticketId, clock.now()))();
+      return replanTx(ticketId);
     },
   };
 }

@@ -25,15 +25,49 @@ function formatter(locale: string, timeZone: string, options: Intl.DateTimeForma
   return found;
 }
 
-function dayKey(at: Date, timeZone: string): string {
-  return formatter('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+const QUARTER_HOUR_MS = 15 * 60_000;
+const MINUTE_MS = 60_000;
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Intl formatting costs microseconds and every reply with a due time formats four
+ * instants. A result is cached per time bucket (a quarter hour for the date, a minute for
+ * the clock), but only when the bucket's first and last instant give the same text, so an
+ * offset change (or an offset that is not whole minutes) inside a bucket is never smoothed over.
+ */
+function bucketed(cache: Map<string, string>, bucketMs: number, at: Date, timeZone: string, compute: (at: Date) => string): string {
+  const t = at.getTime();
+  if (!Number.isFinite(t)) return compute(at);
+  const bucket = Math.floor(t / bucketMs);
+  const key = `${timeZone}|${bucket}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const first = compute(new Date(bucket * bucketMs));
+  if (compute(new Date(bucket * bucketMs + bucketMs - 1)) !== first) return compute(at);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, first);
+  return first;
 }
 
-function clockText(at: Date, timeZone: string, language: Language): string {
+const dayKeys = new Map<string, string>();
+const clockTexts = new Map<string, string>();
+
+function dayKey(at: Date, timeZone: string): string {
+  return bucketed(dayKeys, QUARTER_HOUR_MS, at, timeZone, (d) =>
+    formatter('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d),
+  );
+}
+
+function clockParts(at: Date, timeZone: string): string {
   const parts = formatter('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const hour = parts.find((p) => p.type === 'hour')?.value ?? '00';
   const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
-  return language === 'id' ? `${hour}.${minute}` : `${hour}:${minute}`;
+  return `${hour}.${minute}`;
+}
+
+function clockText(at: Date, timeZone: string, language: Language): string {
+  const text = bucketed(clockTexts, MINUTE_MS, at, timeZone, (d) => clockParts(d, timeZone));
+  return language === 'id' ? text : text.replace('.', ':');
 }
 
 /** "pukul 10.30 WITA hari ini", "besok pukul 08.00 WITA", "Senin, 30 November pukul 09.30 WITA". */

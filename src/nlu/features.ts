@@ -81,12 +81,33 @@ export function stems(tokens: readonly string[]): string[] {
 
 function addGroup(target: Map<string, number>, keys: readonly string[], weight: number): void {
   if (keys.length === 0) return;
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, 1);
+  const distinct = new Set<string>(keys);
   // Binary presence, scaled so a group's total L2 norm equals its weight: long and short
   // messages then weigh the same.
-  const scale = weight / Math.sqrt(counts.size);
-  for (const key of counts.keys()) target.set(key, (target.get(key) ?? 0) + scale);
+  const scale = weight / Math.sqrt(distinct.size);
+  for (const key of distinct) target.set(key, (target.get(key) ?? 0) + scale);
+}
+
+/**
+ * Character n-gram keys of one token, in the order they are generated. Applicants repeat
+ * the same words, so the keys are cached: building and hashing these short strings was
+ * most of the cost of classifying a message.
+ */
+const gramCache = new Map<string, readonly string[]>();
+const GRAM_CACHE_LIMIT = 50_000;
+
+function tokenGrams(token: string, minGram: number, maxGram: number): readonly string[] {
+  const cacheKey = `${minGram}|${maxGram}|${token}`;
+  const cached = gramCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const grams: string[] = [];
+  const padded = ` ${/^#?\d/.test(token) || /^rp\.?\d/.test(token) ? '0' : token} `;
+  for (let n = minGram; n <= maxGram; n++) {
+    for (let i = 0; i + n <= padded.length; i++) grams.push(`c:${padded.slice(i, i + n)}`);
+  }
+  if (gramCache.size >= GRAM_CACHE_LIMIT) gramCache.clear();
+  gramCache.set(cacheKey, grams);
+  return grams;
 }
 
 export function extractFeatures(tokens: readonly string[], options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): FeatureVector {
@@ -98,10 +119,7 @@ export function extractFeatures(tokens: readonly string[], options: FeatureOptio
 
   const grams: string[] = [];
   for (const token of tokens) {
-    const padded = ` ${/^#?\d/.test(token) || /^rp\.?\d/.test(token) ? '0' : token} `;
-    for (let n = options.minGram; n <= options.maxGram; n++) {
-      for (let i = 0; i + n <= padded.length; i++) grams.push(`c:${padded.slice(i, i + n)}`);
-    }
+    for (const gram of tokenGrams(token, options.minGram, options.maxGram)) grams.push(gram);
   }
   addGroup(features, grams, options.charWeight);
   return features;

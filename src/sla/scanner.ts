@@ -22,7 +22,8 @@ import { staffTexts, type SlaAlertFacts } from '../messages/staff.js';
 import { createStaffService } from '../staff.js';
 import type { StaffAlerts } from '../staff-alerts.js';
 import { inTransaction, type Db } from '../store/db.js';
-import { getTicket, updateTicket } from '../store/tickets.js';
+import { toTicket } from '../store/mappers.js';
+import { getTicketRow, updateTicket } from '../store/tickets.js';
 import { ticketPauses } from '../tickets.js';
 import { formatOfficeTime } from '../time-format.js';
 import { formatDuration } from './duration.js';
@@ -32,6 +33,9 @@ import type { EscalationLevel, SlaEvent, TicketSlaState, TimerState } from './ti
 
 /** `SLA_SCAN_CRON` default: every minute. */
 export const DEFAULT_SLA_SCAN_CRON = '* * * * *';
+
+/** Due tickets committed per transaction (each one a savepoint inside it). */
+const SCAN_CHUNK = 250;
 
 /** What `tickets.escalation_level` records: the highest level reached. */
 const LEVEL_RANK: Readonly<Record<EscalationLevel, number>> = { warning: 0, breach: 1, supervisor: 2 };
@@ -63,7 +67,7 @@ export interface ScanOptions {
 }
 
 export interface SlaScanner {
-  /** Escalates what is due at `at` (default: now). Synchronous: one transaction per due ticket. */
+  /** Escalates what is due at `at` (default: now). Synchronous: one savepoint per due ticket, committed in chunks. */
   scan(at?: Date, options?: ScanOptions): ScanReport;
   /** One scheduled run behind the error boundary: logs failures, never throws. */
   tick(): void;
@@ -105,10 +109,17 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
   let task: ScheduledTask | null = null;
   let ticking = false;
 
+  /** Names looked up during one scan (many due tickets share a few officers); cleared by each scan. */
+  const names = new Map<number, string>();
   const assigneeName = (ticket: Ticket): string | null => {
     if (ticket.assigneeId === null) return null;
-    const account = staff.get(ticket.assigneeId);
-    return account === null ? `petugas ${ticket.assigneeId}` : (account.displayName ?? account.username);
+    let name = names.get(ticket.assigneeId);
+    if (name === undefined) {
+      const account = staff.get(ticket.assigneeId);
+      name = account === null ? `petugas ${ticket.assigneeId}` : (account.displayName ?? account.username);
+      names.set(ticket.assigneeId, name);
+    }
+    return name;
   };
 
   /** Wording and routing of one escalation; business durations so they match the SLA definitions. */
@@ -143,10 +154,10 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
    */
   const examine = (id: number, at: Date, dryRun: boolean): { fired: FiredEscalation[]; nextCheckAt: Date | null } | null => {
     const atMs = at.getTime();
-    const checkAt = queries.nextCheckAt(id);
-    if (checkAt === undefined || checkAt === null || checkAt > atMs) return null;
-    const ticket = getTicket(db, id);
-    if (ticket === null) return null;
+    const row = getTicketRow(db, id);
+    const checkAt = row?.next_sla_check_at;
+    if (!row || checkAt === undefined || checkAt === null || checkAt > atMs) return null;
+    const ticket = toTicket(row);
 
     // Evaluate with every recorded fact: after a backward clock jump, a reply stored
     // "later" must still stop its timer. Only moments at or before `at` fire.
@@ -200,21 +211,47 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
     return { fired, nextCheckAt };
   };
 
+  /** One due ticket, as a savepoint inside the scan's transaction: a failure undoes that ticket only. */
+  const examineTx = db.transaction((id: number, at: Date) => examine(id, at, false));
+
   const scan = (at: Date = clock.now(), options: ScanOptions = {}): ScanReport => {
     const dryRun = options.dryRun ?? false;
     const atMs = at.getTime();
     if (!Number.isFinite(atMs)) throw new RangeError('SLA scan: the scan time is not a valid date');
+    names.clear();
     const fired: FiredEscalation[] = [];
     let examined = 0;
     let nextMs: number | null = null;
-    for (const id of queries.dueTicketIds(atMs)) {
-      // One transaction per ticket: a failure or a long scan never holds the write lock for all of them.
-      const outcome = dryRun ? examine(id, at, true) : inTransaction(db, () => examine(id, at, false));
-      if (outcome === null) continue;
+    const record = (outcome: { fired: FiredEscalation[]; nextCheckAt: Date | null } | null): void => {
+      if (outcome === null) return;
       examined++;
-      fired.push(...outcome.fired);
+      for (const escalation of outcome.fired) fired.push(escalation);
       const ms = outcome.nextCheckAt?.getTime() ?? null;
       if (ms !== null && (nextMs === null || ms < nextMs)) nextMs = ms;
+    };
+    const ids = queries.dueTicketIds(atMs);
+    if (dryRun) {
+      for (const id of ids) record(examine(id, at, true));
+    } else {
+      // Due tickets are committed in IMMEDIATE transactions of up to SCAN_CHUNK tickets,
+      // each ticket a savepoint: a thousand commits cost more than the work itself, and
+      // a chunk still holds the write lock for only milliseconds. If a ticket fails, the
+      // tickets before it are committed, its own changes are undone, and the scan throws,
+      // as when every ticket had its own transaction.
+      for (let start = 0; start < ids.length; start += SCAN_CHUNK) {
+        let failure: { err: unknown } | null = null;
+        inTransaction(db, () => {
+          for (const id of ids.slice(start, start + SCAN_CHUNK)) {
+            try {
+              record(examineTx(id, at));
+            } catch (err) {
+              failure = { err };
+              return;
+            }
+          }
+        });
+        if (failure !== null) throw (failure as { err: unknown }).err;
+      }
     }
     // Tickets not due now keep their stored moment; after a real scan the examined ones are > at too.
     const stored = queries.earliestCheckAfter(atMs);
@@ -352,7 +389,6 @@ const DUE_TICKETS_SQL =
 /** The scanner's SQL, kept together (snake_case stays here and in src/store). */
 function createQueries(db: Db) {
   const dueIds = db.prepare<[number], { id: number }>(DUE_TICKETS_SQL);
-  const checkAt = db.prepare<[number], { next_sla_check_at: number | null }>('SELECT next_sla_check_at FROM tickets WHERE id = ?');
   const earliest = db.prepare<[number], { at: number | null }>(
     'SELECT MIN(next_sla_check_at) AS at FROM tickets WHERE next_sla_check_at IS NOT NULL AND next_sla_check_at > ?',
   );
@@ -368,8 +404,6 @@ function createQueries(db: Db) {
 
   return {
     dueTicketIds: (atMs: number): number[] => dueIds.all(atMs).map((row) => row.id),
-    /** undefined: no such ticket. */
-    nextCheckAt: (id: number): number | null | undefined => checkAt.get(id)?.next_sla_check_at,
     earliestCheckAfter: (atMs: number): number | null => earliest.get(atMs)?.at ?? null,
     firedKeys: (ticketId: number): Set<string> =>
       new Set(fired.all(ticketId).map((row) => escalationKey(row.timer, row.level, new Date(row.window_start_at)))),

@@ -6,6 +6,8 @@ import { toMessage, type MessageRow } from './mappers.js';
 
 export interface OutboundDraft {
   readonly conversationId: number;
+  /** The conversation's channel when the caller already has it (saves a lookup); otherwise read. */
+  readonly channel?: ChannelName;
   readonly ticketId?: number | null;
   readonly author: Exclude<Author, 'applicant'>;
   readonly staffId?: number | null;
@@ -17,8 +19,10 @@ export interface OutboundDraft {
 
 /** Inserts a public outbound message and its outbox row. Call inside the transaction that caused it. */
 export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
-  const conversation = prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?')
-    .get(draft.conversationId);
+  const conversation =
+    draft.channel !== undefined
+      ? { channel: draft.channel }
+      : prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?').get(draft.conversationId);
   if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
   const at = now.getTime();
   const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? JSON.stringify(draft.quickReplies) : null;
@@ -158,4 +162,14 @@ export function listUnprocessedInbound(db: Db, limit: number): StoredMessage[] {
     )
     .all(limit)
     .map(toMessage);
+}
+
+/** Ids (and conversations) of stored inbound messages not routed yet, oldest first. */
+export function listUnprocessedInboundIds(db: Db, limit: number): { id: number; conversationId: number }[] {
+  return prepared<[number], { id: number; conversation_id: number }>(
+    db,
+    "SELECT id, conversation_id FROM messages WHERE direction = 'in' AND processed_at IS NULL ORDER BY id LIMIT ?",
+  )
+    .all(limit)
+    .map((row) => ({ id: row.id, conversationId: row.conversation_id }));
 }

@@ -43,8 +43,13 @@ export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
 }
 
 export function getTicket(db: Db, id: number): Ticket | null {
-  const row = prepared<[number], TicketRow>(db, 'SELECT * FROM tickets WHERE id = ?').get(id);
+  const row = getTicketRow(db, id);
   return row ? toTicket(row) : null;
+}
+
+/** The stored row itself (the ticket service patches it in memory instead of reading it back). */
+export function getTicketRow(db: Db, id: number): TicketRow | null {
+  return prepared<[number], TicketRow>(db, 'SELECT * FROM tickets WHERE id = ?').get(id) ?? null;
 }
 
 /** The contact's newest open or pending ticket. */
@@ -152,6 +157,22 @@ const COLUMNS: Record<keyof TicketPatch, string> = {
   pausedMs: 'paused_ms',
 };
 
+const ROW_KEYS = COLUMNS as unknown as Record<keyof TicketPatch, keyof TicketRow>;
+
+/**
+ * The row as `updateTicket(db, row.id, patch, now)` leaves it, without reading it back:
+ * the same columns, the same values (dates as ms), `updated_at` set to `now`.
+ */
+export function patchTicketRow(row: TicketRow, patch: TicketPatch, now: Date): TicketRow {
+  const next = { ...row, updated_at: now.getTime() } as Record<keyof TicketRow, unknown>;
+  for (const key in patch) {
+    const value = patch[key as keyof TicketPatch];
+    if (value === undefined) continue;
+    next[ROW_KEYS[key as keyof TicketPatch]] = value instanceof Date ? value.getTime() : value;
+  }
+  return next as unknown as TicketRow;
+}
+
 export function updateTicket(db: Db, id: number, patch: TicketPatch, now: Date): void {
   const sets = ['updated_at = ?'];
   const values: (string | number | null)[] = [now.getTime()];
@@ -188,6 +209,22 @@ export function insertTicketEvent(
     event.data ? JSON.stringify(event.data) : null,
     now.getTime(),
   );
+}
+
+/**
+ * The status changes of a ticket, oldest first: `data.to` of its `status` events (what
+ * the SLA pauses are derived from), without reading and parsing its other events.
+ */
+export function listStatusChanges(db: Db, ticketId: number): { to: unknown; createdAt: Date }[] {
+  return prepared<[number], { data: string | null; created_at: number }>(
+    db,
+    "SELECT data, created_at FROM ticket_events WHERE ticket_id = ? AND type = 'status' ORDER BY id",
+  )
+    .all(ticketId)
+    .map((row) => ({
+      to: row.data === null ? undefined : (JSON.parse(row.data) as Record<string, unknown>)['to'],
+      createdAt: new Date(row.created_at),
+    }));
 }
 
 export function listTicketEvents(db: Db, ticketId: number): TicketEvent[] {

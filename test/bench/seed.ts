@@ -1,6 +1,9 @@
 /**
  * Seeds a large database for the benchmark: tickets spread over the past 90 days with
- * their messages, so SLA scans and the daily digest run over realistic volumes.
+ * their messages, so SLA scans and the daily digest run over realistic volumes. The last
+ * `recentDays` also carry what a digest reads besides tickets: questions the bot answered
+ * alone (conversations without a ticket), questions it could not place (out_of_scope and
+ * low-confidence guesses), staff replies by named officers, and satisfaction ratings.
  */
 import type { Db } from '../../src/store/db.js';
 
@@ -17,6 +20,12 @@ const DAY_MS = 86_400_000;
 const CHANNELS = ['web', 'telegram', 'whatsapp', 'instagram'] as const;
 const INTENTS = ['complaint', 'mpaspor_otp', 'mpaspor_quota', 'payment', 'processing_time', 'human_handoff'] as const;
 const SERVQUAL = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
+const FAQ_INTENTS = ['fees', 'requirements_new', 'requirements_child', 'processing_time', 'office_info', 'mpaspor_register'] as const;
+const FAQ_TEXTS = ['berapa biaya paspor', 'syarat paspor baru apa saja', 'syarat paspor anak', 'berapa lama paspor jadi', 'jam buka kantor', 'cara daftar m-paspor'] as const;
+const UNPLACED_TEXTS = ['apakah bisa titip berkas', 'gmn caranya ganti nama di paspor', 'bagaimana caranya ganti nama di paspor', 'visa jepang bisa urus disini', 'no saya 081234567890 tolong hubungi', 'paspor hilang di kapal'] as const;
+const STAFF = 8;
+/** Applicants who only ever talked to the bot (their conversations stay ticket-free). */
+const FAQ_CONTACTS = 2_000;
 
 export function seedLargeDatabase(db: Db, options: SeedOptions): void {
   const now = options.now.getTime();
@@ -29,17 +38,31 @@ export function seedLargeDatabase(db: Db, options: SeedOptions): void {
   );
   const insertMessage = db.prepare(
     `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, visibility, text, external_id, intent, confidence, created_at, processed_at, delivery_status)
-     VALUES (?, ?, ?, ?, ?, 'public', ?, ?, ?, 0.9, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, 'public', ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertStaffReply = db.prepare(
+    `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, created_at, delivery_status)
+     VALUES (?, ?, ?, 'out', 'staff', ?, 'public', 'kami bantu', ?, 'sent')`,
+  );
+  const insertStaff = db.prepare("INSERT INTO staff (username, display_name, role, created_at) VALUES (?, ?, 'staff', ?)");
+  const insertRating = db.prepare('INSERT INTO csat_ratings (ticket_id, rating, comment, created_at) VALUES (?, ?, ?, ?)');
   // A pool of applicants, each with one conversation per channel.
   const contacts = 5_000;
   const conversationIds: number[] = [];
+  const faqConversationIds: number[] = [];
+  const staffIds: number[] = [];
   db.transaction(() => {
     for (let c = 0; c < contacts; c += 1) {
       const contactId = Number(insertContact.run(`Pemohon ${c}`, now - 100 * DAY_MS).lastInsertRowid);
       const channel = CHANNELS[c % CHANNELS.length]!;
       conversationIds.push(Number(insertConversation.run(contactId, channel, `bench-${c}`, now - 100 * DAY_MS).lastInsertRowid));
     }
+    for (let c = 0; c < FAQ_CONTACTS; c += 1) {
+      const contactId = Number(insertContact.run(`Penanya ${c}`, now - 100 * DAY_MS).lastInsertRowid);
+      const channel = CHANNELS[c % CHANNELS.length]!;
+      faqConversationIds.push(Number(insertConversation.run(contactId, channel, `bench-faq-${c}`, now - 100 * DAY_MS).lastInsertRowid));
+    }
+    for (let s = 0; s < STAFF; s += 1) staffIds.push(Number(insertStaff.run(`petugas${s}`, `Petugas ${s}`, now - 100 * DAY_MS).lastInsertRowid));
   })();
   const chunk = 50_000;
   for (let start = 0; start < options.tickets; start += chunk) {
@@ -73,11 +96,27 @@ export function seedLargeDatabase(db: Db, options: SeedOptions): void {
           ).lastInsertRowid,
         );
         if (createdAt >= now - options.recentDays * DAY_MS) {
-          insertMessage.run(conversationIds[c]!, channel, ticketId, 'in', 'applicant', 'antrian lama sekali', `in-${i}`, INTENTS[i % INTENTS.length]!, createdAt, createdAt, null);
-          insertMessage.run(conversationIds[c]!, channel, ticketId, 'out', 'bot', 'tiket dicatat', null, null, createdAt + 1, null, 'sent');
+          insertMessage.run(conversationIds[c]!, channel, ticketId, 'in', 'applicant', 'antrian lama sekali', `in-${i}`, INTENTS[i % INTENTS.length]!, 0.9, createdAt, createdAt, null);
+          insertMessage.run(conversationIds[c]!, channel, ticketId, 'out', 'bot', 'tiket dicatat', null, null, null, createdAt + 1, null, 'sent');
           if (firstResponseAt !== null) {
-            insertMessage.run(conversationIds[c]!, channel, ticketId, 'out', 'staff', 'kami bantu', null, null, firstResponseAt, null, 'sent');
+            insertStaffReply.run(conversationIds[c]!, channel, ticketId, staffIds[i % STAFF]!, firstResponseAt);
           }
+          if (resolvedAt !== null && i % 4 === 0 && resolvedAt < now) {
+            insertRating.run(ticketId, 1 + (i % 5), i % 3 === 0 ? 'petugas ramah' : null, resolvedAt + 10 * 60_000);
+          }
+          // Besides each ticket, one question the bot handled alone, a tenth of them not placed.
+          const f = i % FAQ_CONTACTS;
+          const faqChannel = CHANNELS[f % CHANNELS.length]!;
+          const askedAt = createdAt + 7_000;
+          if (i % 10 === 0) {
+            const text = UNPLACED_TEXTS[i % UNPLACED_TEXTS.length]!;
+            const lowGuess = i % 20 === 0;
+            insertMessage.run(faqConversationIds[f]!, faqChannel, null, 'in', 'applicant', text, `faq-${i}`, lowGuess ? 'office_info' : 'out_of_scope', lowGuess ? 0.3 : 0.6, askedAt, askedAt, null);
+          } else {
+            const k = i % FAQ_INTENTS.length;
+            insertMessage.run(faqConversationIds[f]!, faqChannel, null, 'in', 'applicant', FAQ_TEXTS[k]!, `faq-${i}`, FAQ_INTENTS[k]!, 0.85, askedAt, askedAt, null);
+          }
+          insertMessage.run(faqConversationIds[f]!, faqChannel, null, 'out', 'bot', 'jawaban dari basis pengetahuan', null, null, null, askedAt + 1, null, 'sent');
         }
       }
     })();

@@ -8,8 +8,9 @@ import { slaEscalations } from './003-escalations.js';
 import { dashboard } from './004-dashboard.js';
 import { satisfaction } from './005-satisfaction.js';
 import { digestDeliveries } from './006-digest.js';
+import { reportIndexes } from './007-report-indexes.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes];
