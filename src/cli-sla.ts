@@ -5,7 +5,6 @@
  * delivers (its dispatcher looks at the outbox at least once a minute).
  */
 import { pino } from 'pino';
-import type { ChannelName } from '../channels/channel.js';
 import { UsageError } from './cli-errors.js';
 import { systemClock, type Clock } from './clock.js';
 import { alertTargetsOf } from './alert-targets.js';
@@ -14,7 +13,7 @@ import { createEventBus } from './events.js';
 import { createLogger } from './log.js';
 import { loadSlaPolicy } from './sla/policy.js';
 import { createSlaScanner, type ScanReport } from './sla/scanner.js';
-import { createStaffAlerts, type AlertTarget } from './staff-alerts.js';
+import { createStaffAlerts } from './staff-alerts.js';
 import { openDatabase } from './store/db.js';
 
 export interface SlaScanOptions {

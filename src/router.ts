@@ -156,6 +156,16 @@ export function createRouter(deps: RouterDeps): Router {
   };
 
   /** `active`: the contact's active ticket as `route` found it (nothing in between opens or closes one). */
+  /** Writing again about a case resolved less than REOPEN_WINDOW_MS ago reopens it (same clock). */
+  const reopenRecentlyResolved = (turn: Turn, contactId: number): { outcome: RouteOutcome; ticketId: number } | null => {
+    const resolved = findRecentlyResolved(db, contactId, new Date(turn.now.getTime() - REOPEN_WINDOW_MS));
+    if (!resolved) return null;
+    tickets.reopen(resolved.id, { type: 'applicant' });
+    const ticket = tickets.addApplicantMessage(resolved.id, turn.message.id);
+    reply(turn, turn.m.complaintReopened(ticketFacts(turn, ticket)), [], ticket.id);
+    return { outcome: 'complaint_reopened', ticketId: ticket.id };
+  };
+
   const handleComplaint = (turn: Turn, classification: Classification, active: Ticket | null): { outcome: RouteOutcome; ticketId: number } => {
     const contactId = turn.conversation.contactId;
     const isFaq = isFaqIntent(turn.kb, classification.intent);
@@ -170,13 +180,8 @@ export function createRouter(deps: RouterDeps): Router {
       reply(turn, turn.m.complaintAdded(ticketFacts(turn, ticket)), [], ticket.id);
       return { outcome: 'complaint_added', ticketId: ticket.id };
     }
-    const resolved = findRecentlyResolved(db, contactId, new Date(turn.now.getTime() - REOPEN_WINDOW_MS));
-    if (resolved) {
-      tickets.reopen(resolved.id, { type: 'applicant' });
-      const ticket = tickets.addApplicantMessage(resolved.id, turn.message.id);
-      reply(turn, turn.m.complaintReopened(ticketFacts(turn, ticket)), [], ticket.id);
-      return { outcome: 'complaint_reopened', ticketId: ticket.id };
-    }
+    const reopened = reopenRecentlyResolved(turn, contactId);
+    if (reopened) return reopened;
     const ticket = openTicket(turn, { ...classification, intent: isFaq ? classification.intent : 'complaint' }, 'complaint');
     const facts = ticketFacts(turn, ticket);
     reply(turn, classification.integrity ? turn.m.integrityOpened(facts) : turn.m.complaintOpened(facts), [], ticket.id);
@@ -191,13 +196,8 @@ export function createRouter(deps: RouterDeps): Router {
       reply(turn, turn.m.handoffAlreadyOpen(ticketFacts(turn, ticket)), [], ticket.id);
       return { outcome: 'handoff_existing', ticketId: ticket.id };
     }
-    const resolved = findRecentlyResolved(db, contactId, new Date(turn.now.getTime() - REOPEN_WINDOW_MS));
-    if (resolved) {
-      tickets.reopen(resolved.id, { type: 'applicant' });
-      const ticket = tickets.addApplicantMessage(resolved.id, turn.message.id);
-      reply(turn, turn.m.complaintReopened(ticketFacts(turn, ticket)), [], ticket.id);
-      return { outcome: 'complaint_reopened', ticketId: ticket.id };
-    }
+    const reopened = reopenRecentlyResolved(turn, contactId);
+    if (reopened) return reopened;
     const ticket = openTicket(turn, { ...classification, intent: 'human_handoff' }, 'handoff');
     reply(turn, turn.m.handoffOpened(ticketFacts(turn, ticket)), [], ticket.id);
     return { outcome: 'handoff_opened', ticketId: ticket.id };

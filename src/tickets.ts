@@ -3,9 +3,8 @@
  * applicant writes again within the reopen window. Every change writes a ticket event
  * and recomputes the stored SLA due times in the same transaction.
  */
-import type { ChannelName } from '../channels/channel.js';
 import type { Clock } from './clock.js';
-import type { Ticket, TicketKind, TicketPriority, TicketStatus } from './domain.js';
+import type { Ticket, TicketPriority, TicketStatus } from './domain.js';
 import type { EventBus } from './events.js';
 import type { ServqualDimension } from './knowledge/types.js';
 import { staffTexts } from './messages/staff.js';
@@ -26,6 +25,7 @@ import {
   patchTicketRow,
   updateTicket,
   type EventActor,
+  type NewTicket,
   type TicketPatch,
 } from './store/tickets.js';
 
@@ -63,16 +63,7 @@ export class TicketError extends Error {
   }
 }
 
-export interface OpenTicketInput {
-  readonly contactId: number;
-  readonly conversationId: number;
-  readonly channel: ChannelName;
-  readonly kind: TicketKind;
-  readonly priority: TicketPriority;
-  readonly integrity: boolean;
-  readonly intent: string;
-  readonly servqual: ServqualDimension;
-  readonly summary: string;
+export interface OpenTicketInput extends NewTicket {
   /** The applicant message that opened it. */
   readonly messageId: number | null;
 }

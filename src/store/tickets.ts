@@ -3,7 +3,7 @@ import type { ChannelName } from '../../channels/channel.js';
 import type { Ticket, TicketKind, TicketPriority, TicketStatus } from '../domain.js';
 import type { ServqualDimension } from '../knowledge/types.js';
 import { prepared, type Db } from './db.js';
-import { msOrNull, toTicket, type TicketRow } from './mappers.js';
+import { toTicket, type TicketRow } from './mappers.js';
 
 export interface NewTicket {
   readonly contactId: number;
