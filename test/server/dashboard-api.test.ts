@@ -180,11 +180,19 @@ describe('alerts, channels, accounts, reports', () => {
       start: async () => undefined,
       stop: async () => undefined,
       send: async () => ({ ok: false, kind: 'retryable', error: 'not linked' }),
+      linkingPrompt: async () => ({ qrDataUrl: 'data:image/png;base64,iVBORw0KGgo=', pairingCode: 'ABCD-EFGH' }),
     });
     const admin = await h.login('admin');
     const { channels } = (await admin.call('GET', '/api/channels')).json() as { channels: { name: string; status: Record<string, string> }[] };
     expect(channels.find((c) => c.name === 'web')?.status).toEqual({ state: 'connected' });
-    expect(channels.find((c) => c.name === 'whatsapp')?.status).toEqual({ state: 'needs_attention', reason: 'not linked', action: 'Scan the QR code with the office phone' });
+    // The QR (as an image URL) and the pairing code reach the admin's channel page.
+    expect(channels.find((c) => c.name === 'whatsapp')?.status).toEqual({
+      state: 'needs_attention',
+      reason: 'not linked',
+      action: 'Scan the QR code with the office phone',
+      qr: 'data:image/png;base64,iVBORw0KGgo=',
+      pairingCode: 'ABCD-EFGH',
+    });
     expect((await (await h.login('sari')).call('GET', '/api/channels')).statusCode).toBe(403);
     expect((await (await h.login('siti')).call('GET', '/api/channels')).statusCode).toBe(403);
   });
