@@ -8,12 +8,12 @@ import type { Logger } from 'pino';
 import type { AcceptOutcome, InboundMessage, InboundSink } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import { messagesFor } from './messages/index.js';
-import type { Router } from './router.js';
+import type { PreloadedInbound, Router } from './router.js';
 import type { Db } from './store/db.js';
 import { inTransaction } from './store/db.js';
 import { storeInbound } from './store/inbox.js';
 import { getConversation } from './store/conversations.js';
-import { listUnprocessedInboundIds, markProcessed, queueOutbound } from './store/messages.js';
+import { listUnprocessedInboundForRouting, listUnprocessedInboundIds, markProcessed, queueOutbound } from './store/messages.js';
 import { MAX_EXTERNAL_ID_CHARS } from './text-limits.js';
 import { describeStorageFailure, isStorageFailure, type HealthMonitor } from './health.js';
 
@@ -78,9 +78,9 @@ export function createIntake(deps: IntakeDeps): Intake {
     logger.error({ err }, `${component}: ${problem}`);
   };
 
-  const routeOne = (messageId: number, conversationId: number): void => {
+  const routeOne = (messageId: number, conversationId: number, preloaded: PreloadedInbound | undefined): void => {
     try {
-      router.handle(messageId);
+      router.handle(messageId, preloaded);
     } catch (err) {
       if (isStorageFailure(err)) throw err;
       // One error boundary per message: a bug on one message must not block the queue.
@@ -105,7 +105,21 @@ export function createIntake(deps: IntakeDeps): Intake {
         if (batch.length === 0) break;
         // One transaction per batch; each message is a savepoint inside it.
         inTransaction(db, () => {
-          for (const message of batch) routeOne(message.id, message.conversationId);
+          // The batch's rows read once, inside the transaction (so they are current).
+          const rows = new Map<number, PreloadedInbound>();
+          const seen = new Set<number>();
+          for (const row of listUnprocessedInboundForRouting(db, batch[0]!.id, batch[batch.length - 1]!.id)) {
+            // Routing a message changes its own conversation only: a conversation's state read
+            // here is current for its first message of the batch; later ones read it again.
+            const first = !seen.has(row.message.conversationId);
+            seen.add(row.message.conversationId);
+            rows.set(row.message.id, {
+              message: row.message,
+              hasAttachments: row.hasAttachments,
+              ...(first && row.conversation ? { conversation: row.conversation } : {}),
+            });
+          }
+          for (const message of batch) routeOne(message.id, message.conversationId, rows.get(message.id));
         });
         total += batch.length;
         deps.onRouted?.();

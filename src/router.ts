@@ -78,9 +78,23 @@ export interface RouteResult {
   readonly replyIds: readonly number[];
 }
 
+/**
+ * An inbound message as the intake read it inside the routing transaction (so it is
+ * current), with whether it has attachments: saves reading the row again per message.
+ */
+export interface PreloadedInbound {
+  readonly message: StoredMessage;
+  readonly hasAttachments: boolean;
+  /** The message's conversation, when nothing can have changed it since it was read. */
+  readonly conversation?: Conversation;
+}
+
 export interface Router {
-  /** Handles one stored inbound message; a message already processed is skipped (returns null). */
-  handle(messageId: number): RouteResult | null;
+  /**
+   * Handles one stored inbound message; a message already processed is skipped (returns null).
+   * `preloaded` must have been read in the same transaction.
+   */
+  handle(messageId: number, preloaded?: PreloadedInbound): RouteResult | null;
 }
 
 interface Turn {
@@ -91,11 +105,82 @@ interface Turn {
   readonly m: Messages;
   readonly kb: KnowledgeBase;
   readonly now: Date;
+  /** Earlier inbound messages of the conversation within the flood window (counted up to FLOOD_MAX_ANSWERED + 1). */
+  readonly recentInbound: number;
   readonly replies: number[];
 }
 
+/**
+ * A conversation's recent inbound messages (id and created_at, sorted by id), complete for
+ * every message created at or after `horizon`: read from the database the first time the
+ * conversation is seen (or when a message's window reaches further back), then kept up to
+ * date by the router, which sees every inbound message in id order.
+ */
+interface FloodWindow {
+  horizon: number;
+  readonly ids: number[];
+  readonly ats: number[];
+}
+/** Windows kept at most (all dropped beyond: each is rebuilt from the database when needed). */
+const FLOOD_WINDOWS_MAX = 10_000;
+/** Entries kept per window before the ones older than the current window are pruned. */
+const FLOOD_ENTRIES_PRUNE = 64;
+
 export function createRouter(deps: RouterDeps): Router {
   const { db, clock, tickets, alerts, sla, bus, timeZone } = deps;
+
+  // The flood check: inbound messages of a conversation received since `since`, before
+  // message `id`. Counted in memory: the same answer as counting them in the database
+  // (which the first message of a conversation does), without a query per message.
+  const floodWindows = new Map<number, FloodWindow>();
+
+  const insertEntry = (window: FloodWindow, id: number, at: number): void => {
+    const { ids, ats } = window;
+    let i = ids.length;
+    while (i > 0 && ids[i - 1]! > id) i -= 1;
+    if (i > 0 && ids[i - 1] === id) return;
+    ids.splice(i, 0, id);
+    ats.splice(i, 0, at);
+  };
+
+  /** Any inbound message the router sees joins its conversation's window (if one is kept). */
+  const observeInbound = (message: StoredMessage): void => {
+    const window = floodWindows.get(message.conversationId);
+    if (window) insertEntry(window, message.id, message.createdAt.getTime());
+  };
+
+  const recentInboundOf = (message: StoredMessage): number => {
+    const at = message.createdAt.getTime();
+    const since = at - FLOOD_WINDOW_MS;
+    let window = floodWindows.get(message.conversationId);
+    if (!window || since < window.horizon) {
+      const rows = recentInboundRows(db, message.conversationId, message.id, since);
+      if (!window && floodWindows.size >= FLOOD_WINDOWS_MAX) floodWindows.clear();
+      window = { horizon: since, ids: rows.map((row) => row.id), ats: rows.map((row) => row.created_at) };
+      floodWindows.set(message.conversationId, window);
+    }
+    const { ids, ats } = window;
+    let count = 0;
+    for (let i = 0; i < ids.length && count <= FLOOD_MAX_ANSWERED; i += 1) {
+      if (ids[i]! < message.id && ats[i]! >= since) count += 1;
+    }
+    insertEntry(window, message.id, at);
+    if (ids.length > FLOOD_ENTRIES_PRUNE) {
+      // Entries older than this message's window go; the window then answers from `since` on.
+      let keep = 0;
+      for (let i = 0; i < ids.length; i += 1) {
+        if (ats[i]! >= since) {
+          ids[keep] = ids[i]!;
+          ats[keep] = ats[i]!;
+          keep += 1;
+        }
+      }
+      ids.length = keep;
+      ats.length = keep;
+      window.horizon = Math.max(window.horizon, since);
+    }
+    return count;
+  };
 
   const reply = (turn: Turn, text: string, quickReplies: readonly QuickReply[] = [], ticketId: number | null = null): void => {
     const id = queueOutbound(
@@ -125,9 +210,23 @@ export function createRouter(deps: RouterDeps): Router {
     };
   };
 
+  // A knowledge base is immutable once loaded (a reload swaps in a new one), so an
+  // answer rendered for it stays valid for as long as it is the current one.
+  const rendered = new WeakMap<KnowledgeBase, Map<string, string>>();
   const answerText = (turn: Turn, intentId: string): string | null => {
     if (!turn.kb.intents.has(intentId)) return null;
-    return renderAnswer(turn.kb, intentId, turn.language).text;
+    let answers = rendered.get(turn.kb);
+    if (!answers) {
+      answers = new Map();
+      rendered.set(turn.kb, answers);
+    }
+    const key = `${turn.language}:${intentId}`;
+    let text = answers.get(key);
+    if (text === undefined) {
+      text = renderAnswer(turn.kb, intentId, turn.language).text;
+      answers.set(key, text);
+    }
+    return text;
   };
 
   const answerFaq = (turn: Turn, intentId: string, classification: Classification): void => {
@@ -275,7 +374,7 @@ export function createRouter(deps: RouterDeps): Router {
 
     // A flood from one sender gets a bounded number of replies; the messages are kept
     // (and join an open ticket) so nothing is lost, and other applicants are unaffected.
-    const recent = countRecentInbound(db, conversation.id, message.id, new Date(message.createdAt.getTime() - FLOOD_WINDOW_MS));
+    const recent = turn.recentInbound;
     if (recent >= FLOOD_MAX_ANSWERED) {
       if (active) tickets.addApplicantMessage(active.id, message.id);
       if (recent === FLOOD_MAX_ANSWERED) reply(turn, turn.m.slowDown);
@@ -384,20 +483,32 @@ export function createRouter(deps: RouterDeps): Router {
   };
 
   // Created once: building a transaction function per message cost more than some of its statements.
-  const handleTx = db.transaction((messageId: number): RouteResult | null => {
-    const stored = getMessage(db, messageId);
-    if (!stored || stored.direction !== 'in' || stored.processedAt !== null) return null;
-    const conversation = getConversation(db, stored.conversationId);
-    if (!conversation) return null;
+  const handleTx = db.transaction((messageId: number, preloaded: PreloadedInbound | undefined): RouteResult | null => {
+    const stored = preloaded !== undefined && preloaded.message.id === messageId ? preloaded.message : getMessage(db, messageId);
+    if (!stored || stored.direction !== 'in') return null;
+    if (stored.processedAt !== null) {
+      observeInbound(stored);
+      return null;
+    }
+    const conversation =
+      preloaded?.conversation !== undefined && preloaded.message.id === messageId && preloaded.conversation.id === stored.conversationId
+        ? preloaded.conversation
+        : getConversation(db, stored.conversationId);
+    if (!conversation) {
+      observeInbound(stored);
+      return null;
+    }
+    // Counted before anything else: the message joins the window even if routing it fails.
+    const recentInbound = recentInboundOf(stored);
     const kb = deps.knowledge();
     const now = clock.now();
-    const attachments = listAttachments(db, messageId);
+    const attachments = preloaded === undefined || preloaded.hasAttachments ? listAttachments(db, messageId) : [];
     const text = stored.text.trim();
     const payload = stored.quickReplyPayload ?? quickReplyPayload(text);
     const classification = text === '' ? null : classify(deps.classifier(), kb, text, payload);
     const language = classification ? chooseLanguage(conversation, text, payload, classification) : conversation.language;
     if (language !== conversation.language) updateConversationState(db, conversation.id, { language });
-    const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, replies: [] };
+    const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, recentInbound, replies: [] };
     const result = route(turn, classification);
     markProcessed(
       db,
@@ -413,9 +524,9 @@ export function createRouter(deps: RouterDeps): Router {
   });
 
   return {
-    handle(messageId) {
+    handle(messageId, preloaded) {
       // IMMEDIATE when on its own; inside the intake's batch it is a savepoint.
-      return handleTx.immediate(messageId);
+      return handleTx.immediate(messageId, preloaded);
     },
   };
 }
@@ -450,15 +561,12 @@ function chooseLanguage(conversation: Conversation, text: string, payload: strin
   return words < 3 ? conversation.language : classification.language;
 }
 
-/** Inbound messages of a conversation received since `since`, before message `beforeId`. */
-function countRecentInbound(db: Db, conversationId: number, beforeId: number, since: Date): number {
-  // Counted up to FLOOD_MAX_ANSWERED + 1 only: beyond that the answer is the same ("more").
-  return (
-    prepared<[number, number, number, number], { n: number }>(
-      db,
-      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'in' AND id < ? AND created_at >= ? LIMIT ?)",
-    ).get(conversationId, beforeId, since.getTime(), FLOOD_MAX_ANSWERED + 1)?.n ?? 0
-  );
+/** Inbound messages of a conversation received since `since` (ms), before message `beforeId`, by id. */
+function recentInboundRows(db: Db, conversationId: number, beforeId: number, since: number): { id: number; created_at: number }[] {
+  return prepared<[number, number, number], { id: number; created_at: number }>(
+    db,
+    "SELECT id, created_at FROM messages WHERE conversation_id = ? AND direction = 'in' AND id < ? AND created_at >= ? ORDER BY id",
+  ).all(conversationId, beforeId, since);
 }
 
 function isFaqIntent(kb: KnowledgeBase, intent: string): boolean {

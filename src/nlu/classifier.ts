@@ -5,7 +5,7 @@
  * below which a message is out_of_scope. Flags are detected independently of the intent.
  */
 import type { KnowledgeBase } from '../knowledge/types.js';
-import { DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
+import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
@@ -210,11 +210,22 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   const model = trainSoftmax(examples, options.softmax ?? DEFAULT_SOFTMAX_OPTIONS);
   const buildMs = performance.now() - started;
 
+  // Same probabilities as model.predict(extractFeatures(tokens, featureOptions)), computed
+  // without building the feature map (most of the cost of classifying a message).
+  const encode = createFeatureEncoder(model.featureIndex, featureOptions);
+
   function scoresOf(tokens: readonly string[]): IntentScore[] {
-    const probs = model.predict(extractFeatures(tokens, featureOptions));
-    return model.labels
-      .map((intent, i) => ({ intent, probability: probs[i] ?? 0 }))
-      .sort((a, b) => b.probability - a.probability);
+    const { ids, values, count } = encode(tokens);
+    const probs = model.predictSparse(ids, values, count);
+    // Best first; ties keep label order (a stable insertion sort: the list is short).
+    const ranked: IntentScore[] = [];
+    for (let i = 0; i < model.labels.length; i++) {
+      const score = { intent: model.labels[i]!, probability: probs[i] ?? 0 };
+      let at = ranked.length;
+      while (at > 0 && ranked[at - 1]!.probability < score.probability) at -= 1;
+      ranked.splice(at, 0, score);
+    }
+    return ranked;
   }
 
   function classify(text: string): Classification {

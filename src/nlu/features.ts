@@ -124,3 +124,147 @@ export function extractFeatures(tokens: readonly string[], options: FeatureOptio
   addGroup(features, grams, options.charWeight);
   return features;
 }
+
+/** Features of one message resolved to model ids: `ids[i]` with value `values[i]`, i < `count`. */
+export interface EncodedFeatures {
+  readonly ids: Int32Array;
+  readonly values: Float64Array;
+  readonly count: number;
+}
+
+/** Distinct feature keys remembered by an encoder before it starts afresh (bounds memory). */
+const ENCODER_KEY_LIMIT = 200_000;
+
+/**
+ * `extractFeatures` for classifying, without building its map: every feature key (known to
+ * the model or not) is interned to a small integer once, each token's n-gram keys are cached
+ * as those integers, and duplicates are found with a per-message stamp. The result lists the
+ * distinct features in the order `extractFeatures` inserts them, with the same values, so
+ * `SoftmaxModel.predictSparse` gives exactly what `predict(extractFeatures(...))` gives.
+ * The returned arrays are reused by the next call.
+ */
+export function createFeatureEncoder(
+  featureIndex: ReadonlyMap<string, number>,
+  options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+): (tokens: readonly string[]) => EncodedFeatures {
+  let keys = new Map<string, number>();
+  let modelIds = new Int32Array(1024);
+  let stamps = new Int32Array(1024);
+  let stamp = 0;
+  let wordKeys = new Map<string, number>();
+  let bigramKeys = new Map<number, number>();
+  let tokenKeys = new Map<string, Int32Array>();
+  let ids = new Int32Array(256);
+  let values = new Float64Array(256);
+  /** Distinct keys of the current message, in first-seen order. */
+  let order = new Int32Array(256);
+
+  const reset = (): void => {
+    keys = new Map();
+    wordKeys = new Map();
+    bigramKeys = new Map();
+    tokenKeys = new Map();
+    stamps.fill(0);
+    stamp = 0;
+  };
+
+  const intern = (key: string): number => {
+    let id = keys.get(key);
+    if (id !== undefined) return id;
+    id = keys.size;
+    keys.set(key, id);
+    if (id >= modelIds.length) {
+      const grownModelIds = new Int32Array(modelIds.length * 2);
+      grownModelIds.set(modelIds);
+      modelIds = grownModelIds;
+      const grownStamps = new Int32Array(stamps.length * 2);
+      grownStamps.set(stamps);
+      stamps = grownStamps;
+    }
+    modelIds[id] = featureIndex.get(key) ?? -1;
+    return id;
+  };
+
+  const wordKey = (stemmed: string): number => {
+    let id = wordKeys.get(stemmed);
+    if (id === undefined) {
+      id = intern(`w:${stemmed}`);
+      wordKeys.set(stemmed, id);
+    }
+    return id;
+  };
+
+  const gramKeys = (token: string): Int32Array => {
+    let cached = tokenKeys.get(token);
+    if (cached === undefined) {
+      const grams = tokenGrams(token, options.minGram, options.maxGram);
+      cached = new Int32Array(grams.length);
+      for (let i = 0; i < grams.length; i++) cached[i] = intern(grams[i]!);
+      tokenKeys.set(token, cached);
+    }
+    return cached;
+  };
+
+  let count = 0;
+  const add = (key: number): void => {
+    if (stamps[key] === stamp) return;
+    stamps[key] = stamp;
+    if (count >= order.length) {
+      const size = order.length * 2;
+      const grownOrder = new Int32Array(size);
+      grownOrder.set(order);
+      order = grownOrder;
+      const grownIds = new Int32Array(size);
+      grownIds.set(ids);
+      ids = grownIds;
+      const grownValues = new Float64Array(size);
+      grownValues.set(values);
+      values = grownValues;
+    }
+    order[count++] = key;
+  };
+  /** Resolves the keys of order[from, count) to model ids, each with its group's value. */
+  const emit = (from: number, weight: number): void => {
+    if (count === from) return;
+    // Binary presence, scaled so a group's total L2 norm equals its weight (as addGroup).
+    const value = weight / Math.sqrt(count - from);
+    for (let i = from; i < count; i++) {
+      ids[i] = modelIds[order[i]!]!;
+      values[i] = value;
+    }
+  };
+
+  return (tokens) => {
+    if (keys.size > ENCODER_KEY_LIMIT) reset();
+    stamp += 1;
+    if (stamp === 0x7fffffff) {
+      stamps.fill(0);
+      stamp = 1;
+    }
+    count = 0;
+    const stemmed = stems(tokens);
+    const words = new Int32Array(stemmed.length);
+    for (let i = 0; i < stemmed.length; i++) {
+      words[i] = wordKey(stemmed[i]!);
+      add(words[i]!);
+    }
+    for (let i = 0; i + 1 < stemmed.length; i++) {
+      // Word keys are unique per stem, so the pair of them names the bigram "b:<a>_<b>".
+      const pair = words[i]! * 0x200000 + words[i + 1]!;
+      let id = bigramKeys.get(pair);
+      if (id === undefined) {
+        id = intern(`b:${stemmed[i]}_${stemmed[i + 1]}`);
+        bigramKeys.set(pair, id);
+      }
+      add(id);
+    }
+    emit(0, options.wordWeight);
+    const wordCount = count;
+    for (const token of tokens) {
+      const grams = gramKeys(token);
+      for (let i = 0; i < grams.length; i++) add(grams[i]!);
+    }
+    emit(wordCount, options.charWeight);
+    return { ids, values, count };
+  };
+}

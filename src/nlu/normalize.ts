@@ -70,13 +70,32 @@ export function stripSuffix(token: string): string {
   return token;
 }
 
+/** First words of a lexicon's multi-word keys: a phrase can only start at one of these. */
+const phraseStarts = new WeakMap<ReadonlyMap<string, string>, { size: number; starts: Set<string> }>();
+
+function phraseStartsOf(entries: ReadonlyMap<string, string>): Set<string> {
+  const known = phraseStarts.get(entries);
+  if (known && known.size === entries.size) return known.starts;
+  const starts = new Set<string>();
+  for (const key of entries.keys()) {
+    const space = key.indexOf(' ');
+    if (space >= 0) starts.add(key.slice(0, space));
+  }
+  phraseStarts.set(entries, { size: entries.size, starts });
+  return starts;
+}
+
 /** Maps tokens through the lexicon with a greedy longest-phrase match. */
 export function applyLexicon(tokens: readonly string[], lexicon: Lexicon): string[] {
   const out: string[] = [];
+  const starts = phraseStartsOf(lexicon.entries);
   let i = 0;
   while (i < tokens.length) {
     let matched = false;
-    for (let n = Math.min(lexicon.maxPhraseWords, tokens.length - i); n >= 1; n--) {
+    // Phrases of several words are tried only where one can start (a token has no spaces).
+    const first = tokens[i];
+    const longest = typeof first === 'string' && !first.includes(' ') && !starts.has(first) ? 1 : lexicon.maxPhraseWords;
+    for (let n = Math.min(longest, tokens.length - i); n >= 1; n--) {
       const phrase = tokens.slice(i, i + n).join(' ');
       const replacement = lexicon.entries.get(phrase);
       if (replacement !== undefined) {

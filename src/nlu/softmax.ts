@@ -21,6 +21,14 @@ export interface SoftmaxModel {
   readonly labels: readonly string[];
   /** Probability per label, same order as `labels`. */
   predict(features: FeatureVector): Float64Array;
+  /** Feature key -> the integer id `predictSparse` takes. */
+  readonly featureIndex: ReadonlyMap<string, number>;
+  /**
+   * `predict` for features already resolved to ids: `ids[i]` (-1 = unknown to the model, skipped)
+   * with value `values[i]`, for i < n, in the order `predict` would iterate them. Same
+   * arithmetic in the same order, hence the very same probabilities.
+   */
+  predictSparse(ids: Int32Array, values: Float64Array, n: number): Float64Array;
 }
 
 export interface TrainingExample {
@@ -136,6 +144,18 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
         if (id === undefined) continue;
         const base = id * k;
         for (let c = 0; c < k; c++) out[c] = (out[c] ?? 0) + (weights[base + c] ?? 0) * value;
+      }
+      return softmaxInPlace(out);
+    },
+    featureIndex: featureIds,
+    predictSparse(ids: Int32Array, values: Float64Array, n: number): Float64Array {
+      const out = Float64Array.from(bias);
+      for (let f = 0; f < n; f++) {
+        const id = ids[f]!;
+        if (id < 0) continue;
+        const base = id * k;
+        const value = values[f]!;
+        for (let c = 0; c < k; c++) out[c] = out[c]! + weights[base + c]! * value;
       }
       return softmaxInPlace(out);
     },

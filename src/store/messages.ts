@@ -1,8 +1,8 @@
 /** Message queries: outbound messages are queued together with their outbox row. */
 import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
-import type { Author, StoredAttachment, StoredMessage } from '../domain.js';
+import type { Author, Conversation, StoredAttachment, StoredMessage } from '../domain.js';
 import { prepared, type Db } from './db.js';
-import { toMessage, type MessageRow } from './mappers.js';
+import { toConversation, toMessage, type MessageRow } from './mappers.js';
 
 export interface OutboundDraft {
   readonly conversationId: number;
@@ -162,6 +162,57 @@ export function listUnprocessedInbound(db: Db, limit: number): StoredMessage[] {
     )
     .all(limit)
     .map(toMessage);
+}
+
+/** Unprocessed inbound messages with ids in [fromId, toId], oldest first, with their conversation and whether they have attachments. */
+export function listUnprocessedInboundForRouting(
+  db: Db,
+  fromId: number,
+  toId: number,
+): { message: StoredMessage; conversation: Conversation | null; hasAttachments: boolean }[] {
+  return prepared<[number, number], MessageRow & RoutingColumns>(
+    db,
+    `SELECT m.*, EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_attachments,
+       c.id AS c_id, c.contact_id AS c_contact_id, c.channel AS c_channel, c.external_id AS c_external_id,
+       c.language AS c_language, c.miss_count AS c_miss_count, c.awaiting AS c_awaiting,
+       c.awaiting_ticket_id AS c_awaiting_ticket_id, c.created_at AS c_created_at, c.last_inbound_at AS c_last_inbound_at
+     FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
+     WHERE m.id >= ? AND m.id <= ? AND m.direction = 'in' AND m.processed_at IS NULL ORDER BY m.id`,
+  )
+    .all(fromId, toId)
+    .map((row) => ({
+      message: toMessage(row),
+      conversation:
+        row.c_id === null
+          ? null
+          : toConversation({
+              id: row.c_id,
+              contact_id: row.c_contact_id,
+              channel: row.c_channel,
+              external_id: row.c_external_id,
+              language: row.c_language,
+              miss_count: row.c_miss_count,
+              awaiting: row.c_awaiting,
+              awaiting_ticket_id: row.c_awaiting_ticket_id,
+              created_at: row.c_created_at,
+              last_inbound_at: row.c_last_inbound_at,
+            }),
+      hasAttachments: row.has_attachments === 1,
+    }));
+}
+
+interface RoutingColumns {
+  has_attachments: number;
+  c_id: number | null;
+  c_contact_id: number;
+  c_channel: string;
+  c_external_id: string;
+  c_language: string;
+  c_miss_count: number;
+  c_awaiting: string | null;
+  c_awaiting_ticket_id: number | null;
+  c_created_at: number;
+  c_last_inbound_at: number | null;
 }
 
 /** Ids (and conversations) of stored inbound messages not routed yet, oldest first. */
