@@ -175,9 +175,29 @@ export function splitText(text: string, max: number): string[] {
 }
 
 /**
- * Reads an HTTP response body up to `maxBytes` (media downloads): 'too_big' as soon as
- * the declared or the received size passes the limit, without buffering the rest.
+ * Collects chunks (a response body, a decrypted media stream) up to `maxBytes`:
+ * 'too_big' as soon as the total passes the limit, without buffering the rest.
  */
+export async function readBounded(chunks: AsyncIterable<unknown>, maxBytes: number): Promise<Uint8Array | 'too_big'> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of chunks) {
+    if (!(chunk instanceof Uint8Array)) continue;
+    total += chunk.byteLength;
+    if (total > maxBytes) return 'too_big';
+    parts.push(chunk);
+  }
+  // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.byteLength;
+  }
+  return data;
+}
+
+/** An HTTP response body up to `maxBytes`; a declared length over the limit is refused unread. */
 export async function readBoundedBody(response: Response, maxBytes: number): Promise<Uint8Array | 'too_big'> {
   if (response.body === null) return new Uint8Array(0);
   const declared = Number(response.headers.get('content-length') ?? '0');
@@ -185,19 +205,5 @@ export async function readBoundedBody(response: Response, maxBytes: number): Pro
     await response.body.cancel();
     return 'too_big';
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) return 'too_big';
-    chunks.push(chunk);
-  }
-  // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return data;
+  return readBounded(response.body, maxBytes);
 }

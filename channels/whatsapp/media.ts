@@ -7,7 +7,7 @@
 import { downloadMediaMessage } from '@whiskeysockets/baileys';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import type { Attachment } from '../channel.js';
+import { readBounded, type Attachment } from '../channel.js';
 import { logSafeError } from './errors.js';
 import type { ContentAttachment } from './message-content.js';
 
@@ -44,24 +44,9 @@ export function createMediaDownloader(deps: {
         { options: { signal: AbortSignal.timeout(requestTimeoutMs) } },
         reuploadRequest === undefined ? undefined : { reuploadRequest, logger: log },
       );
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for await (const chunk of stream) {
-        if (!(chunk instanceof Uint8Array)) continue;
-        total += chunk.byteLength;
-        if (total > media.maxBytes) {
-          stream.destroy();
-          return 'too_big';
-        }
-        chunks.push(chunk);
-      }
-      // A plain Uint8Array, not a Buffer: it serializes and compares like the contract says.
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        data.set(chunk, at);
-        at += chunk.byteLength;
-      }
+      const data = await readBounded(stream, media.maxBytes);
+      // Stop decrypting and downloading the rest of a file we will not keep.
+      if (data === 'too_big') stream.destroy();
       return data;
     } catch (err) {
       // Not fatal for the message: it is stored with the attachment's metadata and no bytes.

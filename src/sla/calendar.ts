@@ -343,11 +343,23 @@ function assertWholeDays(days: number): void {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`addOfficeDays: days must be a whole number >= 0, got ${days}`);
 }
 
-/** Instant <-> local calendar conversion for one zone. */
-interface Zone {
+/** Instant <-> local calendar conversion for one zone (also used by the report day ranges). */
+export interface Zone {
   positionOf(t: number): LocalPosition;
   /** The instant of a local wall-clock time. A wall time inside a DST gap (never office hours in practice) maps to an instant an hour away. */
   instantOf(dayNumber: number, msOfDay: number): number;
+}
+
+const zones = new Map<string, Zone>();
+
+/** The zone's converter, built once per zone name (it caches offsets as it goes). */
+export function zoneOf(timeZone: string): Zone {
+  let zone = zones.get(timeZone);
+  if (!zone) {
+    zone = createZone(timeZone);
+    zones.set(timeZone, zone);
+  }
+  return zone;
 }
 
 function createZone(timeZone: string): Zone {
