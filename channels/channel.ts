@@ -207,3 +207,17 @@ export async function readBoundedBody(response: Response, maxBytes: number): Pro
   }
   return readBounded(response.body, maxBytes);
 }
+
+/** Waits `ms`, or less when `signal` aborts (stopping a channel must not wait out a backoff). */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

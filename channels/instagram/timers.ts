@@ -1,4 +1,5 @@
 /** Waiting between polls: a jittered interval, exponential backoff after failures, and injectable timers. */
+import { abortableSleep } from '../channel.js';
 
 export interface PollTimers {
   /** Waits `ms`, or less when `signal` aborts (stop() must not wait out an interval). */
@@ -23,17 +24,7 @@ export const DEFAULT_POLL_INTERVAL: IntervalRange = { minMs: 20_000, maxMs: 40_0
 export const DEFAULT_BACKOFF: RetryBackoff = { initialMs: 30_000, maxMs: 15 * 60_000 };
 
 export const realPollTimers: PollTimers = {
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep: abortableSleep,
   random: Math.random,
 };
 

@@ -14,7 +14,8 @@ import { TelegramError } from 'telegraf';
 import type { Telegraf } from 'telegraf';
 import type { Logger } from 'pino';
 import { IntakeError, logSafeError } from './errors.js';
-import { abortableSleep, bridgeSignal, timeoutSignal } from './signals.js';
+import { abortableSleep } from '../channel.js';
+import { bridgeSignal, timeoutSignal } from './signals.js';
 import type { StatusTracker } from './status.js';
 import type { UpdateRunner } from './update-runner.js';
 

@@ -19,19 +19,6 @@ export function timeoutSignal(ms: number): TelegrafSignal {
   return bridgeSignal(AbortSignal.timeout(ms));
 }
 
-/** Waits `ms`, or less when `signal` aborts (stop() must not wait out a backoff). */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** true when `promise` settled within `ms`. */
 export async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {

@@ -8,7 +8,8 @@ import type { Update } from 'telegraf/types';
 import type { Logger } from 'pino';
 import { logSafeError } from './errors.js';
 import { ALLOWED_UPDATES } from './polling.js';
-import { abortableSleep, timeoutSignal } from './signals.js';
+import { abortableSleep } from '../channel.js';
+import { timeoutSignal } from './signals.js';
 import type { StatusTracker } from './status.js';
 import type { UpdateRunner } from './update-runner.js';
 
