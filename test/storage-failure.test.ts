@@ -49,7 +49,7 @@ const message = (id: string, text = 'berapa biaya paspor') => ({
   receivedAt: new Date(),
 });
 
-describe('disk full', () => {
+describe('disk full and read-only database', () => {
   it('refuses to acknowledge what it cannot store, reports it, and recovers', async () => {
     t = createTestCore({ db: fileDb() });
     await t.say('halo');
@@ -72,6 +72,20 @@ describe('disk full', () => {
     expect(t.core.health.problems()).toEqual([]);
     const stored = t.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE external_id = 'redelivered' AND processed_at IS NOT NULL").get() as { n: number };
     expect(stored.n).toBe(1);
+  });
+
+  it('a read-only database is reported as such and recovers when writable again', async () => {
+    t = createTestCore({ db: fileDb() });
+    await t.say('halo');
+    // query_only makes every write fail with SQLITE_READONLY, as a read-only file or mount does.
+    t.db.pragma('query_only = ON');
+    await expect(t.core.intake.sink.accept(message('ro-1'))).rejects.toThrow(/read-only/);
+    expect(t.core.health.problems().join('\n')).toMatch(/intake: the database is read-only/);
+    t.db.pragma('query_only = OFF');
+    await t.core.intake.sink.accept(message('ro-1'));
+    await t.settle();
+    expect(t.core.health.problems()).toEqual([]);
+    expect(t.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE external_id = 'ro-1' AND processed_at IS NOT NULL").get()).toEqual({ n: 1 });
   });
 
   it('keeps stored messages whose routing failed and routes them once space returns', async () => {
