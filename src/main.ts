@@ -133,9 +133,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Catch up on what came due while the bot was down, then scan on the schedule.
   slaScanner.tick();
   slaScanner.start();
+  const address = await server.listen({ port: config.port, host: config.host });
+  // After listening: building a missed digest over a large database takes a moment.
   // Sends a digest missed while the bot was down, then runs at DIGEST_CRON.
   digest.start();
-  const address = await server.listen({ port: config.port, host: config.host });
   logger.info({ url: address, startupMs: Date.now() - startedAt, channels: channels.map((c) => c.name) }, 'SAPA is running');
 
   let stopping: Promise<void> | null = null;
