@@ -1,8 +1,10 @@
 /**
  * The intake: the InboundSink every adapter feeds, and the processor that routes
  * stored messages one at a time. `accept` resolves once the message is committed,
- * which is when adapters may acknowledge the provider. Routing happens afterwards
- * from the database, so messages stored before a crash are routed after the restart.
+ * which is when adapters may acknowledge the provider. A batch of accepts is normally
+ * stored and routed in one transaction; when earlier messages still wait to be routed
+ * (a backlog after a restart or a failure), it is only stored and `drain` routes it from
+ * the database in order, so messages stored before a crash are routed after the restart.
  */
 import type { Logger } from 'pino';
 import type { AcceptOutcome, InboundMessage, InboundSink } from '../channels/channel.js';
@@ -11,9 +13,17 @@ import { messagesFor } from './messages/index.js';
 import type { PreloadedInbound, Router } from './router.js';
 import type { Db } from './store/db.js';
 import { inTransaction } from './store/db.js';
-import { storeInbound } from './store/inbox.js';
+import { storeInbound, storeInboundForRouting, type StoredInbound } from './store/inbox.js';
+import type { Conversation } from './domain.js';
+import type { Classification } from './nlu/types.js';
 import { getConversation } from './store/conversations.js';
-import { listUnprocessedInboundForRouting, listUnprocessedInboundIds, markProcessed, queueOutbound } from './store/messages.js';
+import {
+  hasUnprocessedInbound,
+  listUnprocessedInboundForRouting,
+  listUnprocessedInboundIds,
+  markProcessed,
+  queueOutbound,
+} from './store/messages.js';
 import { MAX_EXTERNAL_ID_CHARS } from './text-limits.js';
 import { describeStorageFailure, isStorageFailure, type HealthMonitor } from './health.js';
 
@@ -57,6 +67,14 @@ const ROUTE_BATCH = 100;
 /** Messages stored per transaction when many arrive at once (group commit). */
 const STORE_BATCH = 500;
 const RETRY_AFTER_FAILURE_MS = 2_000;
+
+/** A message's routing failed (not storage) in an unguarded try: the flush retries the batch guarded. */
+class RoutingBug extends Error {
+  constructor(cause: unknown) {
+    super('routing failed', { cause });
+    this.name = 'RoutingBug';
+  }
+}
 
 interface PendingAccept {
   readonly message: InboundMessage;
@@ -159,25 +177,90 @@ export function createIntake(deps: IntakeDeps): Intake {
     return draining;
   };
 
+  const classify = (text: string, quickReplyPayload: string | null): Classification | null => router.classify(text, quickReplyPayload);
+
+  /**
+   * Routes, in the transaction that stored them, the messages a flush stored: in order,
+   * each with the rows storing it produced (current: nothing else writes in between).
+   * Unguarded, without a savepoint per message: a routing error throws RoutingBug out of
+   * the transaction (rolled back whole). Guarded, each message has its own error boundary.
+   */
+  const routeStored = (stored: readonly StoredInbound<Classification>[], guarded: boolean): void => {
+    // A conversation's row as its last store in the batch left it: current for its first
+    // routed message; routing that message may change it, so later ones read it again.
+    const latest = new Map<number, Conversation>();
+    for (const item of stored) latest.set(item.conversation.id, item.conversation);
+    for (const item of stored) {
+      const conversationId = item.conversation.id;
+      const conversation = latest.get(conversationId);
+      latest.delete(conversationId);
+      const preloaded: PreloadedInbound =
+        conversation === undefined
+          ? { message: item.message, hasAttachments: item.hasAttachments, premarked: item }
+          : { message: item.message, hasAttachments: item.hasAttachments, conversation, premarked: item };
+      if (guarded) {
+        routeOne(item.message.id, conversationId, preloaded);
+        continue;
+      }
+      try {
+        router.handleUnguarded(item.message.id, preloaded);
+      } catch (err) {
+        if (isStorageFailure(err)) throw err;
+        throw new RoutingBug(err);
+      }
+    }
+  };
+
+  /** Stores the batch and, when no earlier message waits to be routed, routes it; one transaction. */
+  const storeBatch = (batch: readonly PendingAccept[], guarded: boolean): { outcomes: AcceptOutcome[]; routed: boolean } =>
+    inTransaction(db, () => {
+      if (draining !== null || hasUnprocessedInbound(db)) {
+        return { outcomes: batch.map((item) => storeInbound(db, item.message, clock.now())), routed: false };
+      }
+      const results = batch.map((item) => storeInboundForRouting(db, item.message, clock.now(), classify));
+      const stored: StoredInbound<Classification>[] = [];
+      for (const result of results) if (result.stored !== null) stored.push(result.stored);
+      routeStored(stored, guarded);
+      return { outcomes: results.map((result) => result.outcome), routed: stored.length > 0 };
+    });
+
   /**
    * Group commit: accepts that arrive together are stored in one transaction, and each
    * caller learns its outcome only after that commit (so adapters acknowledge late).
+   * When no earlier message still waits to be routed, the batch is routed in that same
+   * transaction (one commit for both); otherwise it is left to `drain`, which keeps order.
+   * Routing is first tried without a savepoint per message; if a message's routing fails
+   * (a bug), nothing of that try is kept and the batch is stored and routed again with one
+   * error boundary per message, as `drain` does.
    */
   const flush = (): void => {
     const batch = pending.splice(0, STORE_BATCH);
     if (pending.length > 0) scheduleFlush();
-    let outcomes: AcceptOutcome[];
+    let done: { outcomes: AcceptOutcome[]; routed: boolean };
     try {
-      outcomes = inTransaction(db, () => batch.map((item) => storeInbound(db, item.message, clock.now())));
+      try {
+        done = storeBatch(batch, false);
+      } catch (err) {
+        if (!(err instanceof RoutingBug)) throw err;
+        // Rolled back: what the router remembers of the try goes too.
+        router.forget();
+        done = storeBatch(batch, true);
+      }
     } catch (err) {
+      // Nothing of the batch was committed: what the router remembers of it goes too.
+      router.forget();
       const failure = isStorageFailure(err) ? new StorageUnavailableError(describeStorageFailure(err), { cause: err }) : err;
       if (isStorageFailure(err)) storageFailed('intake', err);
       for (const item of batch) item.reject(failure);
       return;
     }
+    const { outcomes, routed } = done;
     health?.clear('intake');
     batch.forEach((item, index) => item.resolve(outcomes[index]!));
-    if (outcomes.some((outcome) => outcome.outcome === 'stored')) void drain();
+    if (routed) {
+      health?.clear('routing');
+      deps.onRouted?.();
+    } else if (outcomes.some((outcome) => outcome.outcome === 'stored')) void drain();
   };
 
   const scheduleFlush = (): Promise<void> => {

@@ -87,6 +87,12 @@ export interface PreloadedInbound {
   readonly hasAttachments: boolean;
   /** The message's conversation, when nothing can have changed it since it was read. */
   readonly conversation?: Conversation;
+  /**
+   * Set when the intake stored the message in this transaction already marked processed
+   * (at its `processedAt`) with this classification, from `Router.classify`: routing it
+   * then does not mark it again.
+   */
+  readonly premarked?: { readonly classification: Classification | null };
 }
 
 export interface Router {
@@ -95,6 +101,19 @@ export interface Router {
    * `preloaded` must have been read in the same transaction.
    */
   handle(messageId: number, preloaded?: PreloadedInbound): RouteResult | null;
+  /**
+   * `handle` inside the caller's transaction without a savepoint of its own (a savepoint
+   * per message costs a copy of every page it touches). If it throws, the transaction holds
+   * part of the message's routing: the caller must roll the whole transaction back.
+   */
+  handleUnguarded(messageId: number, preloaded?: PreloadedInbound): RouteResult | null;
+  /**
+   * What routing records for a message with this stored text and quick-reply payload (the
+   * classification `handle` routes it by, null for an empty text).
+   */
+  classify(text: string, quickReplyPayload: string | null): Classification | null;
+  /** Drops what the router keeps in memory about messages (a transaction that routed them was rolled back). */
+  forget(): void;
 }
 
 interface Turn {
@@ -191,14 +210,36 @@ export function createRouter(deps: RouterDeps): Router {
     turn.replies.push(id);
   };
 
-  const topicButtons = (turn: Turn, ids: readonly string[]): QuickReply[] =>
-    ids
-      .map((id) => turn.kb.intents.get(id))
-      .filter((entry): entry is IntentEntry => entry !== undefined)
-      .slice(0, 4)
-      .map((entry) => ({ label: entry.label[turn.language], payload: `intent:${entry.id}` }));
+  // Buttons depend only on the (immutable) knowledge base, the follow-up list and the
+  // language: built once each, frozen (so queueOutbound may keep their JSON too).
+  const buttons = new WeakMap<KnowledgeBase, Map<readonly string[], Partial<Record<Language, readonly QuickReply[]>>>>();
+  const topicButtons = (turn: Turn, ids: readonly string[]): readonly QuickReply[] => {
+    let byList = buttons.get(turn.kb);
+    if (!byList) {
+      byList = new Map();
+      buttons.set(turn.kb, byList);
+    }
+    let byLanguage = byList.get(ids);
+    if (!byLanguage) {
+      byLanguage = {};
+      byList.set(ids, byLanguage);
+    }
+    let built = byLanguage[turn.language];
+    if (built === undefined) {
+      built = Object.freeze(
+        ids
+          .map((id) => turn.kb.intents.get(id))
+          .filter((entry): entry is IntentEntry => entry !== undefined)
+          .slice(0, 4)
+          .map((entry) => Object.freeze({ label: entry.label[turn.language], payload: `intent:${entry.id}` })),
+      );
+      byLanguage[turn.language] = built;
+    }
+    return built;
+  };
 
-  const mainTopics = (turn: Turn): QuickReply[] => topicButtons(turn, turn.kb.intents.get('greeting')?.followups ?? []);
+  const NO_FOLLOWUPS: readonly string[] = [];
+  const mainTopics = (turn: Turn): readonly QuickReply[] => topicButtons(turn, turn.kb.intents.get('greeting')?.followups ?? NO_FOLLOWUPS);
 
   const ticketFacts = (turn: Turn, ticket: Ticket): TicketReplyFacts => {
     const due = ticket.assigneeId === null && ticket.firstResponseAt === null ? ticket.firstResponseDueAt : ticket.nextResponseDueAt;
@@ -482,16 +523,24 @@ export function createRouter(deps: RouterDeps): Router {
     return { outcome: 'faq', classification, ticketId: null };
   };
 
-  // Created once: building a transaction function per message cost more than some of its statements.
-  const handleTx = db.transaction((messageId: number, preloaded: PreloadedInbound | undefined): RouteResult | null => {
-    const stored = preloaded !== undefined && preloaded.message.id === messageId ? preloaded.message : getMessage(db, messageId);
+  const classifyStored = (kb: KnowledgeBase, storedText: string, storedPayload: string | null): Classification | null => {
+    const text = storedText.trim();
+    if (text === '') return null;
+    return classify(deps.classifier(), kb, text, storedPayload ?? quickReplyPayload(text));
+  };
+
+  const handleLocked = (messageId: number, preloaded: PreloadedInbound | undefined): RouteResult | null => {
+    const fresh = preloaded !== undefined && preloaded.message.id === messageId;
+    const stored = fresh ? preloaded.message : getMessage(db, messageId);
     if (!stored || stored.direction !== 'in') return null;
-    if (stored.processedAt !== null) {
+    // A message the intake stored marked (in this transaction) is routed now, once.
+    const premarked = fresh ? preloaded.premarked : undefined;
+    if (stored.processedAt !== null && premarked === undefined) {
       observeInbound(stored);
       return null;
     }
     const conversation =
-      preloaded?.conversation !== undefined && preloaded.message.id === messageId && preloaded.conversation.id === stored.conversationId
+      fresh && preloaded.conversation !== undefined && preloaded.conversation.id === stored.conversationId
         ? preloaded.conversation
         : getConversation(db, stored.conversationId);
     if (!conversation) {
@@ -501,32 +550,47 @@ export function createRouter(deps: RouterDeps): Router {
     // Counted before anything else: the message joins the window even if routing it fails.
     const recentInbound = recentInboundOf(stored);
     const kb = deps.knowledge();
-    const now = clock.now();
+    const now = premarked !== undefined && stored.processedAt !== null ? stored.processedAt : clock.now();
     const attachments = preloaded === undefined || preloaded.hasAttachments ? listAttachments(db, messageId) : [];
     const text = stored.text.trim();
     const payload = stored.quickReplyPayload ?? quickReplyPayload(text);
-    const classification = text === '' ? null : classify(deps.classifier(), kb, text, payload);
+    const classification = premarked !== undefined ? premarked.classification : classifyStored(kb, stored.text, stored.quickReplyPayload);
     const language = classification ? chooseLanguage(conversation, text, payload, classification) : conversation.language;
     if (language !== conversation.language) updateConversationState(db, conversation.id, { language });
     const turn: Turn = { message: stored, conversation, attachments, language, m: messagesFor(language), kb, now, recentInbound, replies: [] };
     const result = route(turn, classification);
-    markProcessed(
-      db,
-      messageId,
-      result.classification
-        ? { intent: result.classification.intent, confidence: result.classification.confidence, complaint: result.classification.complaint }
-        : null,
-      now,
-    );
+    // Routing records the classification it routed by: already stored with a premarked message.
+    if (premarked === undefined || result.classification !== classification) {
+      markProcessed(
+        db,
+        messageId,
+        result.classification
+          ? { intent: result.classification.intent, confidence: result.classification.confidence, complaint: result.classification.complaint }
+          : null,
+        now,
+      );
+    }
     bus.publish({ type: 'message.inbound', conversationId: conversation.id, messageId, ticketId: result.ticketId });
     for (const id of turn.replies) bus.publish({ type: 'message.outbound', conversationId: conversation.id, messageId: id });
     return { ...result, replyIds: turn.replies };
-  });
+  };
+  // Created once: building a transaction function per message cost more than some of its statements.
+  const handleTx = db.transaction(handleLocked);
 
   return {
     handle(messageId, preloaded) {
       // IMMEDIATE when on its own; inside the intake's batch it is a savepoint.
       return handleTx.immediate(messageId, preloaded);
+    },
+    handleUnguarded(messageId, preloaded) {
+      if (!db.inTransaction) throw new Error('handleUnguarded needs the caller\'s transaction');
+      return handleLocked(messageId, preloaded);
+    },
+    classify(text, quickReplyPayload) {
+      return classifyStored(deps.knowledge(), text, quickReplyPayload);
+    },
+    forget() {
+      floodWindows.clear();
     },
   };
 }
@@ -551,13 +615,18 @@ function classify(classifier: Classifier, kb: KnowledgeBase, text: string, paylo
   return classifier.classify(text);
 }
 
+const WORD = /\S+/g;
+
 /**
  * Very short messages ("ok", "p", "makasih") say little about the language, so the
  * conversation keeps its language unless the message has a few words.
  */
 function chooseLanguage(conversation: Conversation, text: string, payload: string | null, classification: Classification): Language {
   if (payload !== null) return conversation.language;
-  const words = text.split(/\s+/).filter(Boolean).length;
+  // Counts words up to three (as text.split(/\s+/).filter(Boolean).length would), allocating nothing.
+  WORD.lastIndex = 0;
+  let words = 0;
+  while (words < 3 && WORD.exec(text) !== null) words += 1;
   return words < 3 ? conversation.language : classification.language;
 }
 

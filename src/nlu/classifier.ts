@@ -218,12 +218,17 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     const { ids, values, count } = encode(tokens);
     const probs = model.predictSparse(ids, values, count);
     // Best first; ties keep label order (a stable insertion sort: the list is short).
+    // (In place: the same comparisons as inserting with splice, without moving the tail twice.)
     const ranked: IntentScore[] = [];
     for (let i = 0; i < model.labels.length; i++) {
       const score = { intent: model.labels[i]!, probability: probs[i] ?? 0 };
-      let at = ranked.length;
-      while (at > 0 && ranked[at - 1]!.probability < score.probability) at -= 1;
-      ranked.splice(at, 0, score);
+      ranked.push(score);
+      let at = ranked.length - 1;
+      while (at > 0 && ranked[at - 1]!.probability < score.probability) {
+        ranked[at] = ranked[at - 1]!;
+        at -= 1;
+      }
+      ranked[at] = score;
     }
     return ranked;
   }

@@ -23,6 +23,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // across process crashes (only an OS crash can lose the last transactions).
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Statement and savepoint journals (the router routes each message in a savepoint of
+    // the intake's batch transaction) stay in memory instead of spilling to temp files.
+    db.pragma('temp_store = MEMORY');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

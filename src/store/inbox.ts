@@ -3,8 +3,29 @@
  * the message. The unique key on (channel, external_id) makes a redelivery a no-op.
  */
 import type { AcceptOutcome, Attachment, InboundMessage } from '../../channels/channel.js';
+import type { Conversation, StoredMessage } from '../domain.js';
 import { MAX_ATTACHMENT_BYTES, boundText, sanitizeText } from '../text-limits.js';
 import { inTransaction, prepared, type Db } from './db.js';
+import { toConversation, type ConversationRow } from './mappers.js';
+import type { Classified } from './messages.js';
+
+/** What storing a message learned, for routing it in the same transaction without reading it back. */
+export interface StoredInbound<C extends Classified = Classified> {
+  readonly message: StoredMessage;
+  /** The conversation row as it is after this store (last_inbound_at included). */
+  readonly conversation: Conversation;
+  readonly hasAttachments: boolean;
+  /**
+   * The row was stored already marked processed at `processedAt` with this classification
+   * (what routing it records), because it is routed in the same transaction: one write
+   * instead of an insert and an update.
+   */
+  readonly classification: C | null;
+  readonly processedAt: Date;
+}
+
+/** Classifies a message's stored text (and stored quick-reply payload) for `storeInboundForRouting`. */
+export type InboundClassifier<C extends Classified> = (text: string, quickReplyPayload: string | null) => C | null;
 
 export function storeInbound(db: Db, message: InboundMessage, now: Date): AcceptOutcome {
   // Inside a transaction (the intake's group commit) we already hold the write lock:
@@ -24,31 +45,92 @@ function findInbound(db: Db, message: InboundMessage): { id: number } | undefine
 
 /** Call with the write lock held. */
 function storeLocked(db: Db, message: InboundMessage, now: Date): AcceptOutcome {
+  return storeLockedForRouting(db, message, now, null).outcome;
+}
+
+/**
+ * Stores one message inside the caller's IMMEDIATE transaction, already marked processed
+ * at `now` with what `classify` says, and returns, for a stored message, its row and its
+ * conversation's row as they now are. The caller must route it in the same transaction
+ * (so the mark commits only together with what routing it wrote).
+ */
+export function storeInboundForRouting<C extends Classified>(
+  db: Db,
+  message: InboundMessage,
+  now: Date,
+  classify: InboundClassifier<C>,
+): { outcome: AcceptOutcome; stored: StoredInbound<C> | null } {
+  if (!db.inTransaction) throw new Error('storeInboundForRouting needs the write transaction');
+  return storeLockedForRouting(db, message, now, classify);
+}
+
+function storeLockedForRouting<C extends Classified>(
+  db: Db,
+  message: InboundMessage,
+  now: Date,
+  classify: InboundClassifier<C> | null,
+): { outcome: AcceptOutcome; stored: StoredInbound<C> | null } {
   // Checked (again) inside the write lock: another connection may have stored it meanwhile.
   const again = findInbound(db, message);
-  if (again) return { outcome: 'duplicate', messageId: again.id };
+  if (again) return { outcome: { outcome: 'duplicate', messageId: again.id }, stored: null };
 
   const at = now.getTime();
   const contactId = upsertIdentity(db, message, at);
-  const conversationId = upsertConversation(db, message, contactId, at);
+  const conversationRow = upsertConversation(db, message, contactId, at);
+  const conversationId = conversationRow.id;
   const { text, truncated } = boundText(sanitizeText(message.text));
+  const quickReplyPayload = message.quickReplyPayload ? message.quickReplyPayload.slice(0, 256) : null;
+  const createdAt = message.receivedAt.getTime();
+  const classification = classify === null ? null : classify(text, quickReplyPayload);
   const info = prepared(db, 
-      `INSERT INTO messages (conversation_id, channel, direction, author, visibility, text, text_truncated, quick_reply_payload, external_id, created_at)
-       VALUES (?, ?, 'in', 'applicant', 'public', ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (conversation_id, channel, direction, author, visibility, text, text_truncated, quick_reply_payload, external_id, created_at,
+                             processed_at, intent, confidence, complaint)
+       VALUES (?, ?, 'in', 'applicant', 'public', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       conversationId,
       message.channel,
       text,
       truncated ? 1 : 0,
-      message.quickReplyPayload ? message.quickReplyPayload.slice(0, 256) : null,
+      quickReplyPayload,
       message.externalId,
-      message.receivedAt.getTime(),
+      createdAt,
+      classify === null ? null : at,
+      classification?.intent ?? null,
+      classification?.confidence ?? null,
+      classification === null ? null : classification.complaint ? 1 : 0,
     );
   const messageId = Number(info.lastInsertRowid);
   for (const attachment of message.attachments) insertAttachment(db, messageId, attachment);
   prepared(db, 'UPDATE conversations SET last_inbound_at = ? WHERE id = ?').run(at, conversationId);
-  return { outcome: 'stored', messageId };
+  if (classify === null) return { outcome: { outcome: 'stored', messageId }, stored: null };
+  conversationRow.last_inbound_at = at;
+  const stored: StoredMessage = {
+    id: messageId,
+    conversationId,
+    channel: message.channel,
+    ticketId: null,
+    direction: 'in',
+    author: 'applicant',
+    staffId: null,
+    visibility: 'public',
+    text,
+    textTruncated: truncated,
+    quickReplies: [],
+    quickReplyPayload,
+    externalId: message.externalId,
+    intent: classification?.intent ?? null,
+    confidence: classification?.confidence ?? null,
+    complaint: classification === null ? null : classification.complaint,
+    createdAt: new Date(createdAt),
+    processedAt: now,
+    deliveryStatus: null,
+    deliveryError: null,
+  };
+  return {
+    outcome: { outcome: 'stored', messageId },
+    stored: { message: stored, conversation: toConversation(conversationRow), hasAttachments: message.attachments.length > 0, classification, processedAt: now },
+  };
 }
 
 function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
@@ -79,14 +161,15 @@ function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
   return contactId;
 }
 
-function upsertConversation(db: Db, message: InboundMessage, contactId: number, at: number): number {
-  const found = prepared<[string, string], { id: number }>(db, 'SELECT id FROM conversations WHERE channel = ? AND external_id = ?')
+/** The conversation's row (inserted if new). */
+function upsertConversation(db: Db, message: InboundMessage, contactId: number, at: number): ConversationRow {
+  const found = prepared<[string, string], ConversationRow>(db, 'SELECT * FROM conversations WHERE channel = ? AND external_id = ?')
     .get(message.channel, message.conversationExternalId);
-  if (found) return found.id;
-  return Number(
-    prepared(db, 'INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(contactId, message.channel, message.conversationExternalId, at).lastInsertRowid,
-  );
+  if (found) return found;
+  return prepared<[number, string, string, number], ConversationRow>(
+    db,
+    'INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+  ).get(contactId, message.channel, message.conversationExternalId, at)!;
 }
 
 function insertAttachment(db: Db, messageId: number, attachment: Attachment): void {

@@ -1,4 +1,4 @@
-/** Message queries: outbound messages are queued together with their outbox row. */
+/** Message queries: an outbound public message is queued for delivery as it is inserted (it is its own outbox entry). */
 import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
 import type { Author, Conversation, StoredAttachment, StoredMessage } from '../domain.js';
 import { prepared, type Db } from './db.js';
@@ -17,7 +17,20 @@ export interface OutboundDraft {
   readonly attachments?: readonly OutboundAttachment[];
 }
 
-/** Inserts a public outbound message and its outbox row. Call inside the transaction that caused it. */
+/** JSON of frozen button lists (the router's, built once per knowledge base), kept: they cannot change. */
+const frozenQuickReplies = new WeakMap<readonly QuickReply[], string>();
+
+function quickRepliesJson(quickReplies: readonly QuickReply[]): string {
+  if (!Object.isFrozen(quickReplies) || !quickReplies.every((reply) => Object.isFrozen(reply))) return JSON.stringify(quickReplies);
+  let json = frozenQuickReplies.get(quickReplies);
+  if (json === undefined) {
+    json = JSON.stringify(quickReplies);
+    frozenQuickReplies.set(quickReplies, json);
+  }
+  return json;
+}
+
+/** Inserts a public outbound message, queued for delivery now. Call inside the transaction that caused it. */
 export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
   const conversation =
     draft.channel !== undefined
@@ -25,11 +38,12 @@ export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
       : prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?').get(draft.conversationId);
   if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
   const at = now.getTime();
-  const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? JSON.stringify(draft.quickReplies) : null;
+  const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? quickRepliesJson(draft.quickReplies) : null;
   const messageId = Number(
     prepared(db, 
-        `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, quick_replies, created_at, delivery_status)
-         VALUES (?, ?, ?, 'out', ?, ?, 'public', ?, ?, ?, 'queued')`,
+        `INSERT INTO messages (conversation_id, channel, ticket_id, direction, author, staff_id, visibility, text, quick_replies, created_at,
+                               delivery_status, delivery_attempts, next_attempt_at)
+         VALUES (?, ?, ?, 'out', ?, ?, 'public', ?, ?, ?, 'queued', 0, ?)`,
       )
       .run(
         draft.conversationId,
@@ -40,12 +54,9 @@ export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
         draft.text,
         quickReplies,
         at,
+        at,
       ).lastInsertRowid,
   );
-  prepared(db, 
-    `INSERT INTO outbox (message_id, conversation_id, channel, status, next_attempt_at, created_at)
-     VALUES (?, ?, ?, 'pending', ?, ?)`,
-  ).run(messageId, draft.conversationId, conversation.channel, at, at);
   for (const file of draft.attachments ?? []) {
     prepared(db, 'INSERT INTO attachments (message_id, kind, mime_type, file_name, size_bytes, data) VALUES (?, ?, ?, ?, ?, ?)').run(
       messageId,
@@ -223,4 +234,9 @@ export function listUnprocessedInboundIds(db: Db, limit: number): { id: number; 
   )
     .all(limit)
     .map((row) => ({ id: row.id, conversationId: row.conversation_id }));
+}
+
+/** Whether any stored inbound message still waits to be routed. */
+export function hasUnprocessedInbound(db: Db): boolean {
+  return prepared<[], { id: number }>(db, "SELECT id FROM messages WHERE direction = 'in' AND processed_at IS NULL ORDER BY id LIMIT 1").get() !== undefined;
 }

@@ -1,8 +1,13 @@
-/** Outbox queries used by the dispatcher (src/outbox.ts). */
+/**
+ * Outbox queries used by the dispatcher (src/outbox.ts). The queue is the outbound public
+ * messages themselves (migration 009): a queue entry's id is its message's id, and
+ * `delivery_status = 'queued'` is what the outbox called `pending`.
+ */
 import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
 import { prepared, type Db } from './db.js';
 
 export interface OutboxItem {
+  /** The queued message's id (the entry is the message row). */
   readonly id: number;
   readonly messageId: number;
   readonly conversationId: number;
@@ -66,14 +71,14 @@ export function selectDueOutbox(
   if (channels.length === 0) return [];
   const rows = db
     .prepare<(number | string)[], OutboxItemRow>(
-      `SELECT o.id, o.message_id, o.conversation_id, o.channel, c.external_id, m.author, m.text, m.quick_replies, o.attempts, o.created_at
-       FROM outbox o
-       JOIN messages m ON m.id = o.message_id
-       JOIN conversations c ON c.id = o.conversation_id
-       WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-         AND o.channel IN (${channels.map(() => '?').join(', ')})
-         AND o.id = (SELECT MIN(o2.id) FROM outbox o2 WHERE o2.conversation_id = o.conversation_id AND o2.status = 'pending')
-       ORDER BY o.next_attempt_at, o.id
+      `SELECT m.id, m.id AS message_id, m.conversation_id, m.channel, c.external_id, m.author, m.text, m.quick_replies,
+              m.delivery_attempts AS attempts, m.created_at
+       FROM messages m
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.delivery_status = 'queued' AND m.next_attempt_at <= ?
+         AND m.channel IN (${channels.map(() => '?').join(', ')})
+         AND m.id = (SELECT MIN(m2.id) FROM messages m2 WHERE m2.conversation_id = m.conversation_id AND m2.delivery_status = 'queued')
+       ORDER BY m.next_attempt_at, m.id
        LIMIT ?`,
     )
     .all(now.getTime(), ...channels, limit + excludeConversations.size);
@@ -100,51 +105,37 @@ export function selectDueOutbox(
 export function nextOutboxAttemptAt(db: Db, channels: readonly ChannelName[]): Date | null {
   if (channels.length === 0) return null;
   const row = prepared<string[], { at: number | null }>(db, 
-      `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND channel IN (${channels.map(() => '?').join(', ')})`,
+      `SELECT MIN(next_attempt_at) AS at FROM messages WHERE delivery_status = 'queued' AND channel IN (${channels.map(() => '?').join(', ')})`,
     )
     .get(...channels);
   return row?.at == null ? null : new Date(row.at);
 }
 
-/** Marks a row sent. Only a pending row changes, so a row marked sent is never sent again. */
+/** Marks a row sent. Only a queued row changes, so a row marked sent is never sent again. */
 export function markOutboxSent(db: Db, id: number, providerMessageId: string, now: Date): boolean {
-  const tx = db.transaction(() => {
-    const changed = prepared(db, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'pending'")
-      .run(now.getTime(), id).changes;
-    if (changed === 1) {
-      prepared(db, 
-        "UPDATE messages SET delivery_status = 'sent', external_id = ?, delivery_error = NULL WHERE id = (SELECT message_id FROM outbox WHERE id = ?)",
-      ).run(providerMessageId, id);
-    }
-    return changed === 1;
-  });
-  return tx.immediate();
+  return (
+    prepared(
+      db,
+      `UPDATE messages SET delivery_status = 'sent', sent_at = ?, delivery_attempts = delivery_attempts + 1, delivery_error = NULL, external_id = ?
+       WHERE id = ? AND delivery_status = 'queued'`,
+    ).run(now.getTime(), providerMessageId, id).changes === 1
+  );
 }
 
 export function markOutboxRetry(db: Db, id: number, error: string, nextAttemptAt: Date): void {
-  db.transaction(() => {
-    prepared(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
-      error,
-      nextAttemptAt.getTime(),
-      id,
-    );
-    prepared(db, 'UPDATE messages SET delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)').run(error, id);
-  }).immediate();
+  prepared(
+    db,
+    "UPDATE messages SET delivery_attempts = delivery_attempts + 1, delivery_error = ?, next_attempt_at = ? WHERE id = ? AND delivery_status = 'queued'",
+  ).run(error, nextAttemptAt.getTime(), id);
 }
 
-/** A permanent failure: recorded on the row and the message, visible to staff, never retried. */
+/** A permanent failure: recorded on the message, visible to staff, never retried. */
 export function markOutboxFailed(db: Db, id: number, error: string, now: Date): void {
-  db.transaction(() => {
-    prepared(db, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = NULL, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
-      error,
-      now.getTime(),
-      id,
-    );
-    prepared(db, "UPDATE messages SET delivery_status = 'failed', delivery_error = ? WHERE id = (SELECT message_id FROM outbox WHERE id = ?)").run(
-      error,
-      id,
-    );
-  }).immediate();
+  prepared(
+    db,
+    `UPDATE messages SET delivery_status = 'failed', delivery_attempts = delivery_attempts + 1, delivery_error = ?, sent_at = NULL, next_attempt_at = ?
+     WHERE id = ? AND delivery_status = 'queued'`,
+  ).run(error, now.getTime(), id);
 }
 
 export interface OutboxCounts {
@@ -154,7 +145,8 @@ export interface OutboxCounts {
 
 export function countOutbox(db: Db): OutboxCounts {
   const row = prepared<[], { pending: number; failed: number }>(db, 
-      "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'failed'), 0) AS failed FROM outbox",
+      `SELECT (SELECT COUNT(*) FROM messages WHERE delivery_status = 'queued') AS pending,
+              (SELECT COUNT(*) FROM messages WHERE delivery_status = 'failed' AND delivery_attempts IS NOT NULL) AS failed`,
     )
     .get();
   return { pending: row?.pending ?? 0, failed: row?.failed ?? 0 };

@@ -9,8 +9,10 @@ import { dashboard } from './004-dashboard.js';
 import { satisfaction } from './005-satisfaction.js';
 import { digestDeliveries } from './006-digest.js';
 import { reportIndexes } from './007-report-indexes.js';
+import { activeTickets } from './008-active-tickets.js';
+import { outboxInMessages } from './009-outbox-in-messages.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages];
