@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import { systemClock } from '../src/clock.js';
 import type { Clock } from '../src/clock.js';
 import type { Db } from '../src/store/db.js';
-import type { Channel, ChannelCapabilities, InboundSink } from './channel.js';
+import { raceTimeout, type Channel, type ChannelCapabilities, type InboundSink } from './channel.js';
 import { createSessionManager } from './instagram/auth.js';
 import { describeIgError, logSafeError } from './instagram/errors.js';
 import { createIgGateway, type GatewayFactory } from './instagram/gateway.js';
@@ -201,14 +201,7 @@ export function createInstagramChannel(options: InstagramChannelOptions): Instag
       stopping = true;
       stopController.abort();
       if (loop !== undefined) {
-        let timer: NodeJS.Timeout | undefined;
-        const finished = await Promise.race([
-          loop.then(() => true),
-          new Promise<false>((resolve) => {
-            timer = setTimeout(() => resolve(false), stopGraceMs);
-          }),
-        ]);
-        clearTimeout(timer);
+        const finished = await raceTimeout(loop, stopGraceMs);
         if (!finished) log.warn({ stopGraceMs }, 'stopping instagram: a poll was still running; its items come again next start');
       }
       sessions.close();

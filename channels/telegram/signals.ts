@@ -19,16 +19,3 @@ export function timeoutSignal(ms: number): TelegrafSignal {
   return bridgeSignal(AbortSignal.timeout(ms));
 }
 
-
-/** true when `promise` settled within `ms`. */
-export async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
