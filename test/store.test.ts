@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS, runMigrations } from '../src/store/migrate.js';
-import { storeInbound } from '../src/store/inbox.js';
+import { storeInbound, storeInboundForRouting } from '../src/store/inbox.js';
 
 describe('migrations', () => {
   it('create every table and record the version once', () => {
@@ -57,6 +57,25 @@ describe('inbox', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM conversations').get()).toEqual({ n: 1 });
     storeInbound(db, message('m3', 'u2'), now);
     expect(db.prepare('SELECT COUNT(*) AS n FROM contacts').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
+  it('stamps the conversation with the latest message, not with a redelivery, and returns it as stored', () => {
+    const db = openDatabase(':memory:');
+    const lastInbound = (): unknown => db.prepare('SELECT last_inbound_at AS at FROM conversations').get();
+    const first = new Date('2026-11-30T01:00:00Z');
+    const second = new Date('2026-11-30T01:05:00Z');
+    storeInbound(db, message('m1'), first);
+    expect(lastInbound()).toEqual({ at: first.getTime() });
+    storeInbound(db, message('m1'), second); // redelivery
+    expect(lastInbound()).toEqual({ at: first.getTime() });
+    const routed = db
+      .transaction(() => storeInboundForRouting(db, message('m2'), second, () => ({ intent: 'greeting', confidence: 0.9, complaint: false })))
+      .immediate();
+    expect(lastInbound()).toEqual({ at: second.getTime() });
+    expect(routed.stored?.conversation).toMatchObject({ id: 1, externalId: 'u1', lastInboundAt: second });
+    expect(routed.stored?.message).toMatchObject({ id: 2, intent: 'greeting', processedAt: second });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM conversations').get()).toEqual({ n: 1 });
     db.close();
   });
 

@@ -102,9 +102,7 @@ function storeLockedForRouting<C extends Classified>(
     );
   const messageId = Number(info.lastInsertRowid);
   for (const attachment of message.attachments) insertAttachment(db, messageId, attachment);
-  prepared(db, 'UPDATE conversations SET last_inbound_at = ? WHERE id = ?').run(at, conversationId);
   if (classify === null) return { outcome: { outcome: 'stored', messageId }, stored: null };
-  conversationRow.last_inbound_at = at;
   const stored: StoredMessage = {
     id: messageId,
     conversationId,
@@ -161,15 +159,18 @@ function upsertIdentity(db: Db, message: InboundMessage, at: number): number {
   return contactId;
 }
 
-/** The conversation's row (inserted if new). */
+/**
+ * The conversation's row as it is after this message: inserted if new, otherwise its
+ * last_inbound_at moved to `at`. One statement (an upsert returning the row) where a
+ * lookup, an insert and an update were three.
+ */
 function upsertConversation(db: Db, message: InboundMessage, contactId: number, at: number): ConversationRow {
-  const found = prepared<[string, string], ConversationRow>(db, 'SELECT * FROM conversations WHERE channel = ? AND external_id = ?')
-    .get(message.channel, message.conversationExternalId);
-  if (found) return found;
-  return prepared<[number, string, string, number], ConversationRow>(
+  return prepared<[number, string, string, number, number], ConversationRow>(
     db,
-    'INSERT INTO conversations (contact_id, channel, external_id, created_at) VALUES (?, ?, ?, ?) RETURNING *',
-  ).get(contactId, message.channel, message.conversationExternalId, at)!;
+    `INSERT INTO conversations (contact_id, channel, external_id, created_at, last_inbound_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (channel, external_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at
+     RETURNING *`,
+  ).get(contactId, message.channel, message.conversationExternalId, at, at)!;
 }
 
 function insertAttachment(db: Db, messageId: number, attachment: Attachment): void {
