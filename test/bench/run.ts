@@ -33,6 +33,8 @@ interface Figures {
   ingestPerSec: number;
   rawInsertPerSec: number;
   ingestToRawRatio: number;
+  /** Ingest / raw in the first round, before the JIT has compiled the message path (informative). */
+  coldIngestToRawRatio: number;
   startupMs: number;
   /** Peak RSS of the server process (`sapa start`) under a web chat load. */
   peakRssMb: number;
@@ -69,8 +71,8 @@ function benchModel(): { modelBuildMs: number; classifyPerSec: number } {
   return { modelBuildMs: median(builds), classifyPerSec: count / ((performance.now() - start) / 1000) };
 }
 
-function benchRawInsert(dir: string, n: number): number {
-  const db = new Database(join(dir, 'raw.db'));
+function benchRawInsert(file: string, n: number): number {
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, channel TEXT, external_id TEXT, text TEXT, created_at INTEGER, UNIQUE (channel, external_id))');
@@ -83,8 +85,8 @@ function benchRawInsert(dir: string, n: number): number {
   return perSec;
 }
 
-async function benchIngest(dir: string, n: number): Promise<number> {
-  const db = openDatabase(join(dir, 'ingest.db'));
+async function benchIngest(file: string, n: number): Promise<number> {
+  const db = openDatabase(file);
   const core = createCore({
     db,
     clock: systemClock,
@@ -121,6 +123,39 @@ async function benchIngest(dir: string, n: number): Promise<number> {
   if (channels.length !== 0) throw new Error('the ingest bench measures commit, not sending');
   db.close();
   return perSec;
+}
+
+const INGEST_ROUNDS = 5;
+
+interface IngestVersusRaw {
+  ingestPerSec: number;
+  rawInsertPerSec: number;
+  /** The first round's ratio, before the JIT compiler has seen the message path. */
+  coldRatio: number;
+  ratios: number[];
+}
+
+/**
+ * Steady-state rates, as a server that has been up for a while has them: one warm-up
+ * round of each (its ratio reported as the cold figure), then rounds that alternate raw
+ * insert and ingest, each on a fresh database file, so that a slower or faster spell of
+ * the disk or CPU affects both sides alike; the medians are the figures.
+ */
+async function benchIngestVersusRaw(dir: string): Promise<IngestVersusRaw> {
+  const coldRaw = benchRawInsert(join(dir, 'raw-warmup.db'), 20_000);
+  const coldIngest = await benchIngest(join(dir, 'ingest-warmup.db'), 3_000);
+  const raws: number[] = [];
+  const ingests: number[] = [];
+  for (let round = 0; round < INGEST_ROUNDS; round += 1) {
+    raws.push(benchRawInsert(join(dir, `raw-${round}.db`), 20_000));
+    ingests.push(await benchIngest(join(dir, `ingest-${round}.db`), 3_000));
+  }
+  return {
+    ingestPerSec: median(ingests),
+    rawInsertPerSec: median(raws),
+    coldRatio: coldIngest / coldRaw,
+    ratios: ingests.map((ingest, round) => ingest / raws[round]!),
+  };
 }
 
 /**
@@ -262,8 +297,8 @@ async function main(): Promise<void> {
   try {
     log(`SAPA benchmark on ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
     const model = benchModel();
-    const rawInsertPerSec = benchRawInsert(dir, 20_000);
-    const ingestPerSec = await benchIngest(dir, 3_000);
+    const { ingestPerSec, rawInsertPerSec, coldRatio, ratios } = await benchIngestVersusRaw(dir);
+    log(`(ingest / raw per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; first, cold round: ${coldRatio.toFixed(2)})`);
     const startupMs = await benchStartup(dir);
     const server = await benchServerRss(dir);
     log(`(server: ${server.messages} web chat messages from 200 visitors answered in ${server.seconds.toFixed(1)} s)`);
@@ -277,6 +312,7 @@ async function main(): Promise<void> {
       ingestPerSec,
       rawInsertPerSec,
       ingestToRawRatio: ingestPerSec / rawInsertPerSec,
+      coldIngestToRawRatio: coldRatio,
       startupMs,
       peakRssMb: server.peakRssMb,
       benchRssMb: process.resourceUsage().maxRSS / 1024,
@@ -284,9 +320,10 @@ async function main(): Promise<void> {
     const rows: [string, string, string][] = [
       ['model build', `${figures.modelBuildMs.toFixed(0)} ms`, 'well under 1 s'],
       ['classification', `${figures.classifyPerSec.toFixed(0)} msg/s`, ''],
-      ['ingest (inbound -> router -> outbox, WAL file)', `${figures.ingestPerSec.toFixed(0)} msg/s`, '>= 0.3 x raw insert'],
-      ['raw single-row insert transactions', `${figures.rawInsertPerSec.toFixed(0)} rows/s`, ''],
+      [`ingest (inbound -> router -> outbox, WAL file; median of ${INGEST_ROUNDS})`, `${figures.ingestPerSec.toFixed(0)} msg/s`, '>= 0.3 x raw insert'],
+      [`raw single-row insert transactions (median of ${INGEST_ROUNDS})`, `${figures.rawInsertPerSec.toFixed(0)} rows/s`, ''],
       ['ingest / raw', figures.ingestToRawRatio.toFixed(2), '>= 0.30'],
+      ['ingest / raw, first round (cold JIT)', figures.coldIngestToRawRatio.toFixed(2), ''],
       ['SLA scan (1,000,000 tickets, 1,000 due)', `${figures.slaScanMs.toFixed(0)} ms`, '<= 50 ms'],
       ["digest (a day's, 1,000,000 tickets)", `${figures.digestMs.toFixed(0)} ms`, '<= 2000 ms'],
       ['start-up (process to listening, median of 3)', `${figures.startupMs.toFixed(0)} ms`, '<= 1500 ms'],
