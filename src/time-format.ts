@@ -12,13 +12,24 @@ function zoneLabel(timeZone: string): string {
   return ZONE_ABBREVIATIONS[timeZone] ?? timeZone;
 }
 
+/** The few ways office times are formatted: a locale and the fields it shows. */
+const STYLES = {
+  dayKey: ['en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }],
+  clock: ['en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }],
+  dateId: ['id-ID', { weekday: 'long', day: 'numeric', month: 'long' }],
+  dateEn: ['en-GB', { weekday: 'long', day: 'numeric', month: 'long' }],
+} as const satisfies Record<string, readonly [string, Intl.DateTimeFormatOptions]>;
+
+type Style = keyof typeof STYLES;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Intl formatters are costly to build; one per (locale, zone, options) is reused. */
-function formatter(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+/** Intl formatters are costly to build; one per (style, zone) is reused. */
+function formatter(style: Style, timeZone: string): Intl.DateTimeFormat {
+  const key = `${style}|${timeZone}`;
   let found = formatters.get(key);
   if (!found) {
+    const [locale, options] = STYLES[style];
     found = new Intl.DateTimeFormat(locale, { ...options, timeZone });
     formatters.set(key, found);
   }
@@ -51,15 +62,20 @@ function bucketed(cache: Map<string, string>, bucketMs: number, at: Date, timeZo
 
 const dayKeys = new Map<string, string>();
 const clockTexts = new Map<string, string>();
+const dateTexts: Readonly<Record<Language, Map<string, string>>> = { id: new Map(), en: new Map() };
 
 function dayKey(at: Date, timeZone: string): string {
-  return bucketed(dayKeys, QUARTER_HOUR_MS, at, timeZone, (d) =>
-    formatter('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d),
-  );
+  return bucketed(dayKeys, QUARTER_HOUR_MS, at, timeZone, (d) => formatter('dayKey', timeZone).format(d));
+}
+
+/** "Senin, 30 November" / "Monday 30 November": replies after hours name the next opening day. */
+function dateText(at: Date, timeZone: string, language: Language): string {
+  const style = language === 'id' ? 'dateId' : 'dateEn';
+  return bucketed(dateTexts[language], QUARTER_HOUR_MS, at, timeZone, (d) => formatter(style, timeZone).format(d));
 }
 
 function clockParts(at: Date, timeZone: string): string {
-  const parts = formatter('en-GB', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = formatter('clock', timeZone).formatToParts(at);
   const hour = parts.find((p) => p.type === 'hour')?.value ?? '00';
   const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
   return `${hour}.${minute}`;
@@ -79,11 +95,9 @@ export function formatOfficeTime(at: Date, now: Date, timeZone: string, language
   if (language === 'id') {
     if (target === today) return `pukul ${clock} hari ini`;
     if (target === tomorrow) return `besok pukul ${clock}`;
-    const date = formatter('id-ID', timeZone, { weekday: 'long', day: 'numeric', month: 'long' }).format(at);
-    return `${date} pukul ${clock}`;
+    return `${dateText(at, timeZone, language)} pukul ${clock}`;
   }
   if (target === today) return `today at ${clock}`;
   if (target === tomorrow) return `tomorrow at ${clock}`;
-  const date = formatter('en-GB', timeZone, { weekday: 'long', day: 'numeric', month: 'long' }).format(at);
-  return `${date} at ${clock}`;
+  return `${dateText(at, timeZone, language)} at ${clock}`;
 }
