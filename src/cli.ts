@@ -80,19 +80,24 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   classify: {
-    summary: 'classify messages: one per stdin line, one JSON line out',
-    usage: 'sapa classify < messages.txt',
-    help: 'Reads one message per line from standard input and prints one JSON object per line:\n{"intent": "...", "confidence": 0.0-1.0, "complaint": true|false}',
-    async run(_args, io) {
+    summary: 'classify messages: one per stdin line (or per argument), one JSON line out',
+    usage: 'sapa classify < messages.txt\n       sapa classify "MESSAGE" ["MESSAGE" ...]',
+    help: 'Reads one message per line from standard input (or takes each argument as a message) and prints one JSON object per message:\n{"intent": "...", "confidence": 0.0-1.0, "complaint": true|false}',
+    async run(args, io) {
       const config = configFrom(io);
       const { loadKnowledgeBase } = await import('./knowledge/index.js');
       const { createClassifier } = await import('./nlu/classifier.js');
       const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile));
-      const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-      for await (const line of lines) {
-        const result = classifier.classify(line);
+      const print = (message: string): void => {
+        const result = classifier.classify(message);
         io.stdout.write(`${JSON.stringify({ intent: result.intent, confidence: round(result.confidence), complaint: result.complaint })}\n`);
+      };
+      // Arguments are for trying a message by hand; without them, stdin (the contract for files and pipes).
+      if (args.positionals.length > 0) {
+        for (const message of args.positionals) print(message);
+        return 0;
       }
+      for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) print(line);
       return 0;
     },
   },

@@ -53,6 +53,13 @@ describe('sapa CLI', () => {
     expect(lines[1]).toMatchObject({ complaint: true });
   });
 
+  it('classify takes messages as arguments too, one JSON line each, ignoring stdin', async () => {
+    const { code, out } = await cli(['classify', 'berapa biaya paspor', 'syarat paspor anak'], 'halo\n');
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line['intent'])).toEqual(['fees', 'requirements_child']);
+  });
+
   it('eval reports accuracy on a labelled file', async () => {
     const file = join(dir, 'mini.tsv');
     writeFileSync(file, 'intent\tcomplaint\ttext\nfees\tfalse\tbiaya paspor 10 tahun berapa\ngreeting\tfalse\tselamat pagi admin\n');
