@@ -37,6 +37,9 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
   giveUpAfterMs: 3 * 24 * 60 * 60_000,
 };
 
+/** A pass that failed (the database unreadable, say) is tried again this soon. */
+const RETRY_AFTER_FAILED_PASS_MS = 5_000;
+
 /** Full-jitter exponential backoff: a random delay in [base, min(max, base * 2^attempt)]. */
 export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
@@ -76,7 +79,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   const inFlight = new Map<number, Promise<void>>(); // conversation id -> send
   let running = false;
   let timer: NodeJS.Timeout | null = null;
-  let passQueued = false;
+  /** The pass under way, awaited by `stop` so nothing touches the database after it returns. */
+  let currentPass: Promise<void> | null = null;
 
   const deliver = async (item: OutboxItem): Promise<void> => {
     const channel = deps.channels().find((candidate) => candidate.name === item.channel);
@@ -150,21 +154,29 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     }, Math.max(0, Math.min(delayMs, 60_000)));
   };
 
-  const pass = async (): Promise<void> => {
-    if (passQueued) return;
-    passQueued = true;
+  const passBody = async (): Promise<void> => {
     try {
       // Keep going while rows are ready (a sent row can unblock the next in its conversation).
       while (running && (await runOnce()) > 0) {
         /* next batch */
       }
+      // Stopped meanwhile: the database may be closing; nothing more to plan.
+      if (!running) return;
+      const next = nextOutboxAttemptAt(db, deps.channels().map((channel) => channel.name));
+      schedule(next ? next.getTime() - clock.now().getTime() : 60_000);
     } catch (err) {
       logger.error({ err }, 'outbox pass failed');
-    } finally {
-      passQueued = false;
+      if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
+      schedule(RETRY_AFTER_FAILED_PASS_MS);
     }
-    const next = nextOutboxAttemptAt(db, deps.channels().map((channel) => channel.name));
-    schedule(next ? next.getTime() - clock.now().getTime() : 60_000);
+  };
+
+  const pass = (): Promise<void> => {
+    if (currentPass) return currentPass;
+    currentPass = passBody().finally(() => {
+      currentPass = null;
+    });
+    return currentPass;
   };
 
   return {
@@ -175,7 +187,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     },
     kick() {
       if (!running) return;
-      if (passQueued) {
+      if (currentPass) {
         schedule(0);
         return;
       }
@@ -185,7 +197,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       running = false;
       if (timer) clearTimeout(timer);
       timer = null;
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([...inFlight.values(), ...(currentPass ? [currentPass] : [])]);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createConsoleChannel } from '../channels/console.js';
 import { backoffDelayMs, DEFAULT_BACKOFF } from '../src/outbox.js';
 import { openDatabase } from '../src/store/db.js';
 import { createRecordingChannel } from './fakes/recording-channel.js';
@@ -134,6 +136,41 @@ describe('outbox dispatcher', () => {
     await Promise.all([first, second]);
     await t.core.outbox.runOnce();
     expect(t.channel.attempts).toHaveLength(1);
+  });
+
+  it('stop waits for the pass under way: nothing touches the database once it returns', async () => {
+    t = createTestCore();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // A terminal (piped input, as `sapa chat < file`): its replies are written at once.
+      const input = new PassThrough();
+      const output = new PassThrough();
+      output.resume();
+      let closed!: () => void;
+      const ended = new Promise<void>((resolve) => {
+        closed = resolve;
+      });
+      const terminal = createConsoleChannel({ input, output, userId: 'piped', onClose: () => closed() });
+      t.core.addChannel(terminal);
+      await terminal.start(t.core.intake.sink);
+      t.core.outbox.start();
+      input.end('halo\nberapa biaya paspor\nterima kasih\n');
+      await ended;
+      // Finish routing, one last pass, stop, close: the dispatcher's own pass may still be
+      // between two steps when stop is called.
+      await t.core.intake.idle();
+      await t.core.outbox.runOnce();
+      await t.core.outbox.stop();
+      t.db.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('leaves rows of channels this process does not run untouched', async () => {
