@@ -44,7 +44,12 @@ export async function runConsoleChat(config: Config, options: ConsoleChatOptions
   core.outbox.start();
   await ended;
   await core.intake.idle();
-  await core.outbox.runOnce();
+  // Piped input ends at once: every reply still queued is printed before leaving. The
+  // background dispatcher stops first (it would hold the conversation's turn); then passes
+  // run until none is due (one reply per conversation each; a failed send is not due again).
   await core.outbox.stop();
+  while ((await core.outbox.runOnce()) > 0) {
+    /* next reply */
+  }
   db.close();
 }

@@ -9,7 +9,7 @@ import { runConsoleChat } from '../src/console-chat.js';
 const dir = mkdtempSync(join(tmpdir(), 'sapa-console-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function chat(lines: string[], user = 'console-test'): Promise<string> {
+async function chat(lines: string[], user = 'console-test', typingMs = 150): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';
@@ -18,7 +18,7 @@ async function chat(lines: string[], user = 'console-test'): Promise<string> {
   for (const line of lines) {
     input.write(`${line}\n`);
     // Let each message be routed and answered before the next, as a person would type.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    if (typingMs > 0) await new Promise((resolve) => setTimeout(resolve, typingMs));
   }
   input.end();
   await done;
@@ -37,5 +37,11 @@ describe('sapa chat (terminal)', () => {
   it('keeps the same conversation for the same user across runs', async () => {
     const out = await chat(['status tiket saya'], 'console-test');
     expect(out).toMatch(/Tiket #1/);
+  });
+
+  it('answers every line of piped input before it exits (input that ends at once)', async () => {
+    const out = await chat(['halo', 'syarat paspor anak apa saja', 'terima kasih'], 'console-piped', 0);
+    expect(out.match(/SAPA> /g)).toHaveLength(3);
+    expect(out).toMatch(/akta lahir anak/i);
   });
 });
