@@ -43,12 +43,13 @@ const COMPLAINT = [
   /\bkecewa/, /\bmengecewakan\b/, /\bparah\b/, /\bkesal\b/, /\bkesel\b/, /\bjengkel\b/, /\bmarah\b/, /\bmenyebalkan\b/,
   /\bnyebelin\b/, /\bsebel\b/, /\bsebal\b/, /\bpayah\b/, /\bburuk\b/, /\bjelek\b/, /\bkacau\b/, /\bberantakan\b/, /\bamburadul\b/,
   /\bcapek\b/, /\bcape\b/, /\blelah (sekali|saya|kami)\b/, /\bpusing\b/, /\bribet\b/, /\bmuak\b/, /\bstres\b/, /\bstress\b/, /\bfrustasi\b/, /\bfrustrasi\b/,
-  /\bsakit hati\b/, /\bgeram\b/, /\bemosi\b/, /\bya ampun\b/, /\bbuat susah\b/, /\bmenyusahkan\b/, /\bbertele tele\b/, /\bberbelit belit\b/,
+  /\bsakit hati\b/, /\bgeram\b/, /\bemosi\b/, /\bya ampun\b/, /\bbuat susah\b/, /\bmenyusahkan\b/, /\bbertele (ber)?tele\b/, /\bberbelit (ber)?belit\b/, /\btidak masuk akal\b/,
   /\bmain main\b/, /\bdipermainkan\b/, /\bkok (begini|begitu|gini|gitu)\b/, /\bapa apaan\b/,
   /\bterlalu mahal\b/, /\bmahal (sekali|betul|amat)\b/, /\bkemahalan\b/, /\bmencekik\b/, /\bkasihan (orang|rakyat|kami)\b/,
   // slowness, waiting
   /\blambat sekali\b/, /\b(pelayanan|layanan|petugas|antrian|sistem|proses) lambat\b/, /\blama (sekali|betul|amat)\b/, /\bterlalu lama\b/, /\bkelamaan\b/,
-  /\bberjam jam\b/, /\bberhari hari\b/, /\bberminggu minggu\b/, /\bberbulan bulan\b/,
+  // "berjam-jam"; chat's "berjam2" reaches here as "berjam berjam"
+  /\bber(jam|hari|minggu|bulan) (ber)?\1\b/,
   /\b(tunggu|menunggu|antri|antre|mengantri) (sampai |selama |sudah )?\d+ jam\b/, /\b(cuma|hanya) (\d+|se) loket\b/,
   /\b(sudah|lebih dari) \d+ (jam|hari|minggu|bulan)\b/, /\b\d+ (jam|hari|minggu|bulan) (tidak|belum)\b/,
   /\b(tunggu|menunggu|antri|antre|mengantri|duduk|berdiri|datang|di sini|disini|di kantor)\b(?: \S+){0,4} (dari|sejak) (pagi|subuh|kemarin)\b/,
@@ -65,6 +66,7 @@ const COMPLAINT = [
   /\bdiabaikan\b/, /\bdicuekin\b/, /\bdipersulit\b/, /\bmempersulit\b/, /\bdilempar lempar\b/, /\bdioper\b/, /\bdipingpong\b/,
   /\bdilompati\b/, /\bdiserobot\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
   /\b(bot|kamu|jawaban)\b.*\b(tidak (mengerti|paham|nyambung|membantu)|muter muter|berputar putar|bodoh)\b/,
+  /\bjawaban(nya)?\b(?: \S+){0,2} salah\b/,
   // asking for a fix
   /\b(tolong|mohon) (diperbaiki|dibenahi|ditindak|ditindaklanjuti|dievaluasi|diperhatikan|perbaiki|dibersihkan)\b/, /\bperbaiki (pelayanan|sistem|layanan)\b/,
   /\bpelayanan (apa|macam apa|seperti apa) ini\b/, /\b(pelayanan|layanan) (buruk|jelek|lambat|parah)\b/,
@@ -74,14 +76,15 @@ const COMPLAINT = [
   /\b(toilet|kamar mandi) (kotor|rusak|bau|jorok|mampet|tidak ada air)\b/, /\btidak ada air\b/, /\bair (mati|tidak (ada|jalan|mengalir))\b/,
   /\bkotor\b/, /\bjorok\b/, /\bpanas sekali\b/, /\bsumpek\b/, /\bpengap\b/,
   /\bpercuma\b/, /\bsia sia\b/, /\brugi\b/, /\bbohong\b/, /\bpenipuan\b/, /\bditipu\b/, /\bsampai kapan\b/, /\bkapan (diperbaiki|beres)\b/,
-  /\btidak benar\b/, /\bketerlaluan\b/, /\buang (saya |kami )?(hilang|ke mana)\b/,
+  /\btidak benar\b/, /\bketerlaluan\b/, /\buang (saya |kami )?(hilang|ke mana|kemana)\b/,
   /\b(itu|ini) (resmi|legal)\b/, /\b(that|this|it) legal\b/,
   // impersonation and fraud reports
   /\b(akun|nomor|situs|website|web|halaman|page|grup|orang)\b(?: \S+){0,4} (palsu|bodong|abal abal|tiruan|mengatasnamakan)\b/,
   /\b(mengaku|ngaku|mengaku ngaku|ngaku ngaku|mengatasnamakan|atas nama) (sebagai )?(petugas|pegawai|orang|pihak|staf|staff|admin|kantor|imigrasi)\b/,
   /\bpenipu\b/, /\bmenipu\b/, /\btipu\b/, /\bscam\b/, /\bfraud\b/,
   // English
-  /\bdisappointed\b/, /\bterrible\b/, /\bawful\b/, /\bhorrible\b/, /\brude\b/, /\bunacceptable\b/, /\bworst\b/, /\bripped off\b/,
+  /\bdisappoint(ed|ing)\b/, /\bmakes no sense\b/,
+  /\b(nobody|no one)\b(?: \S+){0,2} (replied|answered|responded|replies|answers|responds|helped|helps|cares|picks up)\b/, /\bterrible\b/, /\bawful\b/, /\bhorrible\b/, /\brude\b/, /\bunacceptable\b/, /\bworst\b/, /\bripped off\b/,
   /\bridiculous\b/, /\bfed up\b/, /\bstill (tidak|belum|not|no)\b/, /\buseless\b/, /\bannoy/, /\bfrustrat/, /\bangry\b/, /\bupset\b/,
   /\bwaste of time\b/, /\bnot helpful\b/, /\bunprofessional\b/, /\bfix (this|it|the)\b/,
 ];

@@ -34,6 +34,14 @@ describe('complaint flag', () => {
     'tempat lahir saya salah cetak di paspor',
     'ada oknum minta 500rb biar cepat',
     'pelayanan lelet, sudah 3 jam belum dipanggil',
+    // reduplication in chat ("berjam2"), nonsense rules, money gone, wrong bot answers
+    'bapak saya tunggu berjam2 di ruang tunggu',
+    'aturan kuota ini tidak masuk akal',
+    'transfer sudah, uang kami kemana sekarang',
+    'jawabannya salah lagi, sambungkan ke petugas',
+    // English: disappointing, nobody answers
+    'this service is so disappointing',
+    'I called three times and nobody ever answered',
   ];
   it.each(complaints)('flags %s', (text) => {
     expect(classifier.classify(text).complaint).toBe(true);
