@@ -61,10 +61,15 @@ const COMPLAINT = [
   /\btidak ada (yang|orang) (atur|mengatur|urus|layani|melayani|peduli|bantu|membantu|jawab|menjawab|respon|balas)\b/,
   /\btidak mau (bantu|membantu|layani|melayani|dengar|mendengar|jelaskan|menjelaskan)\b/,
   /\btidak ada (pengumuman|pemberitahuan|kejelasan)\b/,
+  // an unstaffed counter while people wait
+  /\b(loket|meja)( \d+)? kosong\b/, /\btidak ada (petugas|pegawai)\b(?: \S+){0,3} (dari|sejak) (tadi|pagi|siang)\b/,
   /\bkasar\b/, /\bcuek\b/, /\bjutek\b/, /\bjudes\b/, /\bsombong\b/, /\b(di|mem)?bentak\b/, /\bdimarahi\b/,
   /\bdisuruh pulang\b/, /\btanpa (penjelasan|alasan|pemberitahuan|kejelasan|informasi|kabar)\b/,
   /\bdiabaikan\b/, /\bdicuekin\b/, /\bdipersulit\b/, /\bmempersulit\b/, /\bdilempar lempar\b/, /\bdioper\b/, /\bdipingpong\b/,
-  /\bdilompati\b/, /\bdiserobot\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
+  /\bdilompati\b/, /\bdiserobot\b/,
+  /\b(nomor|antrian|antrean|giliran|kami|saya|beta|kita)\b(?: \S+){0,3} (dilewati|dilewatin|dilangkahi|dilangkahin)\b/,
+  /\b(kenalan|kenalannya|keluarganya|temannya|kerabatnya)\b(?: \S+){0,3} (duluan|didahulukan)\b/,
+  /\b(dipanggil|panggilan|antrian|antrean|nomor antrian)\b(?: \S+){0,3} tidak (urut|berurutan|sesuai urutan|sesuai nomor)\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
   /\b(bot|kamu|jawaban)\b.*\b(tidak (mengerti|paham|nyambung|membantu)|muter muter|berputar putar|bodoh)\b/,
   /\bjawaban(nya)?\b(?: \S+){0,2} salah\b/,
   // asking for a fix
@@ -93,6 +98,8 @@ const COMPLAINT = [
 const WRONG_DATA = [
   /\b(nama|tanggal lahir|tempat lahir|jenis kelamin|data|ejaan|nik|gelar|marga|foto)\b(?: \S+){0,6} (salah|keliru|terbalik|tertukar)\b(?! (password|kata sandi|kode|otp|nominal|jumlah|transfer))/,
   /\b(salah|keliru) (cetak|ketik|tulis|tertulis|input|dicetak|eja)\b/, /\btertulis (salah|keliru)\b/,
+  // a printed photo that came out badly (an upload's unclear photo is not this)
+  /\b(foto|gambar)\b(?: \S+){0,2} (di|pada|dalam) (paspor|epaspor)\b(?: \S+){0,3} (buram|blur|kabur|gelap|pecah)\b/,
   /\b(nama|tanggal lahir|tempat lahir|jenis kelamin|data)\b(?: \S+){0,3} (di|dalam) (paspor|epaspor)\b(?: \S+){0,3} tidak sesuai\b/,
 ];
 
@@ -106,6 +113,8 @@ const NEUTRAL_SPANS = [
   /\b(kalau|jika|apabila|bila|seandainya|andaikan|misalnya|takutnya|biasanya|katanya|if)\b(?: \S+){0,2} (antri|antrian|antre|antrean|menunggu|tunggu|waiting|queue)\b(?: \S+)? (lama|panjang|mengular|berjam jam|long)\b/g,
   /\b(saya|beta|aku|kami|sendiri)( yang)? (salah|keliru) (ketik|tulis|input|isi|masukkan|memasukkan|pilih|klik|ketikkan)\b/g,
   /\b(foto|gambar|scan|hasil scan|file|dokumen|berkas|tulisan|fotonya)\b(?: \S+){0,4} (tidak|kurang) (jelas|terbaca|fokus)\b/g,
+  // a deadline question ("batas reschedule sampai kapan"), not "how long must we wait"
+  /\b(batas|batasnya|tenggat|deadline|berlaku|dibuka|buka)\b(?: \S+){0,3} sampai kapan\b/g,
 ];
 /** A status question about an earlier report: its subject is not a new complaint. */
 const FOLLOW_UP = /\b(kelanjutan|tindak lanjut|ditindaklanjuti|diproses|sampai mana|kabar|update|ditanggapi|direspon|follow up|status|bagaimana hasil)\b/;
@@ -121,7 +130,7 @@ function neutralized(text: string): string {
 
 /** A failure that persists: counted attempts, days of waiting, every day. */
 const PERSISTENT = [
-  /\bberkali kali\b/, /\b\d+ ?(x|kali)\b/, /\b(dari|sejak) (tadi|semalam|tadi malam|awal|pagi|kemarin|minggu lalu|bulan lalu)\b/,
+  /\bberkali kali\b/, /\b\d+ ?(x|kali)\b/, /\b(dari|sejak) (awal|kemarin|minggu lalu|bulan lalu)\b/,
   /\b(tiap|setiap) (hari|pagi|malam)\b/, /\bterus (terusan|menerus)\b/, /\b(seminggu|sebulan) lebih\b/,
   /\b(sudah|lebih dari) (seminggu|sebulan|dua minggu|berhari hari)\b/,
 ];

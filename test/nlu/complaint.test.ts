@@ -42,6 +42,11 @@ describe('complaint flag', () => {
     // English: disappointing, nobody answers
     'this service is so disappointing',
     'I called three times and nobody ever answered',
+    // queue order broken, an unstaffed counter
+    'giliran kami dilangkahi orang yang baru datang',
+    'petugas dahulukan kerabatnya duluan padahal kami antri',
+    'antrean dipanggil tidak sesuai urutan',
+    'loket 4 kosong, kami menunggu',
   ];
   it.each(complaints)('flags %s', (text) => {
     expect(classifier.classify(text).complaint).toBe(true);
@@ -60,6 +65,11 @@ describe('complaint flag', () => {
     'mau urus sendiri, tidak mau pakai calo',
     'kalau bayar lebih bisa jadi sehari?',
     'bayar tambahan biar selesai besok bisa?',
+    // a failure since this morning is still a plain report; a deadline question is no grievance
+    'upload ktp gagal dari tadi',
+    'aplikasinya tidak bisa dibuka sejak pagi',
+    'batas bayar kode billing sampai kapan',
+    'masa berlaku kode otp sampai kapan',
   ];
   it.each(neutral)('does not flag %s', (text) => {
     expect(classifier.classify(text).complaint).toBe(false);
@@ -80,6 +90,9 @@ describe('complaint flag', () => {
     expect(detectWrongData(normalize('ejaan nama saya salah di paspor'))).toBe(true);
     expect(detectWrongData(normalize('kode otp salah katanya'))).toBe(false);
     expect(detectWrongData(normalize('transfer salah nominal'))).toBe(false);
+    // a photo printed badly in the passport, unlike an unclear upload
+    expect(detectWrongData(normalize('foto pada paspor anak saya gelap sekali'))).toBe(true);
+    expect(detectWrongData(normalize('foto yang saya upload buram'))).toBe(false);
   });
 
   it('keeps refused or referenced brokers out of integrity', () => {
