@@ -7,6 +7,10 @@ describe('normalize', () => {
     expect(normalize('brp biaya pasport min')).toBe('berapa biaya paspor admin');
   });
 
+  it('reads spelled-out English thanks as thanks', () => {
+    for (const word of ['tengkyu', 'tengkiu', 'thenkyu']) expect(normalize(word)).toBe('terima kasih');
+  });
+
   it('maps Kupang Malay', () => {
     expect(normalize('beta su tunggu sonde dipanggil')).toBe('saya sudah tunggu tidak dipanggil');
     expect(normalize('bagemana deng beta pung paspor')).toBe('bagaimana dengan saya punya paspor');
