@@ -82,6 +82,11 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   /** The pass under way, awaited by `stop` so nothing touches the database after it returns. */
   let currentPass: Promise<void> | null = null;
 
+  /** A storage failure (disk full, read-only database) is shown on /healthz until a delivery is recorded again. */
+  const showStorageFailure = (err: unknown): void => {
+    if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
+  };
+
   const deliver = async (item: OutboxItem): Promise<void> => {
     const channel = deps.channels().find((candidate) => candidate.name === item.channel);
     let result: SendResult;
@@ -133,8 +138,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       const send = deliver(item)
         .then(() => deps.health?.clear('delivery'))
         .catch((err: unknown) => {
-          // The row stays pending and is tried again; a storage failure is shown on /healthz.
-          if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
+          // The row stays pending and is tried again.
+          showStorageFailure(err);
           logger.error({ err, outboxId: item.id }, 'outbox delivery failed');
         })
         .finally(() => inFlight.delete(item.conversationId));
@@ -166,7 +171,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
       schedule(next ? next.getTime() - clock.now().getTime() : 60_000);
     } catch (err) {
       logger.error({ err }, 'outbox pass failed');
-      if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
+      showStorageFailure(err);
       schedule(RETRY_AFTER_FAILED_PASS_MS);
     }
   };

@@ -66,10 +66,11 @@ const COMPLAINT = [
   /\bkasar\b/, /\bcuek\b/, /\bjutek\b/, /\bjudes\b/, /\bsombong\b/, /\b(di|mem)?bentak\b/, /\bdimarahi\b/,
   /\bdisuruh pulang\b/, /\btanpa (penjelasan|alasan|pemberitahuan|kejelasan|informasi|kabar)\b/,
   /\bdiabaikan\b/, /\bdicuekin\b/, /\bdipersulit\b/, /\bmempersulit\b/, /\bdilempar lempar\b/, /\bdioper\b/, /\bdipingpong\b/,
-  /\bdilompati\b/, /\bdiserobot\b/,
+  /\bdilompati\b/, /\bdiserobot\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
+  // queue order broken: someone's turn skipped, acquaintances served first, numbers out of order
   /\b(nomor|antrian|antrean|giliran|kami|saya|beta|kita)\b(?: \S+){0,3} (dilewati|dilewatin|dilangkahi|dilangkahin)\b/,
   /\b(kenalan|kenalannya|keluarganya|temannya|kerabatnya)\b(?: \S+){0,3} (duluan|didahulukan)\b/,
-  /\b(dipanggil|panggilan|antrian|antrean|nomor antrian)\b(?: \S+){0,3} tidak (urut|berurutan|sesuai urutan|sesuai nomor)\b/, /\bserobot\b/, /\bpilih kasih\b/, /\bseenaknya\b/, /\bsemena mena\b/, /\bmain ponsel\b/,
+  /\b(dipanggil|panggilan|antrian|antrean|nomor antrian)\b(?: \S+){0,3} tidak (urut|berurutan|sesuai urutan|sesuai nomor)\b/,
   /\b(bot|kamu|jawaban)\b.*\b(tidak (mengerti|paham|nyambung|membantu)|muter muter|berputar putar|bodoh)\b/,
   /\bjawaban(nya)?\b(?: \S+){0,2} salah\b/,
   // asking for a fix
@@ -88,8 +89,8 @@ const COMPLAINT = [
   /\b(mengaku|ngaku|mengaku ngaku|ngaku ngaku|mengatasnamakan|atas nama) (sebagai )?(petugas|pegawai|orang|pihak|staf|staff|admin|kantor|imigrasi)\b/,
   /\bpenipu\b/, /\bmenipu\b/, /\btipu\b/, /\bscam\b/, /\bfraud\b/,
   // English
-  /\bdisappoint(ed|ing)\b/, /\bmakes no sense\b/,
-  /\b(nobody|no one)\b(?: \S+){0,2} (replied|answered|responded|replies|answers|responds|helped|helps|cares|picks up)\b/, /\bterrible\b/, /\bawful\b/, /\bhorrible\b/, /\brude\b/, /\bunacceptable\b/, /\bworst\b/, /\bripped off\b/,
+  /\bdisappoint(ed|ing)\b/, /\bterrible\b/, /\bawful\b/, /\bhorrible\b/, /\brude\b/, /\bunacceptable\b/, /\bworst\b/, /\bripped off\b/,
+  /\bmakes no sense\b/, /\b(nobody|no one)\b(?: \S+){0,2} (replied|answered|responded|replies|answers|responds|helped|helps|cares|picks up)\b/,
   /\bridiculous\b/, /\bfed up\b/, /\bstill (tidak|belum|not|no)\b/, /\buseless\b/, /\bannoy/, /\bfrustrat/, /\bangry\b/, /\bupset\b/,
   /\bwaste of time\b/, /\bnot helpful\b/, /\bunprofessional\b/, /\bfix (this|it|the)\b/,
 ];
