@@ -15,6 +15,7 @@ import {
   SERVQUAL_DIMENSIONS,
   type IntentEntry,
   type KnowledgeBase,
+  type LabelledExample,
   type OfficeProfile,
 } from './types.js';
 
@@ -51,8 +52,9 @@ export function loadKnowledgeBase(dir = 'intents', officeFile = 'data/office.yam
   const intents = new Map<string, IntentEntry>();
   for (const file of files) {
     const entry = loadIntent(file, hash);
-    intents.set(entry.id, entry);
+    intents.set(entry.id, { ...entry, examples: loadExamples(join(dir, EXAMPLES_DIR, `${entry.id}.tsv`), hash) });
   }
+  checkExampleFiles(join(dir, EXAMPLES_DIR), intents);
   checkCrossReferences(dir, intents, office);
   return { intents, office, version: hash.digest('hex').slice(0, 16) };
 }
@@ -85,7 +87,59 @@ function readYaml(file: string, hash: ReturnType<typeof createHash>): unknown {
   }
 }
 
-function loadIntent(file: string, hash: ReturnType<typeof createHash>): IntentEntry {
+/** Labelled training examples live beside the intent files, one TSV per intent id. */
+export const EXAMPLES_DIR = 'examples';
+const EXAMPLES_HEADER = 'complaint\ttext';
+
+/**
+ * Reads `complaint<TAB>text` lines (a header line first). A missing file means no examples;
+ * a malformed line is an error naming the file and line, so an edit never half-loads.
+ */
+function loadExamples(file: string, hash: ReturnType<typeof createHash>): LabelledExample[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new KnowledgeError(`${file}: cannot read the file (${errorText(err)})`, file, { cause: err });
+  }
+  hash.update(file).update('\0').update(text).update('\0');
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trim() !== EXAMPLES_HEADER) {
+    throw new KnowledgeError(`${file}: the first line must be the header "complaint<TAB>text"`, file);
+  }
+  const examples: LabelledExample[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const tab = line.indexOf('\t');
+    const flag = tab < 0 ? '' : line.slice(0, tab).trim();
+    const body = tab < 0 ? '' : line.slice(tab + 1).trim();
+    if ((flag !== 'true' && flag !== 'false') || body === '') {
+      throw new KnowledgeError(`${file}: line ${i + 1} must be "true" or "false", a tab, then the text`, file);
+    }
+    examples.push({ text: body, complaint: flag === 'true' });
+  }
+  return examples;
+}
+
+/** An examples file for an intent that does not exist is a typo the office should hear about. */
+function checkExampleFiles(dir: string, intents: ReadonlyMap<string, IntentEntry>): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new KnowledgeError(`${dir}: cannot read the examples folder (${errorText(err)})`, dir, { cause: err });
+  }
+  for (const name of names) {
+    if (!name.endsWith('.tsv')) continue;
+    const id = name.slice(0, -'.tsv'.length);
+    if (!intents.has(id)) throw new KnowledgeError(`${join(dir, name)}: there is no intent "${id}" (intents/${id}.yaml)`, join(dir, name));
+  }
+}
+
+function loadIntent(file: string, hash: ReturnType<typeof createHash>): Omit<IntentEntry, 'examples'> {
   const data = readYaml(file, hash);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new KnowledgeError(`${file}: must be a YAML mapping with id, label, servqual, utterances, answer`, file);

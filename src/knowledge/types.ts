@@ -58,6 +58,12 @@ export const CONVERSATIONAL_INTENT_IDS = [
 
 export type ConversationalIntentId = (typeof CONVERSATIONAL_INTENT_IDS)[number];
 
+/** A training text with its complaint label (dissatisfaction vs. a neutral question or report). */
+export interface LabelledExample {
+  readonly text: string;
+  readonly complaint: boolean;
+}
+
 export interface IntentEntry {
   readonly id: string;
   /** Short button label for follow-up suggestions, per language. */
@@ -65,6 +71,12 @@ export interface IntentEntry {
   readonly servqual: ServqualDimension;
   /** Training utterances (Indonesian, chat style, Kupang Malay, English). */
   readonly utterances: readonly string[];
+  /**
+   * Longer training examples in the styles people really write (reviews, rants, voice-note-like
+   * run-on text), each labelled with the complaint flag: `intents/examples/<id>.tsv`. Empty when
+   * the intent has no such file.
+   */
+  readonly examples: readonly LabelledExample[];
   /**
    * The answer per language. May reference office-profile fields as `{{office.field}}`;
    * a line whose field is empty is left out and the reply says the fact is unconfirmed.
