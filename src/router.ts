@@ -610,7 +610,17 @@ function classify(classifier: Classifier, kb: KnowledgeBase, text: string, paylo
   const match = payload ? PAYLOAD_INTENT.exec(payload) : null;
   if (match?.[1] && kb.intents.has(match[1])) {
     // A pressed topic button is certain; flags still come from the text classifier's defaults.
-    return { intent: match[1], confidence: 1, complaint: false, integrity: false, priorityGroup: false, language: 'id' };
+    return {
+      intent: match[1],
+      confidence: 1,
+      complaint: false,
+      integrity: false,
+      priorityGroup: false,
+      language: 'id',
+      candidates: [{ intent: match[1], confidence: 1 }],
+      secondIntent: null,
+      aspect: null,
+    };
   }
   return classifier.classify(text);
 }

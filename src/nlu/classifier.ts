@@ -9,10 +9,11 @@ import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, 
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
+import { detectAspect } from './aspect.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { applyLexicon, cleanText, tokenize } from './normalize.js';
 import { DEFAULT_SOFTMAX_OPTIONS, trainSoftmax, type SoftmaxOptions } from './softmax.js';
-import type { Classification, Classifier } from './types.js';
+import type { Classification, Classifier, IntentCandidate } from './types.js';
 
 /** Only this many characters of a message are classified: intent shows early, and it bounds CPU time. */
 export const MAX_CLASSIFY_CHARS = 1_000;
@@ -184,6 +185,17 @@ function applyTopicRules(best: IntentScore, normalized: string, priorityGroup: b
   return best;
 }
 
+/** The decided intent first, then the model's next best: three in all. */
+function candidatesOf(intent: string, confidence: number, ranked: readonly IntentScore[]): IntentCandidate[] {
+  const candidates: IntentCandidate[] = [{ intent, confidence }];
+  for (const score of ranked) {
+    if (candidates.length === 3) break;
+    if (score.intent === intent) continue;
+    candidates.push({ intent: score.intent, confidence: Math.round(score.probability * 1000) / 1000 });
+  }
+  return candidates;
+}
+
 function prepare(text: string, lexicon: Lexicon): { prefix: string; cleaned: string; tokens: string[] } {
   let prefix = typeof text === 'string' ? text.slice(0, MAX_CLASSIFY_CHARS) : '';
   prefix = prefix.replace(THANKS_EMOJI, SALUTATION.test(prefix) ? ' ' : ' terima kasih ').replace(WAVE_EMOJI, ' halo ');
@@ -243,6 +255,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
 
     let intent = OUT_OF_SCOPE;
     let confidence = 0;
+    let lastRanked: readonly IntentScore[] = [];
     if (ticketNumber !== undefined) {
       // "#12", "tiket 12", "T-31": only ticket references look like this.
       intent = TICKET_STATUS;
@@ -254,6 +267,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       // A greeting or thanks around real content: the content decides ("pagi kak, sy mau tanya, ...").
       const core = coreOf(tokens, prefix.includes('?'));
       let ranked = scoresOf(tokens);
+      lastRanked = ranked;
       if (core !== undefined) {
         const coreRanked = scoresOf(core);
         const coreTop = coreRanked[0];
@@ -312,13 +326,17 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
         confidence = best?.intent === OUT_OF_SCOPE ? best.probability : 1 - (best?.probability ?? 0);
       }
     }
-    const base = {
+    const rounded = Math.round(confidence * 1000) / 1000;
+    const base: Classification = {
       intent,
-      confidence: Math.round(confidence * 1000) / 1000,
+      confidence: rounded,
       complaint: intent === COMPLAINT || cued,
       integrity,
       priorityGroup,
       language,
+      candidates: candidatesOf(intent, rounded, lastRanked),
+      secondIntent: null,
+      aspect: detectAspect(normalized),
     };
     return ticketNumber === undefined ? base : { ...base, ticketNumber };
   }
@@ -339,6 +357,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
           integrity: false,
           priorityGroup: false,
           language: 'id',
+          candidates: [{ intent: OUT_OF_SCOPE, confidence: 0 }],
+          secondIntent: null,
+          aspect: null,
         };
       }
     },

@@ -15,7 +15,29 @@ export interface Classification {
   readonly language: Language;
   /** A ticket number the message mentions ("tiket 12", "#12", "T-31"), if any. */
   readonly ticketNumber?: number;
+  /**
+   * The three most likely intents, best first, with calibrated confidences (the first is
+   * `intent` unless a rule decided it). The conversation layer asks "which one?" when the
+   * top two are close instead of guessing.
+   */
+  readonly candidates: readonly IntentCandidate[];
+  /** A second ask in the same message ("berapa biayanya dan berapa lama jadinya?"), or null. */
+  readonly secondIntent: string | null;
+  /** What about the topic is asked ("biayanya berapa?" -> fee), when the text says so. */
+  readonly aspect: AnswerAspect | null;
 }
+
+export interface IntentCandidate {
+  readonly intent: string;
+  readonly confidence: number;
+}
+
+/**
+ * The parts an FAQ answer is split into (`aspects:` in an intent file). A follow-up like
+ * "dokumennya apa saja?" asks for one part of the topic under discussion.
+ */
+export const ANSWER_ASPECTS = ['fee', 'documents', 'steps', 'time', 'where', 'who'] as const;
+export type AnswerAspect = (typeof ANSWER_ASPECTS)[number];
 
 export interface Classifier {
   classify(text: string): Classification;

@@ -12,6 +12,9 @@ const stub: Classifier = {
     integrity: false,
     priorityGroup: false,
     language: 'id',
+    candidates: [],
+    secondIntent: null,
+    aspect: null,
   }),
 };
 
