@@ -169,6 +169,11 @@ if (SKIP) {
         })).toBe(true);
       }
       expect(await page.locator('#nav a').allTextContents()).toEqual(['Antrean', 'Pengetahuan', 'Laporan']);
+      // Dates come from the server's (fake) clock, not the browser's: the digest is yesterday's
+      // in office time and the range ends today, whatever day the suite runs on.
+      await expect.poll(() => page.locator('#digest-text').textContent()).not.toBe('');
+      expect(await page.locator('#digest-date').inputValue()).toBe('2026-11-29');
+      expect(await page.locator('#to').inputValue()).toBe('2026-11-30');
       expect(problems).toEqual([]);
       await context.close();
     });

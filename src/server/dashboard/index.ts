@@ -73,6 +73,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       secureCookies: deps.secureCookies ?? false,
       loginPerMinute: deps.loginPerMinute ?? DEFAULT_LOGIN_PER_MINUTE,
       timeZone: core.timeZone,
+      clock: core.clock,
     });
     registerTicketRoutes(scope, { core, staff, policy });
     registerReportRoutes(scope, { core, policy });

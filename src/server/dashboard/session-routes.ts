@@ -1,5 +1,7 @@
 /** POST/GET/DELETE /api/session: log in, who am I (with the CSRF token), log out. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.js';
+import { localDateOf } from '../../metrics/days.js';
 import type { StaffAccount } from '../../staff.js';
 import { HttpError } from '../errors.js';
 import type { AuditLog } from './audit.js';
@@ -18,6 +20,11 @@ export interface SessionRouteDeps {
   readonly loginPerMinute: number;
   /** The office zone, so pages show times as the office reads them. */
   readonly timeZone: string;
+  /**
+   * The server's clock: pages take "now" and "today" from it, not from the browser, so a PC
+   * with a wrong clock (or a test server on a fake one) still shows the right dates and ages.
+   */
+  readonly clock: Clock;
 }
 
 export const userJson = (account: StaffAccount) => ({
@@ -69,7 +76,15 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
 
   app.get('/api/session', async (request) => {
     const { account, session } = userOf(request);
-    return { user: userJson(account), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString(), timeZone: deps.timeZone };
+    const now = deps.clock.now();
+    return {
+      user: userJson(account),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+      timeZone: deps.timeZone,
+      now: now.toISOString(),
+      today: localDateOf(now, deps.timeZone),
+    };
   });
 
   app.delete('/api/session', async (request, reply) => {

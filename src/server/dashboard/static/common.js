@@ -1,7 +1,12 @@
 // Shared by every dashboard page (loaded as an ES module; no inline script: CSP is script-src 'self').
 // Rule: applicant text only ever reaches the page through textContent (see el()), never as markup.
 
-export const state = { user: null, csrfToken: null, timeZone: 'Asia/Makassar' };
+export const state = { user: null, csrfToken: null, timeZone: 'Asia/Makassar', clockOffsetMs: 0 };
+
+/** Now by the server's clock (GET /api/session says what it is): a wrong PC clock shows wrong ages otherwise. */
+export function serverNow() {
+  return Date.now() + state.clockOffsetMs;
+}
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -81,7 +86,7 @@ export function formatTime(iso) {
 }
 
 /** "dalam 1 jam 20 mnt" / "lewat 15 mnt" (wall-clock time; the badge says whether SLA business time is short). */
-export function relative(iso, now = Date.now()) {
+export function relative(iso, now = serverNow()) {
   if (!iso) return '';
   const diff = new Date(iso).getTime() - now;
   const minutes = Math.round(Math.abs(diff) / 60000);
@@ -127,6 +132,7 @@ export async function boot(active) {
   state.user = session.user;
   state.csrfToken = session.csrfToken;
   state.timeZone = session.timeZone ?? state.timeZone;
+  if (session.now) state.clockOffsetMs = Date.parse(session.now) - Date.now();
   const nav = document.getElementById('nav');
   nav.replaceChildren(
     ...NAV.filter((item) => hasRole(item.role)).map((item) =>
@@ -170,8 +176,9 @@ export function debounce(fn, ms) {
   };
 }
 
+/** Today's date (YYYY-MM-DD) in the office zone, by the server's clock. */
 export function todayIn(timeZone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(serverNow()));
 }
 
 export function addDays(dateKey, days) {

@@ -1,5 +1,5 @@
 // Reports page (supervisor): first response median/p90, SLA compliance, volume; charts are server-rendered SVG.
-import { LABELS, addDays, api, boot, el, live, reportError, state, todayIn } from './common.js';
+import { LABELS, api, boot, el, live, reportError } from './common.js';
 import { setupRange } from './range.js';
 
 const CHARTS = [
@@ -57,13 +57,15 @@ async function show({ from, to }) {
   }
 }
 
-// The daily digest: the same text (and chart) the supervisors receive each morning.
+// The daily digest: the same text (and chart) the supervisors receive each morning. Without a
+// date the server answers for yesterday in office time (its clock, not the browser's).
 async function showDigest(date) {
   try {
-    const digest = await api('GET', `/api/digest?date=${date}`);
+    const digest = await api('GET', date ? `/api/digest?date=${date}` : '/api/digest');
+    document.getElementById('digest-date').value = digest.date;
     document.getElementById('digest-text').textContent = digest.text;
     document.getElementById('digest-chart').replaceChildren(
-      el('img', { src: `/api/digest/chart.svg?date=${date}`, alt: `Grafik ringkasan ${date}`, loading: 'lazy', width: 800, height: 720 }),
+      el('img', { src: `/api/digest/chart.svg?date=${digest.date}`, alt: `Grafik ringkasan ${digest.date}`, loading: 'lazy', width: 800, height: 720 }),
     );
   } catch (err) {
     reportError(err);
@@ -72,16 +74,15 @@ async function showDigest(date) {
 
 function setupDigest() {
   const input = document.getElementById('digest-date');
-  input.value = addDays(todayIn(state.timeZone), -1);
   document.getElementById('digest-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void showDigest(input.value);
   });
-  return input.value;
 }
 
 await boot('/dashboard/reports');
 const range = setupRange(show);
 await show(range());
-await showDigest(setupDigest());
+setupDigest();
+await showDigest(null);
 live({});
