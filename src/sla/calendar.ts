@@ -16,6 +16,10 @@
  *   exactly with `businessMsBetween(startAt, respondedAt) <= windowMs`.
  * - Loops walk sessions (one per open day), never minutes; closed days cost one
  *   cheap set lookup each, so long holiday runs are fine.
+ * - The fixed-date national holidays (1 January, 1 May, 1 June, 17 August,
+ *   25 December: set by law, the same every year) close the office in every year,
+ *   listed or not, so a year without data still keeps them. The other holidays and
+ *   cuti bersama exist only where the holiday list names them.
  */
 import type { SlaDuration } from './duration.js';
 
@@ -48,8 +52,30 @@ export interface Holiday {
   kind: HolidayKind;
 }
 
+/** A national holiday on the same date every year. */
+export interface FixedDateHoliday {
+  /** 1-12. */
+  month: number;
+  day: number;
+  name: string;
+}
+
+/**
+ * National holidays whose date is set by law and never moves. Every other holiday
+ * (Idulfitri, Nyepi, Waisak, ...) and every cuti bersama comes from the yearly joint
+ * decree (SKB) and must be listed in the holidays file.
+ */
+export const FIXED_DATE_HOLIDAYS: readonly FixedDateHoliday[] = [
+  { month: 1, day: 1, name: 'Tahun Baru Masehi' },
+  { month: 5, day: 1, name: 'Hari Buruh Internasional' },
+  { month: 6, day: 1, name: 'Hari Lahir Pancasila' },
+  { month: 8, day: 17, name: 'Hari Kemerdekaan Republik Indonesia' },
+  { month: 12, day: 25, name: 'Hari Raya Natal' },
+];
+
 export interface CalendarOptions {
   hours: BusinessHours;
+  /** Listed holidays and cuti bersama (any years); the fixed-date holidays are added for every year. */
   holidays: readonly Holiday[];
   /** IANA zone, e.g. `Asia/Makassar`. */
   timeZone: string;
@@ -121,6 +147,7 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
   for (const [dayNumber, holiday] of holidaysByDay) {
     if (holiday.kind === 'holiday' || options.cutiBersamaClosed) closedDays.add(dayNumber);
   }
+  const isClosedDay = (dayNumber: number): boolean => closedDays.has(dayNumber) || fixedDateHolidayOf(dayNumber) !== undefined;
 
   // Session bounds need two Intl round trips; scans hit the same few days over and over.
   const sessionCache = new Map<number, SessionMs | null>();
@@ -128,7 +155,7 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
   function sessionOfDay(dayNumber: number): SessionMs | null {
     const cached = sessionCache.get(dayNumber);
     if (cached !== undefined) return cached;
-    const range = closedDays.has(dayNumber) ? null : weekly[weekdayOf(dayNumber)];
+    const range = isClosedDay(dayNumber) ? null : weekly[weekdayOf(dayNumber)];
     const session =
       range === null
         ? null
@@ -227,7 +254,7 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
       return new Date(candidate);
     },
     holidayAt(at) {
-      return holidaysByDay.get(zone.positionOf(at.getTime()).dayNumber);
+      return holidayOfDay(holidaysByDay, zone.positionOf(at.getTime()).dayNumber);
     },
   };
 }
@@ -258,7 +285,7 @@ function create24x7Calendar(
       const { dayNumber, msOfDay } = zone.positionOf(start.getTime());
       return new Date(zone.instantOf(dayNumber + days, msOfDay));
     },
-    holidayAt: (at) => holidaysByDay.get(zone.positionOf(at.getTime()).dayNumber),
+    holidayAt: (at) => holidayOfDay(holidaysByDay, zone.positionOf(at.getTime()).dayNumber),
   };
 }
 
@@ -307,6 +334,31 @@ function weekdayOf(dayNumber: number): Weekday {
   const weekday = WEEKDAY_BY_UTC_DAY[new Date(dayNumber * DAY_MS).getUTCDay()];
   if (weekday === undefined) throw new Error('unreachable: getUTCDay out of range');
   return weekday;
+}
+
+const FIXED_BY_MONTH_DAY = new Map(FIXED_DATE_HOLIDAYS.map((h) => [h.month * 100 + h.day, h]));
+
+/** The fixed-date holiday on a local day (days since 1970-01-01), if any. */
+function fixedDateHolidayOf(dayNumber: number): Holiday | undefined {
+  const date = new Date(dayNumber * DAY_MS);
+  const fixed = FIXED_BY_MONTH_DAY.get((date.getUTCMonth() + 1) * 100 + date.getUTCDate());
+  return fixed === undefined ? undefined : { date: date.toISOString().slice(0, 10), name: fixed.name, kind: 'holiday' };
+}
+
+/** The fixed-date holidays of one year, as holiday entries. */
+export function fixedDateHolidaysOf(year: number): Holiday[] {
+  return FIXED_DATE_HOLIDAYS.map((h) => ({
+    date: `${String(year).padStart(4, '0')}-${String(h.month).padStart(2, '0')}-${String(h.day).padStart(2, '0')}`,
+    name: h.name,
+    kind: 'holiday',
+  }));
+}
+
+/** A listed holiday outranks the fixed one on its date (it carries the year's own name); a fixed date is never only cuti bersama. */
+function holidayOfDay(listed: ReadonlyMap<number, Holiday>, dayNumber: number): Holiday | undefined {
+  const holiday = listed.get(dayNumber);
+  if (holiday?.kind === 'holiday') return holiday;
+  return fixedDateHolidayOf(dayNumber) ?? holiday;
 }
 
 function indexHolidays(holidays: readonly Holiday[]): Map<number, Holiday> {

@@ -1,15 +1,18 @@
 /** SLA: business calendar, policy file, durations and per-ticket timers. */
 export {
+  FIXED_DATE_HOLIDAYS,
   WEEKDAYS,
   addDuration,
   assertTimeZone,
   createBusinessCalendar,
   durationBusinessMs,
+  fixedDateHolidaysOf,
   parseDateKey,
   parseTimeRange,
   type BusinessCalendar,
   type BusinessHours,
   type CalendarOptions,
+  type FixedDateHoliday,
   type Holiday,
   type HolidayKind,
   type Session,
@@ -32,8 +35,10 @@ export {
   SLA_TIMERS,
   SlaConfigError,
   dueAt,
+  loadHolidayData,
   loadHolidays,
   loadSlaPolicy,
+  parseHolidayData,
   parseHolidays,
   timerDuration,
   type LoadSlaPolicyOptions,
@@ -52,4 +57,17 @@ export {
   type TimerState,
   type TimerStatus,
 } from './timers.js';
+export {
+  HOLIDAY_YEAR_STATUSES,
+  evaluateHolidayCoverage,
+  listedHolidays,
+  type CoverageWarning,
+  type HolidayCoverage,
+  type HolidayData,
+  type HolidayYear,
+  type HolidayYearStatus,
+  type YearCoverage,
+  type YearCoverageStatus,
+  type YearNeed,
+} from './holidays.js';
 export { createSlaScanner, DEFAULT_SLA_SCAN_CRON, type ScanReport } from './scanner.js';

@@ -1,6 +1,6 @@
 /**
  * Loads and validates the SLA policy file (`data/sla.yaml`, JSON accepted as
- * YAML) and the holidays file it points to. Validation happens once at
+ * YAML) and the holidays file it points to (one entry per year; see holidays.ts). Validation happens once at
  * start-up; every problem is reported together, each naming the file, the key,
  * what is accepted and what was found, so the office can fix the file without
  * reading code.
@@ -23,6 +23,7 @@ import {
   type Weekday,
 } from './calendar.js';
 import { DURATION_FORMAT_HINT, tryParseDuration, type SlaDuration } from './duration.js';
+import { HOLIDAY_YEAR_STATUSES, listedHolidays, type HolidayData, type HolidayYear, type HolidayYearStatus } from './holidays.js';
 
 export type SlaPriority = 'normal' | 'high';
 export type SlaTimer = 'first_response' | 'next_response' | 'resolution';
@@ -39,6 +40,8 @@ export interface TimerPolicy {
 
 export interface SlaPolicy {
   calendar: BusinessCalendar;
+  /** The holidays file the calendar was built from, per year with its status (for the coverage check). */
+  holidays: HolidayData;
   policies: Readonly<Record<SlaPriority, TimerPolicy>>;
   /** Business time from a breach to the supervisor escalation. */
   supervisorAfterBreachMs: number;
@@ -80,11 +83,12 @@ export function loadSlaPolicy(options: LoadSlaPolicyOptions = {}): SlaPolicy {
   if (!parsed.success) throw new SlaConfigError(file, parsed.error.issues.map((issue) => describeIssue(file, issue)));
   const config = parsed.data;
 
-  const holidays = loadHolidays(config.holidays_file, rootDir, ` (holidays_file in ${file})`);
+  const holidays = loadHolidayData(config.holidays_file, rootDir, ` (holidays_file in ${file})`);
   return {
+    holidays,
     calendar: createBusinessCalendar({
       hours: config.business_hours,
-      holidays,
+      holidays: listedHolidays(holidays),
       timeZone,
       cutiBersamaClosed: config.cuti_bersama_closed,
     }),
@@ -96,14 +100,27 @@ export function loadSlaPolicy(options: LoadSlaPolicyOptions = {}): SlaPolicy {
   };
 }
 
-/** Reads and validates a holidays file (relative to `rootDir` unless absolute). */
-export function loadHolidays(file: string, rootDir: string = process.cwd(), referencedFrom = ''): Holiday[] {
-  return validateHolidays(readStructuredFile(file, rootDir, referencedFrom), file + referencedFrom);
+/**
+ * Reads and validates a holidays file (relative to `rootDir` unless absolute). Errors
+ * name the file (plus `referencedFrom`), the entry and its year.
+ */
+export function loadHolidayData(file: string, rootDir: string = process.cwd(), referencedFrom = ''): HolidayData {
+  return validateHolidayData(readStructuredFile(file, rootDir, referencedFrom), file, file + referencedFrom);
 }
 
-/** Validates holidays file text (JSON or YAML); `fileLabel` prefixes every error. */
+/** Validates holidays file text (JSON or YAML); `fileLabel` names the file in the data and prefixes every error. */
+export function parseHolidayData(text: string, fileLabel: string): HolidayData {
+  return validateHolidayData(parseStructured(text, fileLabel), fileLabel, fileLabel);
+}
+
+/** Every listed holiday of a holidays file, all years together (the fixed-date ones are the calendar's). */
+export function loadHolidays(file: string, rootDir: string = process.cwd(), referencedFrom = ''): Holiday[] {
+  return listedHolidays(loadHolidayData(file, rootDir, referencedFrom));
+}
+
+/** `parseHolidayData`, flattened to the listed holidays of every year. */
 export function parseHolidays(text: string, fileLabel: string): Holiday[] {
-  return validateHolidays(parseStructured(text, fileLabel), fileLabel);
+  return listedHolidays(parseHolidayData(text, fileLabel));
 }
 
 /** The window of one timer for one priority. */
@@ -246,35 +263,87 @@ const holidayDateField = leaf<string>('a real date "YYYY-MM-DD"', (value) =>
   typeof value === 'string' && parseDateKey(value) !== undefined ? { ok: true, value } : { ok: false },
 );
 
+const HOLIDAY_LIST_EXPECTED = 'a list of {date, name, kind}';
+
+const holidayListSchema = z
+  .array(
+    mapping(
+      { date: holidayDateField, name: nonEmptyString('a non-empty name'), kind: holidayKindField },
+      'a mapping with date, name and kind',
+    ),
+    {
+      error: (issue) =>
+        issue.input === undefined ? `is missing; expected ${HOLIDAY_LIST_EXPECTED}` : `must be ${HOLIDAY_LIST_EXPECTED}, got ${show(issue.input)}`,
+    },
+  )
+  .superRefine((holidays, ctx) => {
+    const seen = new Map<string, number>();
+    holidays.forEach((holiday, index) => {
+      const first = seen.get(holiday.date);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [index, 'date'], message: `repeats ${holiday.date}, already listed at holidays[${first}]` });
+      } else {
+        seen.set(holiday.date, index);
+      }
+    });
+  });
+
+/** Years a holidays file may describe: anything a running office could plausibly need. */
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+
+const DECREE_EXPECTED = 'the decree the dates come from, e.g. "SKB Menteri Agama 1497/2025, Menteri Ketenagakerjaan 2/2025, MenPANRB 5/2025"';
+
+const holidayYearSchema = mapping(
+  {
+    year: leaf<number>(`a year from ${MIN_YEAR} to ${MAX_YEAR}, e.g. 2027`, (value) =>
+      typeof value === 'number' && Number.isInteger(value) && value >= MIN_YEAR && value <= MAX_YEAR ? { ok: true, value } : { ok: false },
+    ),
+    status: leaf<HolidayYearStatus>('"official" (dates from the published SKB) or "provisional" (no SKB yet)', (value) =>
+      HOLIDAY_YEAR_STATUSES.includes(value as HolidayYearStatus) ? { ok: true, value: value as HolidayYearStatus } : { ok: false },
+    ),
+    decree: nonEmptyString(DECREE_EXPECTED).optional(),
+    note: leaf<string>('text', (value) => (typeof value === 'string' ? { ok: true, value } : { ok: false })).optional(),
+    holidays: holidayListSchema,
+  },
+  'a mapping with year, status, decree (when official) and holidays',
+).superRefine((entry, ctx) => {
+  if (entry.status === 'official' && entry.decree === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['decree'], message: `is missing; an official year names ${DECREE_EXPECTED}` });
+  }
+  if (entry.status === 'official' && entry.holidays.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['holidays'], message: "is empty; an official year lists the decree's holidays and cuti bersama" });
+  }
+  entry.holidays.forEach((holiday, index) => {
+    if (!holiday.date.startsWith(`${entry.year}-`)) {
+      ctx.addIssue({ code: 'custom', path: ['holidays', index, 'date'], message: `is not in ${entry.year}, got "${holiday.date}"` });
+    }
+  });
+});
+
 const holidaysFileSchema = mapping(
   {
     note: leaf<string>('text', (value) => (typeof value === 'string' ? { ok: true, value } : { ok: false })).optional(),
-    holidays: z
-      .array(
-        mapping(
-          { date: holidayDateField, name: nonEmptyString('a non-empty name'), kind: holidayKindField },
-          'a mapping with date, name and kind',
-        ),
-        {
-          error: (issue) =>
-            issue.input === undefined
-              ? 'is missing; expected a list of {date, name, kind}'
-              : `must be a list of {date, name, kind}, got ${show(issue.input)}`,
-        },
-      )
-      .superRefine((holidays, ctx) => {
-        const seen = new Map<string, number>();
-        holidays.forEach((holiday, index) => {
-          const first = seen.get(holiday.date);
+    years: z
+      .array(holidayYearSchema, {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is missing; expected a list of {year, status, decree, holidays}'
+            : `must be a list of {year, status, decree, holidays}, got ${show(issue.input)}`,
+      })
+      .superRefine((years, ctx) => {
+        const seen = new Map<number, number>();
+        years.forEach((entry, index) => {
+          const first = seen.get(entry.year);
           if (first !== undefined) {
-            ctx.addIssue({ code: 'custom', path: [index, 'date'], message: `repeats ${holiday.date}, already listed at holidays[${first}]` });
+            ctx.addIssue({ code: 'custom', path: [index, 'year'], message: `repeats ${entry.year}, already listed at years[${first}]` });
           } else {
-            seen.set(holiday.date, index);
+            seen.set(entry.year, index);
           }
         });
       }),
   },
-  'a mapping with note and holidays',
+  'a mapping with note and years',
 );
 
 // ---------------------------------------------------------------- helpers
@@ -288,10 +357,47 @@ function toTimerPolicy(raw: z.output<typeof timerPolicySchema>): TimerPolicy {
   };
 }
 
-function validateHolidays(raw: unknown, fileLabel: string): Holiday[] {
+const YEARS_FORMAT_HINT = '{"years": [{"year": 2026, "status": "official", "decree": "SKB ...", "holidays": [{date, name, kind}, ...]}]}';
+
+function validateHolidayData(raw: unknown, file: string, fileLabel: string): HolidayData {
+  // The one-list format used until 2026: say how to move it rather than "unknown key holidays".
+  if (isMapping(raw) && 'holidays' in raw && !('years' in raw)) {
+    throw new SlaConfigError(fileLabel, [
+      `${fileLabel}: the file has one "holidays" list for all years; since 2027 each year is its own entry with its status: ${YEARS_FORMAT_HINT} (README, "Each year: add the holidays")`,
+    ]);
+  }
   const parsed = holidaysFileSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new SlaConfigError(fileLabel, parsed.error.issues.map((issue) => describeIssue(fileLabel, issue)));
-  return parsed.data.holidays;
+  if (!parsed.success) {
+    throw new SlaConfigError(
+      fileLabel,
+      parsed.error.issues.map((issue) => `${fileLabel}: ${formatPath(issue.path, yearLabel(raw))} ${issue.message}`),
+    );
+  }
+  const years: HolidayYear[] = parsed.data.years
+    .map((entry) => ({
+      year: entry.year,
+      status: entry.status,
+      decree: entry.decree ?? null,
+      holidays: entry.holidays,
+    }))
+    .sort((a, b) => a.year - b.year);
+  return { file, years };
+}
+
+/** `years[3]` reads better as `years[3] (2027)`: the year is what the office edits by. */
+function yearLabel(raw: unknown): (path: readonly PropertyKey[], index: number) => string {
+  const entries = isMapping(raw) && Array.isArray(raw['years']) ? (raw['years'] as unknown[]) : [];
+  return (path, index) => {
+    const part = path[index];
+    if (index !== 1 || path[0] !== 'years' || typeof part !== 'number') return '';
+    const entry = entries[part];
+    const year = isMapping(entry) ? entry['year'] : undefined;
+    return typeof year === 'number' ? ` (${year})` : '';
+  };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readStructuredFile(file: string, rootDir: string, referencedFrom: string): unknown {
@@ -321,10 +427,10 @@ function describeIssue(fileLabel: string, issue: z.core.$ZodIssue): string {
   return `${fileLabel}: ${formatPath(issue.path)} ${issue.message}`;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[], suffix: (path: readonly PropertyKey[], index: number) => string = () => ''): string {
   if (path.length === 0) return 'the file';
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`) + suffix(path, index))
     .join('');
 }
 

@@ -132,7 +132,8 @@ describe('addBusinessTime: holidays and cuti bersama', () => {
     }
     const closed = kupang({ holidays: longClosure });
     const startedAt = performance.now();
-    expect(closed.addBusinessTime(wita('2026-01-01 09:00'), HOUR)).toEqual(wita('2027-01-01 09:00'));
+    // Fri 1 Jan 2027 is a fixed-date holiday: the first open hour is Monday 4 January.
+    expect(closed.addBusinessTime(wita('2026-01-01 09:00'), HOUR)).toEqual(wita('2027-01-04 09:00'));
     expect(performance.now() - startedAt).toBeLessThan(1000);
   });
 
@@ -158,8 +159,8 @@ describe('isOpen, nextOpening, currentOrNextSession, holidayAt', () => {
     expect(calendar.nextOpening(wita('2026-11-27 17:00'))).toEqual(wita('2026-11-30 08:00'));
     expect(calendar.nextOpening(wita('2026-11-30 06:30'))).toEqual(wita('2026-11-30 08:00'));
     expect(calendar.nextOpening(wita('2026-12-24 10:00'))).toEqual(wita('2026-12-28 08:00'));
-    // 2027 holidays are not in the file yet, so 1 January 2027 still counts as a Friday.
-    expect(calendar.nextOpening(wita('2026-12-31 16:00'))).toEqual(wita('2027-01-01 08:00'));
+    // 2027 is not in the file, but 1 January is a fixed-date holiday every year.
+    expect(calendar.nextOpening(wita('2026-12-31 16:00'))).toEqual(wita('2027-01-04 08:00'));
   });
 
   it('returns the instant itself when already open', () => {
@@ -187,6 +188,48 @@ describe('isOpen, nextOpening, currentOrNextSession, holidayAt', () => {
     // 00:30 WITA on Dec 25 is still Dec 24 in UTC: the local date decides.
     expect(calendar.holidayAt(wita('2026-12-25 00:30'))).toMatchObject({ kind: 'holiday' });
     expect(calendar.holidayAt(wita('2026-12-23 09:00'))).toBeUndefined();
+  });
+});
+
+describe('fixed-date national holidays apply in every year, listed or not', () => {
+  it('closes 17 August 2027 and 25 December 2030 with only the 2026 list', () => {
+    // Tue 17 Aug 2027 and Wed 25 Dec 2030 are weekdays, in years the file does not list.
+    expect(calendar.isOpen(wita('2027-08-17 10:00'))).toBe(false);
+    expect(calendar.holidayAt(wita('2027-08-17 10:00'))).toEqual({ date: '2027-08-17', name: 'Hari Kemerdekaan Republik Indonesia', kind: 'holiday' });
+    expect(calendar.nextOpening(wita('2027-08-17 10:00'))).toEqual(wita('2027-08-18 08:00'));
+    expect(calendar.isOpen(wita('2030-12-25 10:00'))).toBe(false);
+    expect(calendar.holidayAt(wita('2030-12-25 10:00'))).toMatchObject({ date: '2030-12-25', name: 'Hari Raya Natal', kind: 'holiday' });
+    expect(calendar.addBusinessTime(wita('2030-12-24 15:00'), 2 * HOUR)).toEqual(wita('2030-12-26 09:00'));
+    // Neighbouring days stay ordinary working days.
+    expect(calendar.isOpen(wita('2027-08-16 10:00'))).toBe(true);
+    expect(calendar.holidayAt(wita('2027-08-16 10:00'))).toBeUndefined();
+  });
+
+  it('keeps all five fixed dates of a year without data, and with no list at all', () => {
+    const bare = kupang({ holidays: [] });
+    // 2031: Wed 1 Jan, Thu 1 May, Sun 1 Jun, Sun 17 Aug, Thu 25 Dec.
+    for (const date of ['2031-01-01', '2031-05-01', '2031-06-01', '2031-08-17', '2031-12-25']) {
+      expect(bare.holidayAt(wita(`${date} 10:00`))).toMatchObject({ date, kind: 'holiday' });
+      expect(bare.isOpen(wita(`${date} 10:00`))).toBe(false);
+    }
+    expect(bare.isOpen(wita('2031-01-02 10:00'))).toBe(true);
+    // Movable holidays exist only once listed: Isra Mikraj 2026 is not in the bare calendar.
+    expect(bare.isOpen(wita('2026-01-16 10:00'))).toBe(true);
+    expect(calendar.isOpen(wita('2026-01-16 10:00'))).toBe(false);
+  });
+
+  it('keeps the listed name on a fixed date, and a fixed date stays a holiday when listed as cuti bersama', () => {
+    expect(calendar.holidayAt(wita('2026-01-01 10:00'))).toMatchObject({ name: 'Tahun Baru 2026 Masehi' });
+    const odd = kupang({ cutiBersamaClosed: false, holidays: [{ date: '2027-12-25', name: 'Cuti bersama', kind: 'cuti_bersama' }] });
+    expect(odd.isOpen(wita('2027-12-27 10:00'))).toBe(true);
+    expect(odd.isOpen(wita('2027-12-24 10:00'))).toBe(true);
+    expect(odd.holidayAt(wita('2027-12-25 10:00'))).toMatchObject({ name: 'Hari Raya Natal', kind: 'holiday' });
+  });
+
+  it('names them in 24x7 mode, where holidays do not close', () => {
+    const open24 = createBusinessCalendar({ hours: '24x7', holidays: [], timeZone: 'Asia/Makassar', cutiBersamaClosed: true });
+    expect(open24.isOpen(wita('2027-08-17 10:00'))).toBe(true);
+    expect(open24.holidayAt(wita('2027-08-17 10:00'))).toMatchObject({ kind: 'holiday' });
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlaConfigError, dueAt, loadSlaPolicy, parseHolidays, type SlaPolicy } from '../../src/sla/policy.js';
+import { SlaConfigError, dueAt, loadSlaPolicy, parseHolidayData, parseHolidays, type SlaPolicy } from '../../src/sla/policy.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const realHolidays = readFileSync(join(repoRoot, 'data/holidays.json'), 'utf8');
@@ -81,19 +81,23 @@ describe('loadSlaPolicy: the shipped data/sla.yaml', () => {
   it('computes due times with the office calendar, cuti bersama closed', () => {
     expect(dueAt(policy, 'normal', 'first_response', wita('2026-11-27 15:30'))).toEqual(wita('2026-11-30 09:30'));
     expect(dueAt(policy, 'high', 'first_response', wita('2026-11-27 15:30'))).toEqual(wita('2026-11-30 08:00'));
-    // Office days Dec 28, 29, 30, 31 and Jan 1 (2027 holidays are not in the file yet).
-    expect(dueAt(policy, 'normal', 'resolution', wita('2026-12-23 10:00'))).toEqual(wita('2027-01-01 10:00'));
+    // Office days Dec 28, 29, 30, 31 and Jan 4: 1 January is a fixed-date holiday in every year, listed or not.
+    expect(dueAt(policy, 'normal', 'resolution', wita('2026-12-23 10:00'))).toEqual(wita('2027-01-04 10:00'));
     expect(policy.calendar.isOpen(wita('2026-12-24 10:00'))).toBe(false);
     expect(policy.calendar.isOpen(wita('2026-12-25 10:00'))).toBe(false);
   });
 
-  it('ships all 2026 holidays (17) and cuti bersama (8), in date order, for a plain 2027 append', () => {
-    const holidays = parseHolidays(realHolidays, 'data/holidays.json');
+  it('ships all 2026 holidays (17) and cuti bersama (8), in date order, as the official 2026 entry with its SKB', () => {
+    const data = parseHolidayData(realHolidays, 'data/holidays.json');
+    const entry2026 = data.years.find((entry) => entry.year === 2026);
+    expect(entry2026).toMatchObject({ status: 'official', decree: expect.stringMatching(/Menteri Agama Nomor 1497 Tahun 2025/) });
+    const holidays = entry2026?.holidays ?? [];
     expect(holidays.filter((h) => h.kind === 'holiday')).toHaveLength(17);
     expect(holidays.filter((h) => h.kind === 'cuti_bersama')).toHaveLength(8);
     expect(holidays.map((h) => h.date)).toEqual([...holidays.map((h) => h.date)].sort());
-    expect(holidays.every((h) => h.date.startsWith('2026-'))).toBe(true);
-    expect(JSON.parse(realHolidays).note).toMatch(/Idulfitri.*may shift/);
+    expect(JSON.parse(realHolidays).years[0].note).toMatch(/Idulfitri.*may shift/);
+    // No 2027 movable dates were published by December 2026: none may be invented (mpaspor-facts §9).
+    for (const entry of data.years.filter((e) => e.year >= 2027)) expect(entry.status === 'official' ? entry.decree : 'not official').toBeTruthy();
   });
 });
 
@@ -238,7 +242,15 @@ describe('loadSlaPolicy: invalid policy files name the file, the key and what is
 });
 
 describe('invalid holidays files', () => {
-  const holidaysWith = (entries: unknown) => JSON.stringify({ note: 'test', holidays: entries });
+  const year2026 = (holidays: unknown, extra: Record<string, unknown> = {}) => ({
+    year: 2026,
+    status: 'official',
+    decree: 'SKB test',
+    holidays,
+    ...extra,
+  });
+  const holidaysWith = (entries: unknown) => JSON.stringify({ note: 'test', years: [year2026(entries)] });
+  const fileWith = (years: unknown) => JSON.stringify({ note: 'test', years });
 
   it('names the holidays file and where it was referenced from when missing', () => {
     const problemList = problems(VALID.replace('holidays_file: holidays.json', 'holidays_file: libur.json'));
@@ -246,7 +258,7 @@ describe('invalid holidays files', () => {
     expect(problemList[0]).toMatch(/^libur\.json \(holidays_file in sla\.yaml\): cannot read .*libur\.json: ENOENT/);
   });
 
-  it('rejects impossible dates, unknown kinds and empty names', () => {
+  it('rejects impossible dates, unknown kinds and empty names, naming the entry and its year', () => {
     const text = holidaysWith([
       { date: '2026-02-30', name: 'Tidak ada', kind: 'holiday' },
       { date: '2026-12-25', name: 'Natal', kind: 'libur' },
@@ -254,40 +266,93 @@ describe('invalid holidays files', () => {
       { date: '26-12-2026', name: 'Salah format', kind: 'holiday' },
     ]);
     expect(problems(VALID, { holidays: text })).toEqual([
-      'holidays.json (holidays_file in sla.yaml): holidays[0].date must be a real date "YYYY-MM-DD", got "2026-02-30"',
-      'holidays.json (holidays_file in sla.yaml): holidays[1].kind must be "holiday" or "cuti_bersama", got "libur"',
-      'holidays.json (holidays_file in sla.yaml): holidays[2].name must be a non-empty name, got ""',
-      'holidays.json (holidays_file in sla.yaml): holidays[3].date must be a real date "YYYY-MM-DD", got "26-12-2026"',
+      'holidays.json (holidays_file in sla.yaml): years[0] (2026).holidays[0].date must be a real date "YYYY-MM-DD", got "2026-02-30"',
+      'holidays.json (holidays_file in sla.yaml): years[0] (2026).holidays[1].kind must be "holiday" or "cuti_bersama", got "libur"',
+      'holidays.json (holidays_file in sla.yaml): years[0] (2026).holidays[2].name must be a non-empty name, got ""',
+      'holidays.json (holidays_file in sla.yaml): years[0] (2026).holidays[3].date must be a real date "YYYY-MM-DD", got "26-12-2026"',
     ]);
   });
 
-  it('rejects a date listed twice', () => {
-    const text = holidaysWith([
+  it('rejects a date listed twice and a date outside its year', () => {
+    const twice = holidaysWith([
       { date: '2026-12-24', name: 'Cuti bersama Natal', kind: 'cuti_bersama' },
       { date: '2026-12-24', name: 'Lagi', kind: 'holiday' },
     ]);
-    expect(() => parseHolidays(text, 'data/holidays.json')).toThrow(
-      'data/holidays.json: holidays[1].date repeats 2026-12-24, already listed at holidays[0]',
+    expect(() => parseHolidays(twice, 'data/holidays.json')).toThrow(
+      'data/holidays.json: years[0] (2026).holidays[1].date repeats 2026-12-24, already listed at holidays[0]',
+    );
+    const wrongYear = holidaysWith([{ date: '2027-01-01', name: 'Tahun Baru 2027 Masehi', kind: 'holiday' }]);
+    expect(() => parseHolidays(wrongYear, 'data/holidays.json')).toThrow(
+      'data/holidays.json: years[0] (2026).holidays[0].date is not in 2026, got "2027-01-01"',
     );
   });
 
-  it('rejects a file without a holidays list, unknown keys and broken JSON', () => {
+  it('rejects a bad status, an official year without its decree or dates, a bad year, and a year listed twice', () => {
+    const text = fileWith([
+      year2026([{ date: '2026-12-25', name: 'Natal', kind: 'holiday' }], { status: 'resmi' }),
+      { year: 2027, status: 'official', holidays: [] },
+      { year: '2028', status: 'provisional', holidays: [] },
+    ]);
+    let thrown: unknown;
+    try {
+      parseHolidayData(text, 'data/holidays.json');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SlaConfigError);
+    expect((thrown as SlaConfigError).problems).toEqual([
+      'data/holidays.json: years[0] (2026).status must be "official" (dates from the published SKB) or "provisional" (no SKB yet), got "resmi"',
+      'data/holidays.json: years[1] (2027).decree is missing; an official year names the decree the dates come from, e.g. "SKB Menteri Agama 1497/2025, Menteri Ketenagakerjaan 2/2025, MenPANRB 5/2025"',
+      "data/holidays.json: years[1] (2027).holidays is empty; an official year lists the decree's holidays and cuti bersama",
+      'data/holidays.json: years[2].year must be a year from 2000 to 2100, e.g. 2027, got "2028"',
+    ]);
+    const twice = fileWith([year2026([{ date: '2026-12-25', name: 'Natal', kind: 'holiday' }]), { year: 2026, status: 'provisional', holidays: [] }]);
+    expect(() => parseHolidayData(twice, 'data/holidays.json')).toThrow(
+      'data/holidays.json: years[1] (2026).year repeats 2026, already listed at years[0]',
+    );
+  });
+
+  it('explains how to move a file in the old one-list format', () => {
+    const old = JSON.stringify({ note: 'x', holidays: [{ date: '2026-12-25', name: 'Natal', kind: 'holiday' }] });
+    expect(() => parseHolidayData(old, 'data/holidays.json')).toThrow(
+      /^data\/holidays\.json: the file has one "holidays" list for all years; since 2027 each year is its own entry with its status: \{"years": \[\{"year": 2026, "status": "official", "decree": .*Each year: add the holidays/,
+    );
+  });
+
+  it('rejects a file without a years list, unknown keys and broken JSON', () => {
     expect(() => parseHolidays(JSON.stringify({ note: 'x' }), 'h.json')).toThrow(
-      'h.json: holidays is missing; expected a list of {date, name, kind}',
+      'h.json: years is missing; expected a list of {year, status, decree, holidays}',
     );
-    expect(() => parseHolidays(JSON.stringify({ holidays: {} }), 'h.json')).toThrow(
-      'h.json: holidays must be a list of {date, name, kind}, got a mapping',
+    expect(() => parseHolidays(JSON.stringify({ years: {} }), 'h.json')).toThrow(
+      'h.json: years must be a list of {year, status, decree, holidays}, got a mapping',
     );
-    expect(() => parseHolidays(JSON.stringify({ holidays: [], year: 2026 }), 'h.json')).toThrow(
-      'h.json: the file has unknown key "year"; accepted keys: note, holidays',
+    expect(() => parseHolidays(JSON.stringify({ years: [], year: 2026 }), 'h.json')).toThrow(
+      'h.json: the file has unknown key "year"; accepted keys: note, years',
     );
-    expect(() => parseHolidays('{"holidays": [', 'h.json')).toThrow(/^h\.json: not valid YAML or JSON: /);
+    expect(() => parseHolidays(fileWith([year2026([], { decre: 'x' })]), 'h.json')).toThrow(
+      'h.json: years[0] (2026) has unknown key "decre"; accepted keys: year, status, decree, note, holidays',
+    );
+    expect(() => parseHolidays('{"years": [', 'h.json')).toThrow(/^h\.json: not valid YAML or JSON: /);
   });
 
-  it('accepts a 2027 append', () => {
-    const data = JSON.parse(realHolidays) as { holidays: unknown[] };
-    data.holidays.push({ date: '2027-01-01', name: 'Tahun Baru 2027 Masehi', kind: 'holiday' });
+  it('accepts a 2027 entry, official or provisional, in any order', () => {
+    const data = JSON.parse(realHolidays) as { years: unknown[] };
+    data.years.unshift({ year: 2027, status: 'provisional', holidays: [] });
+    const parsed = parseHolidayData(JSON.stringify(data), 'data/holidays.json');
+    expect(parsed.years.map((e) => [e.year, e.status, e.decree === null])).toEqual([
+      [2026, 'official', false],
+      [2027, 'provisional', true],
+    ]);
+    data.years[0] = {
+      year: 2027,
+      status: 'official',
+      decree: 'SKB 2027 (test)',
+      holidays: [{ date: '2027-01-05', name: 'Test holiday', kind: 'holiday' }],
+    };
     const policy = load(VALID, { holidays: JSON.stringify(data) });
+    // Fri 1 Jan 2027 is a fixed-date holiday; Tue 5 Jan comes from the entry.
     expect(policy.calendar.nextOpening(wita('2026-12-31 16:00'))).toEqual(wita('2027-01-04 08:00'));
+    expect(policy.calendar.isOpen(wita('2027-01-05 10:00'))).toBe(false);
+    expect(policy.holidays.years.map((e) => e.year)).toEqual([2026, 2027]);
   });
 });

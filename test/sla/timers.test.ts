@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar, type BusinessHours } from '../../src/sla/calendar.js';
 import { parseDuration } from '../../src/sla/duration.js';
-import { loadHolidays, type SlaPolicy } from '../../src/sla/policy.js';
+import { loadHolidayData, loadHolidays, type SlaPolicy } from '../../src/sla/policy.js';
 import { computeSlaTimers, type TicketSlaFacts } from '../../src/sla/timers.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,6 +24,7 @@ const OFFICE: BusinessHours = {
 /** The issue 7 defaults, built directly so these tests do not depend on file loading. */
 function makePolicy(options: { hours?: BusinessHours; cutiBersamaClosed?: boolean } = {}): SlaPolicy {
   return {
+    holidays: loadHolidayData('data/holidays.json', repoRoot),
     calendar: createBusinessCalendar({
       hours: options.hours ?? OFFICE,
       holidays: holidays2026,
