@@ -185,6 +185,25 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  calendar: {
+    summary: 'holiday calendar: years covered and what is missing (calendar check [--at ISO-TIME] [--json])',
+    usage: 'sapa calendar check [--at ISO-TIME] [--json]',
+    help: 'Reads the holidays file named in SAPA_SLA_FILE (data/holidays.json) and prints each year it covers with its status\n(official, with the decree, or provisional), the fixed-date national holidays applied in every year, the years\nwithout official data (this year, and next year) and the warning /healthz shows (from 1 November when next year\nhas no official data). Exits 0 whatever is missing; 1 when the file is broken (the message names the entry).\n--at: judge at another moment, an ISO 8601 time with a zone, e.g. 2026-11-01T00:00:00+08:00 (default: now).\n--json: one JSON object {at, localDate, timeZone, file, years, currentYear, nextYear, missing, nextYearCheckFrom, warning, fixedDateHolidays}.',
+    options: { at: { type: 'string' }, json: { type: 'boolean' } },
+    async run(args, io) {
+      const sub = args.positionals[0];
+      if (sub !== 'check') throw new UsageError(`unknown calendar command "${sub ?? ''}"; try: sapa calendar check`);
+      const config = configFrom(io);
+      const { calendarCheckCommand } = await import('./cli-calendar.js');
+      io.stdout.write(
+        calendarCheckCommand(config, {
+          at: typeof args.values['at'] === 'string' ? args.values['at'] : undefined,
+          json: args.values['json'] === true,
+        }),
+      );
+      return 0;
+    },
+  },
   instagram: {
     summary: 'Instagram channel: complete a login challenge or two-factor login (instagram verify <code>)',
     usage: 'sapa instagram verify <code>',

@@ -133,6 +133,31 @@ export function evaluateHolidayCoverage(data: HolidayData, now: Date, timeZone: 
   };
 }
 
+/**
+ * Where a year's joint decree (SKB) on national holidays and cuti bersama is published:
+ * the ministries that sign it (the 2026 one: Agama, Ketenagakerjaan, PANRB).
+ */
+export const SKB_PUBLISHERS: readonly { readonly name: string; readonly url: string }[] = [
+  { name: 'Kementerian Agama', url: 'https://kemenag.go.id' },
+  { name: 'Kementerian Ketenagakerjaan', url: 'https://kemnaker.go.id' },
+  { name: 'Kementerian PANRB', url: 'https://menpan.go.id' },
+];
+
+/**
+ * The shape of a year's entry, to copy into the file. Only the fixed 1 January is filled
+ * in: every other date must come from the decree itself, never from a guess.
+ */
+export function exampleYearEntry(year: number): string {
+  return [
+    `{ "year": ${year}, "status": "official",`,
+    `  "decree": "SKB Menteri Agama Nomor ..., Menteri Ketenagakerjaan Nomor ... dan Menteri PANRB Nomor ... Tahun ...",`,
+    '  "holidays": [',
+    `    { "date": "${year}-01-01", "name": "Tahun Baru ${year} Masehi", "kind": "holiday" },`,
+    `    { "date": "${year}-MM-DD", "name": "...", "kind": "holiday" or "cuti_bersama" }`,
+    '  ] }',
+  ].join('\n');
+}
+
 function warningOf(file: string, needs: readonly YearNeed[]): CoverageWarning {
   const parts = needs.map((need) =>
     need.status === 'provisional' ? `${need.year} is provisional` : `${need.year} is not in the file`,
