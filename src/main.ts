@@ -18,6 +18,8 @@ import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from
 import { buildServer } from './server/app.js';
 import { registerDashboard } from './server/dashboard/index.js';
 import { staffTexts } from './messages/staff.js';
+import { createHolidayCoverageAlerter } from './sla/holiday-alerts.js';
+import { evaluateHolidayCoverage } from './sla/holidays.js';
 import { createSlaPlanner } from './sla/planner.js';
 import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
@@ -63,6 +65,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     timeZone: config.timeZone,
     cron: config.slaScanCron,
   });
+  // Weekly staff reminder while the holidays file lacks official data for this or next year.
+  const holidayAlerter = createHolidayCoverageAlerter({
+    db,
+    clock,
+    holidays: policy.holidays,
+    timeZone: config.timeZone,
+    alerts: core.alerts,
+    logger,
+  });
   const digest = createDigestScheduler({
     db,
     clock,
@@ -104,6 +115,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     web,
     channels: () => core.channels(),
     problems: () => core.health.problems(),
+    warnings: () => {
+      const warning = evaluateHolidayCoverage(policy.holidays, clock.now(), config.timeZone).warning;
+      return warning === null ? [] : [`calendar: ${warning.message}`];
+    },
     webChatPerMinute: config.webChatPerMinute,
     plugins: [
       (app) => registerDashboard(app, { core, staff, policy }),
@@ -133,6 +148,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Catch up on what came due while the bot was down, then scan on the schedule.
   slaScanner.tick();
   slaScanner.start();
+  holidayAlerter.tick();
+  holidayAlerter.start();
   const address = await server.listen({ port: config.port, host: config.host });
   // After listening: building a missed digest over a large database takes a moment.
   // Sends a digest missed while the bot was down, then runs at DIGEST_CRON.
@@ -151,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         // Stop intake first, then finish routing and in-flight sends, then close the database.
         await server.close();
         await slaScanner.stop();
+        await holidayAlerter.stop();
         await digest.stop();
         for (const channel of channels) await channel.stop();
         await core.intake.idle();

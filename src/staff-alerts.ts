@@ -20,7 +20,9 @@ export type AlertKind =
   | 'sla_supervisor'
   | 'channel_problem'
   | 'csat_low'
-  | 'digest';
+  | 'digest'
+  /** The holidays file has no official data for this or next year (weekly reminder). */
+  | 'holiday_calendar';
 
 /** A chat where staff or supervisors receive alerts (a group, or one person's chat). */
 export interface AlertTarget {

@@ -22,6 +22,8 @@ export interface ServerDeps {
   readonly web: WebChannel;
   readonly channels: () => readonly Channel[];
   readonly problems: () => readonly string[];
+  /** Shown on /healthz without making it fail (see health.ts). */
+  readonly warnings?: () => readonly string[];
   readonly webChatPerMinute: number;
   /** Extra routes (Telegram webhook, dashboard) registered by the composition root. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
@@ -69,7 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('NOT_FOUND', 'no such route')));
 
-  registerHealthRoutes(app, { channels: deps.channels, problems: deps.problems });
+  registerHealthRoutes(app, { channels: deps.channels, problems: deps.problems, ...(deps.warnings ? { warnings: deps.warnings } : {}) });
   await registerWebChatRoutes(app, { db: deps.db, web: deps.web, perMinute: deps.webChatPerMinute });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['chat.html'], wildcard: false });
   for (const plugin of deps.plugins ?? []) await plugin(app);

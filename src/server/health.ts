@@ -5,6 +5,8 @@ export interface HealthDeps {
   readonly channels: () => readonly Channel[];
   /** Problems that make the service unhealthy (database read-only, disk full). */
   readonly problems: () => readonly string[];
+  /** Things an admin must see to that do not stop the service (no official holidays for next year): still 200. */
+  readonly warnings?: () => readonly string[];
 }
 
 export interface HealthBody {
@@ -12,6 +14,8 @@ export interface HealthBody {
   readonly channels: Readonly<Record<string, ChannelState>>;
   readonly details: Readonly<Record<string, unknown>>;
   readonly problems: readonly string[];
+  /** Never affect `ok` or the status code: a warning is not an outage. */
+  readonly warnings: readonly string[];
 }
 
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
@@ -24,7 +28,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
       details[channel.name] = status;
     }
     const problems = deps.problems();
-    const body: HealthBody = { ok: problems.length === 0, channels, details, problems };
+    const warnings = deps.warnings?.() ?? [];
+    const body: HealthBody = { ok: problems.length === 0, channels, details, problems, warnings };
     return reply.code(body.ok ? 200 : 503).send(body);
   });
 }

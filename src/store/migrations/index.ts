@@ -11,8 +11,9 @@ import { digestDeliveries } from './006-digest.js';
 import { reportIndexes } from './007-report-indexes.js';
 import { activeTickets } from './008-active-tickets.js';
 import { outboxInMessages } from './009-outbox-in-messages.js';
+import { holidayCoverageAlerts } from './010-holiday-coverage-alerts.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts];
