@@ -9,16 +9,34 @@ import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, 
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
+import { trainComplaintModel, type ComplaintTrainingExample } from './complaint-model.js';
 import { detectAspect } from './aspect.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { applyLexicon, cleanText, tokenize } from './normalize.js';
-import { DEFAULT_SOFTMAX_OPTIONS, trainSoftmax, type SoftmaxOptions } from './softmax.js';
+import { DEFAULT_SOFTMAX_OPTIONS, trainSoftmax, type SoftmaxOptions, type TrainingExample } from './softmax.js';
 import type { Classification, Classifier, IntentCandidate } from './types.js';
 
 /** Only this many characters of a message are classified: intent shows early, and it bounds CPU time. */
 export const MAX_CLASSIFY_CHARS = 1_000;
 /** Below this top probability a message is out_of_scope (tuned on the dev set, see test/nlu/dev-report). */
 export const DEFAULT_OOS_THRESHOLD = 0.25;
+
+/** The complaint scorer's probability from which a message counts as a complaint. */
+export const COMPLAINT_THRESHOLD = 0.5;
+
+/**
+ * A concrete malfunction of the app, whatever the tone: the taxonomy files it under the app's
+ * topic (app error, OTP, quota, upload, payment), not the complaint intent, which is for value
+ * judgements, staff conduct and integrity. Read on normalized text.
+ */
+const APP_FAILURE =
+  /\b(error|eror|galat|gagal|time ?out|timeout|loading|muter|memuat|crash|force close|keluar sendiri|tertutup sendiri|hang|macet|blank|layar putih|server|maintenance|lambat|lemot|lelet|lola|tidak bisa (dibuka|buka|masuk|login|daftar|mendaftar|registrasi|upload|unggah|pilih|memilih|klik|bayar|lanjut|diakses|akses|dipakai|digunakan|download|unduh|install)|tidak (muncul|terkirim|masuk|tersedia|terbaca|berfungsi|jalan|respon)|belum (muncul|masuk|terkirim|bisa))\b/;
+/** Trouble doing something in the app ("susah mau daftar", "sulit dibuka"): a failure described, not a judgement. */
+const APP_DIFFICULTY =
+  /\b(susah|sulit|ribet|gangguan|dipersulit|menyulitkan|menyusahkan|tidak dapat|gak bisa|tidak bisa)\b(?: \S+){0,3} (daftar|mendaftar|registrasi|download|unduh|didownload|diunduh|masuk|login|buka|dibuka|input|isi|mengisi|pilih|memilih|pakai|dipakai|digunakan|akses|diakses|install)\b|\b(daftar|download|unduh|masuk|login|buka|dibuka|input|isi|pilih|akses)\b(?: \S+){0,3} (susah|sulit|ribet|gagal|error|eror)\b/;
+/** The grievance is about people or the office, not the app: the complaint intent stays. */
+const PEOPLE_OR_PLACE = /\b(petugas|pegawai|satpam|security|staf|staff|calo|pungli|oknum|loket|ruang tunggu|kantor imigrasi|di kantor|antri di|antrian di|wawancara|ditolak|dibentak|kasar|sombong|cuek)\b/;
+const APP_TOPICS = new Set(['mpaspor_app_error', 'mpaspor_otp', 'mpaspor_quota', 'mpaspor_upload', 'payment', 'mpaspor_reschedule']);
 
 /** A passport-anchored message needs less model confidence to get an FAQ answer. */
 const ANCHORED_THRESHOLD = 0.1;
@@ -209,17 +227,25 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   const threshold = options.threshold ?? DEFAULT_OOS_THRESHOLD;
   const featureOptions = options.features ?? DEFAULT_FEATURE_OPTIONS;
 
-  const examples = [];
+  const examples: TrainingExample[] = [];
+  const complaintExamples: ComplaintTrainingExample[] = [];
   const inScopeStems = new Set<string>();
   for (const entry of kb.intents.values()) {
-    for (const utterance of entry.utterances) {
-      const { tokens } = prepare(utterance, lexicon);
-      if (tokens.length === 0) continue;
+    const learn = (text: string, complaint: boolean | undefined): void => {
+      const { prefix, tokens } = prepare(text, lexicon);
+      if (tokens.length === 0) return;
       examples.push({ features: extractFeatures(tokens, featureOptions), label: entry.id });
       if (entry.id !== OUT_OF_SCOPE) for (const s of stems(tokens)) inScopeStems.add(s);
-    }
+      // Short utterances carry no label: the complaint intent's are complaints, the others are
+      // labelled by the precise cue rules (they are tidy questions, where the rules are right).
+      const label = complaint ?? (entry.id === COMPLAINT || detectComplaintFlags(tokens.join(' '), prefix).complaint);
+      complaintExamples.push({ raw: prefix, tokens, complaint: label });
+    };
+    for (const utterance of entry.utterances) learn(utterance, undefined);
+    for (const example of entry.examples) learn(example.text, example.complaint);
   }
   const model = trainSoftmax(examples, options.softmax ?? DEFAULT_SOFTMAX_OPTIONS);
+  const complaintModel = trainComplaintModel(complaintExamples);
   const buildMs = performance.now() - started;
 
   // Same probabilities as model.predict(extractFeatures(tokens, featureOptions)), computed
@@ -249,7 +275,11 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     const { prefix, cleaned, tokens } = prepare(text, lexicon);
     const language = detectLanguage(cleaned);
     const normalized = tokens.join(' ');
-    const { complaint: cued, integrity, wrongData } = detectComplaintFlags(normalized, prefix);
+    const flags = detectComplaintFlags(normalized, prefix);
+    const { integrity, wrongData } = flags;
+    // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
+    const ruleCued = flags.complaint;
+    const cued = ruleCued || (tokens.length > 0 && complaintModel.probability(prefix, tokens) >= COMPLAINT_THRESHOLD);
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
 
@@ -301,11 +331,28 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       const complaintWins =
         best !== undefined &&
         !foreign &&
-        ((cued && best.probability < WEAK_FAQ && !TOPIC_WORDS.test(normalized)) ||
+        ((ruleCued && best.probability < WEAK_FAQ && !TOPIC_WORDS.test(normalized)) ||
           (integrity && best.probability < (INTEGRITY_CONTEXT.has(best.intent) ? INTEGRITY_CONTEXT_FAQ : STRONG_FAQ)) ||
           (wrongData && WRONG_DATA_TOPICS.has(best.intent)) ||
           // "tempat duduk kurang, ibu hamil berdiri lama": a grievance that names a priority group, not a lane question
           (cued && best.intent === 'priority_service' && !ACCESS.test(normalized)));
+      if (
+        !complaintWins &&
+        best?.intent === COMPLAINT &&
+        !integrity &&
+        !wrongData &&
+        (APP_FAILURE.test(normalized) || APP_DIFFICULTY.test(normalized)) &&
+        !PEOPLE_OR_PLACE.test(normalized)
+      ) {
+        // An angry report of an app failure is the app's topic: the flag keeps the anger.
+        const topic = ranked.find((s) => APP_TOPICS.has(s.intent));
+        best = { intent: topic?.intent ?? 'mpaspor_app_error', probability: Math.max(RULE_CONFIDENCE, topic?.probability ?? 0) };
+      }
+      if (best?.intent === 'mpaspor_register' && (APP_FAILURE.test(normalized) || APP_DIFFICULTY.test(normalized))) {
+        // "How do I register" is the register topic; registering that fails is the app's error.
+        const topic = ranked.find((s) => APP_TOPICS.has(s.intent));
+        best = { intent: topic?.intent === 'mpaspor_otp' ? 'mpaspor_otp' : 'mpaspor_app_error', probability: Math.max(RULE_CONFIDENCE, topic?.probability ?? 0) };
+      }
       if (complaintWins) {
         intent = COMPLAINT;
         confidence = Math.max(0.5, ranked.find((s) => s.intent === COMPLAINT)?.probability ?? 0);

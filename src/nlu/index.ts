@@ -12,4 +12,4 @@ export {
   type IntentClassifier,
   type IntentScore,
 } from './classifier.js';
-export { evaluate, formatReport, parseEvalTsv, EvalFormatError, type EvalReport, type EvalRow, type IntentMetrics } from './eval.js';
+export { evaluate, formatReport, formatSummary, parseEvalTsv, rowsBetween, EvalFormatError, type EvalReport, type EvalRow, type IntentMetrics } from './eval.js';

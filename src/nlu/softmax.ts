@@ -13,9 +13,11 @@ export interface SoftmaxOptions {
   /** L2 penalty per update; keeps rare n-grams from dominating. */
   readonly l2: number;
   readonly seed: number;
+  /** Features in fewer training examples than this are dropped (default 1: keep all). */
+  readonly minCount?: number;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 20, learningRate: 0.5, l2: 1e-4, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 10, learningRate: 0.5, l2: 1e-4, seed: 7, minCount: 2 };
 
 export interface SoftmaxModel {
   readonly labels: readonly string[];
@@ -61,6 +63,9 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
   return scores;
 }
 
+/** Gradients smaller than this (the class's probability is within it of its target) update nothing. */
+const SKIP_GRADIENT = 1e-3;
+
 interface SparseExample {
   readonly ids: Int32Array;
   readonly values: Float64Array;
@@ -71,6 +76,11 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
   const labels = [...new Set(examples.map((example) => example.label))].sort();
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const k = labels.length;
+  // Features seen in fewer than minCount examples are left out: a character n-gram of one
+  // typo in one long review teaches nothing, and they were most of the weight table.
+  const minCount = options.minCount ?? 1;
+  const counts = new Map<string, number>();
+  if (minCount > 1) for (const example of examples) for (const feature of example.features.keys()) counts.set(feature, (counts.get(feature) ?? 0) + 1);
   const featureIds = new Map<string, number>();
   const sparse: SparseExample[] = examples.map((example) => {
     const ids = new Int32Array(example.features.size);
@@ -79,6 +89,7 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
     for (const [feature, value] of example.features) {
       let id = featureIds.get(feature);
       if (id === undefined) {
+        if (minCount > 1 && (counts.get(feature) ?? 0) < minCount) continue;
         id = featureIds.size;
         featureIds.set(feature, id);
       }
@@ -86,7 +97,7 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
       values[i] = value;
       i += 1;
     }
-    return { ids, values, target: labelIndex.get(example.label) ?? 0 };
+    return { ids: ids.subarray(0, i), values: values.subarray(0, i), target: labelIndex.get(example.label) ?? 0 };
   });
 
   const weights = new Float64Array(featureIds.size * k);
@@ -101,35 +112,35 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      const swap = order[i] ?? 0;
-      order[i] = order[j] ?? 0;
+      const swap = order[i]!;
+      order[i] = order[j]!;
       order[j] = swap;
     }
     for (const index of order) {
-      const example = sparse[index];
-      if (example === undefined) continue;
+      const example = sparse[index]!;
+      const { ids, values } = example;
       scores.set(bias);
-      for (let f = 0; f < example.ids.length; f++) {
-        const base = (example.ids[f] ?? 0) * k;
-        const value = example.values[f] ?? 0;
-        for (let c = 0; c < k; c++) scores[c] = (scores[c] ?? 0) + (weights[base + c] ?? 0) * value;
+      for (let f = 0; f < ids.length; f++) {
+        const base = ids[f]! * k;
+        const value = values[f]!;
+        for (let c = 0; c < k; c++) scores[c] = scores[c]! + weights[base + c]! * value;
       }
       softmaxInPlace(scores);
-      scores[example.target] = (scores[example.target] ?? 0) - 1; // now the gradient of the loss
+      scores[example.target] = scores[example.target]! - 1; // now the gradient of the loss
       for (let c = 0; c < k; c++) {
-        const g = scores[c] ?? 0;
-        biasSquares[c] = (biasSquares[c] ?? 0) + g * g;
-        bias[c] = (bias[c] ?? 0) - (learningRate * g) / Math.sqrt(biasSquares[c] ?? 1);
-      }
-      for (let f = 0; f < example.ids.length; f++) {
-        const base = (example.ids[f] ?? 0) * k;
-        const value = example.values[f] ?? 0;
-        for (let c = 0; c < k; c++) {
-          const w = weights[base + c] ?? 0;
-          const g = (scores[c] ?? 0) * value + l2 * w;
-          const s = (squares[base + c] ?? 0) + g * g;
-          squares[base + c] = s;
-          weights[base + c] = w - (learningRate * g) / Math.sqrt(s);
+        const g = scores[c]!;
+        // A class the model already rules out (or is sure of) has nothing to learn here:
+        // skipping it makes an epoch several times cheaper once the model has converged a little.
+        if (g > -SKIP_GRADIENT && g < SKIP_GRADIENT) continue;
+        biasSquares[c] = biasSquares[c]! + g * g;
+        bias[c] = bias[c]! - (learningRate * g) / Math.sqrt(biasSquares[c]!);
+        for (let f = 0; f < ids.length; f++) {
+          const at = ids[f]! * k + c;
+          const w = weights[at]!;
+          const gw = g * values[f]! + l2 * w;
+          const sq = squares[at]! + gw * gw;
+          squares[at] = sq;
+          weights[at] = w - (learningRate * gw) / Math.sqrt(sq);
         }
       }
     }

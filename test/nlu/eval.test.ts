@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvalFormatError, evaluate, formatReport, parseEvalTsv, type Classifier } from '../../src/nlu/index.js';
+import { EvalFormatError, evaluate, formatReport, parseEvalTsv, rowsBetween, type Classifier } from '../../src/nlu/index.js';
 
 const tsv = 'intent\tcomplaint\ttext\nfees\tfalse\tbiaya?\ncomplaint\ttrue\tlama sekali\nout_of_scope\tfalse\tcuaca\nfees\tfalse\tharga\n';
 
@@ -22,7 +22,19 @@ describe('parseEvalTsv', () => {
   it('parses rows with line numbers', () => {
     const rows = parseEvalTsv(tsv);
     expect(rows).toHaveLength(4);
-    expect(rows[1]).toEqual({ intent: 'complaint', complaint: true, text: 'lama sekali', line: 3 });
+    expect(rows[1]).toEqual({ intent: 'complaint', intents: ['complaint'], complaint: true, text: 'lama sekali', line: 3 });
+  });
+
+  it('reads the comma-list format, best intent first', () => {
+    const rows = parseEvalTsv('intents\tcomplaint\ttext\nmpaspor_quota, express_service\ttrue\tkuota penuh, mau cepat\n');
+    expect(rows[0]).toEqual({
+      intent: 'mpaspor_quota',
+      intents: ['mpaspor_quota', 'express_service'],
+      complaint: true,
+      text: 'kuota penuh, mau cepat',
+      line: 2,
+    });
+    expect(() => parseEvalTsv('intents\tcomplaint\ttext\nfees,Bad Id\tfalse\tx')).toThrow(/line 2: bad intent id "Bad Id"/);
   });
 
   it('explains bad headers and lines', () => {
@@ -43,8 +55,22 @@ describe('evaluate', () => {
     expect(report.complaint.recall).toBe(1);
     expect(report.complaint.f1).toBeCloseTo(2 / 3);
     expect(report.confusedPairs[0]).toEqual({ expected: 'fees', predicted: 'out_of_scope', count: 1 });
+    expect(report.complaint.falsePositives).toBe(1);
+    expect(report.complaint.falseNegatives).toBe(0);
+    expect(report.complaintErrors).toEqual([{ line: 5, text: 'harga', expected: false }]);
     const text = formatReport(report);
-    expect(text).toContain('accuracy: 75.0%');
+    expect(text).toContain('strict 75.0%');
     expect(text).toContain('1 x fees -> out_of_scope');
+  });
+
+  it('counts a second acceptable intent as lenient, not strict', () => {
+    const rows = parseEvalTsv('intents\tcomplaint\ttext\nfees,out_of_scope\tfalse\tharga\nfees,payment\tfalse\tbiaya?\ncomplaint\ttrue\tcuaca\n');
+    const report = evaluate(stub, rows);
+    expect(report.correct).toBe(1); // "biaya?" -> fees
+    expect(report.lenientCorrect).toBe(2); // "harga" -> out_of_scope, acceptable as the second choice
+    expect(report.accuracy).toBeCloseTo(1 / 3);
+    expect(report.lenientAccuracy).toBeCloseTo(2 / 3);
+    expect(report.errors.map((e) => [e.line, e.lenient])).toEqual([[2, true], [4, false]]);
+    expect(rowsBetween(rows, 2, 3).map((row) => row.line)).toEqual([2, 3]);
   });
 });

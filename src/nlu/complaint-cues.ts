@@ -1,0 +1,130 @@
+/**
+ * Dense signals of dissatisfaction for the complaint scorer, read from the message as typed
+ * (case, punctuation, emoji, elongation) and from its normalized tokens. Each is a count or a
+ * share, squashed to 0..1, so the scorer learns how much each matters instead of a list of
+ * phrases deciding alone. The word lists are our own, written for how applicants vent about
+ * an app and a public service (judgements, insults, intensifiers, blame of the state).
+ */
+
+/** Negative judgements of an app or a service (normalized, stems or whole words). */
+const NEGATIVE_WORDS = new Set(
+  `sampah jelek buruk payah parah kacau ancur hancur rusak lemot lelet lola lambat ribet rumit susah sulit
+  kecewa mengecewakan menyusahkan mempersulit dipersulit percuma sia useless buruk terburuk worst bad terrible
+  awful horrible poor slow laggy bug bugs buggy error eror gagal gak jelas abal asal amburadul berantakan
+  menyebalkan nyebelin bodoh tolol goblok bego gila aneh lucu malu memalukan kampungan norak zonk
+  nyesel menyesal rugi capek cape lelah pusing stres stress muak bosan bosen kesal kesel jengkel sebel sebal
+  marah emosi geram benci hate annoying frustrating disappointed disappointing pathetic ridiculous
+  tidak berguna ga guna gak guna nggak guna tidak guna kapan bisa kapan beres`.split(/\s+/),
+);
+
+/** Words that make a judgement stronger ("lambat banget", "parah sekali"). */
+const INTENSIFIERS = new Set(
+  `banget bgt bngt bangat sekali skali sangat amat terlalu talalu kelewatan keterlaluan parah pisan mulu melulu
+  selalu terus terusan trus terus menerus very so really too extremely totally`.split(/\s+/),
+);
+
+/** Blame of the state, the makers or the money ("pajak rakyat", "anggaran", "korupsi"). */
+const BLAME =
+  /\b(pemerintah|pemerintahan|negara|negeri|pajak|anggaran|korupsi|koruptor|proyek|developer|pengembang|programmer|dev|rakyat|masyarakat|instansi|kementerian|pejabat|digaji|gaji|government|tax)\b/;
+
+/** A failure said to persist: durations, counts, repeated attempts. */
+const PERSISTENCE =
+  /\b(sudah|udah|sdh|dah|hampir|lebih dari|sampai|berhari|berminggu|berbulan|berjam)\b(?: \S+){0,2} ?(\d+|se|satu|dua|tiga|empat|lima|beberapa|berapa) ?(kali|x|hari|minggu|bulan|jam|tahun|hp|email|nomor)\b|\b\d+ ?x\b|\bber(kali|hari|minggu|bulan|jam) (ber)?(kali|hari|minggu|bulan|jam)\b|\b(dari|sejak) (kemarin|kemaren|minggu lalu|bulan lalu|tadi pagi|tahun lalu|awal)\b|\b(seminggu|sebulan|setahun|berkali|bolak balik|tiap hari|setiap hari|sampai sekarang|hingga sekarang|sampai hari ini|tidak pernah bisa|never|again and again|for days|for weeks)\b/;
+
+/** Stars or ratings as punishment. */
+const RATING = /\b(bintang (1|satu|nol|0)|(1|satu|0|nol) bintang|rating|ratting|rate|star|stars|uninstall|hapus aplikasi)\b|⭐/;
+
+/** Sarcasm and incredulity markers ("mantap ... hebat", "masa", "katanya canggih"). */
+const SARCASM = /\b(masa|masak|katanya|hebat|mantap|mantul|keren|luar biasa|prestasi|selamat|terima kasih)\b.*\b(tidak bisa|gagal|error|eror|lemot|rusak|tidak jalan|belum bisa|susah)\b|\b(tidak bisa|gagal|error|eror|lemot)\b.*\b(mantap|hebat|keren|luar biasa|prestasi)\b/;
+
+/** "Can't even …": "upload ktp saja tidak bisa", "login aja gagal". */
+const CANT_EVEN = /\b(saja|aja|doang|pun)\b(?: \S+){0,1} (tidak|gagal|belum|sonde) (bisa|jalan|masuk|muncul)\b/;
+
+/** Questions and pleas that mark a neutral report ("bagaimana solusinya?", "mohon info"). */
+const NEUTRAL_ASK = /\b(bagaimana|gimana|apakah|bisakah|boleh|mohon (info|bantuan|solusi|solusinya|petunjuk|arahan)|tolong (bantu|info)|kenapa ya|apa ya|caranya)\b/;
+
+const ANGRY_EMOJI = /[\u{1F621}\u{1F620}\u{1F92C}\u{1F44E}\u{1F926}\u{1F624}\u{1F4A2}\u{1F644}\u{1F612}\u{1F611}\u{1F5FF}\u{1F595}\u{1F92E}\u{1F922}\u{1F629}\u{1F62B}\u{1F615}\u{1F61E}\u{1F614}]/gu;
+const CRYING_EMOJI = /[\u{1F62D}\u{1F622}\u{1F97A}\u{1F630}\u{1F625}\u{1F613}]/gu;
+const LAUGH_EMOJI = /[\u{1F602}\u{1F923}\u{1F605}\u{1F606}]/gu;
+const ELONGATED = /(\p{L})\1{2,}/gu;
+const LETTER = /\p{L}/gu;
+const UPPER_WORD = /\b\p{Lu}{3,}\b/gu;
+
+/** Names of the dense features, in the order `complaintCues` returns their values. */
+export const COMPLAINT_CUE_NAMES = [
+  'negative',
+  'intensifier',
+  'negative_with_intensifier',
+  'blame',
+  'persistence',
+  'rating',
+  'sarcasm',
+  'cant_even',
+  'neutral_ask',
+  'exclamations',
+  'questions_repeated',
+  'caps',
+  'angry_emoji',
+  'crying_emoji',
+  'laugh_emoji',
+  'elongation',
+  'length',
+] as const;
+
+export type ComplaintCues = Float64Array;
+
+function count(pattern: RegExp, text: string): number {
+  pattern.lastIndex = 0;
+  let n = 0;
+  while (pattern.exec(text) !== null) n += 1;
+  return n;
+}
+
+/** 0, 1, 2, 3+ -> 0, 0.5, 0.75, 0.875...: more of a signal says more, with diminishing returns. */
+function squash(n: number): number {
+  return n <= 0 ? 0 : 1 - 0.5 ** n;
+}
+
+/**
+ * The dense signals of one message: `raw` as typed (any case), `tokens` after the normalizer
+ * and lexicon. Pure; allocates one small array.
+ */
+export function complaintCues(raw: string, tokens: readonly string[]): ComplaintCues {
+  const normalized = tokens.join(' ');
+  let negative = 0;
+  let intensifier = 0;
+  let negativeWithIntensifier = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const pair = i + 1 < tokens.length ? `${token} ${tokens[i + 1]}` : '';
+    const isNegative = NEGATIVE_WORDS.has(token) || (pair !== '' && NEGATIVE_WORDS.has(pair));
+    if (isNegative) {
+      negative += 1;
+      const near = tokens.slice(Math.max(0, i - 2), i + 3);
+      if (near.some((word) => INTENSIFIERS.has(word))) negativeWithIntensifier += 1;
+    }
+    if (INTENSIFIERS.has(token)) intensifier += 1;
+  }
+  const letters = count(LETTER, raw);
+  const upperWords = count(UPPER_WORD, raw);
+  const words = Math.max(1, tokens.length);
+  const values = new Float64Array(COMPLAINT_CUE_NAMES.length);
+  values[0] = squash(negative);
+  values[1] = squash(intensifier);
+  values[2] = squash(negativeWithIntensifier);
+  values[3] = BLAME.test(normalized) ? 1 : 0;
+  values[4] = PERSISTENCE.test(normalized) ? 1 : 0;
+  values[5] = RATING.test(normalized) || raw.includes('⭐') ? 1 : 0;
+  values[6] = SARCASM.test(normalized) ? 1 : 0;
+  values[7] = CANT_EVEN.test(normalized) ? 1 : 0;
+  values[8] = NEUTRAL_ASK.test(normalized) ? 1 : 0;
+  values[9] = squash(count(/!/g, raw) / 2);
+  values[10] = /\?{2,}/.test(raw) ? 1 : 0;
+  values[11] = letters >= 12 ? Math.min(1, (upperWords * 3) / words) : 0;
+  values[12] = squash(count(ANGRY_EMOJI, raw));
+  values[13] = squash(count(CRYING_EMOJI, raw) - 1);
+  values[14] = squash(count(LAUGH_EMOJI, raw));
+  values[15] = squash(count(ELONGATED, raw));
+  values[16] = Math.min(1, tokens.length / 40);
+  return values;
+}
