@@ -9,7 +9,7 @@ import { parseScanTime } from './cli-sla.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { zoneOf } from './sla/calendar.js';
-import { evaluateHolidayCoverage, exampleYearEntry, SKB_PUBLISHERS, type HolidayCoverage, type YearNeed } from './sla/holidays.js';
+import { coverageJson, evaluateHolidayCoverage, exampleYearEntry, SKB_PUBLISHERS, type HolidayCoverage, type YearNeed } from './sla/holidays.js';
 import { loadSlaPolicy } from './sla/policy.js';
 
 export interface CalendarCheckOptions {
@@ -24,23 +24,6 @@ export function calendarCheckCommand(config: Config, options: CalendarCheckOptio
   const policy = loadSlaPolicy({ file: config.slaFile, timeZone: config.timeZone });
   const coverage = evaluateHolidayCoverage(policy.holidays, at, config.timeZone);
   return options.json ? `${JSON.stringify(coverageJson(coverage))}\n` : formatCoverage(coverage);
-}
-
-/** The JSON of `sapa calendar check --json` (also what the dashboard's calendar endpoint returns under `coverage`). */
-export function coverageJson(coverage: HolidayCoverage): Record<string, unknown> {
-  return {
-    at: coverage.at.toISOString(),
-    localDate: coverage.localDate,
-    timeZone: coverage.timeZone,
-    file: coverage.file,
-    years: coverage.years,
-    currentYear: coverage.currentYear,
-    nextYear: coverage.nextYear,
-    missing: coverage.missing,
-    nextYearCheckFrom: coverage.nextYearCheckFrom,
-    warning: coverage.warning,
-    fixedDateHolidays: coverage.fixedDateHolidays,
-  };
 }
 
 const STATUS_WORDS = { official: 'official', provisional: 'provisional', missing: 'not in the file' } as const;

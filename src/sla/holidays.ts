@@ -133,6 +133,23 @@ export function evaluateHolidayCoverage(data: HolidayData, now: Date, timeZone: 
   };
 }
 
+/** The coverage as JSON (times as ISO strings): `sapa calendar check --json` and the dashboard's `GET /api/calendar`. */
+export function coverageJson(coverage: HolidayCoverage): Record<string, unknown> {
+  return {
+    at: coverage.at.toISOString(),
+    localDate: coverage.localDate,
+    timeZone: coverage.timeZone,
+    file: coverage.file,
+    years: coverage.years,
+    currentYear: coverage.currentYear,
+    nextYear: coverage.nextYear,
+    missing: coverage.missing,
+    nextYearCheckFrom: coverage.nextYearCheckFrom,
+    warning: coverage.warning,
+    fixedDateHolidays: coverage.fixedDateHolidays,
+  };
+}
+
 /**
  * Where a year's joint decree (SKB) on national holidays and cuti bersama is published:
  * the ministries that sign it (the 2026 one: Agama, Ketenagakerjaan, PANRB).

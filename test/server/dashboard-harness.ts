@@ -9,6 +9,7 @@ import { createWebChannel, type WebChannel } from '../../channels/web.js';
 import { buildServer } from '../../src/server/app.js';
 import { registerDashboard, type DashboardDeps } from '../../src/server/dashboard/index.js';
 import { createStaffService, type StaffService } from '../../src/staff.js';
+import type { SlaPolicy } from '../../src/sla/policy.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
 
 export const PASSWORD = 'rahasia-kantor-123';
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   readonly before?: (app: FastifyInstance) => void;
   readonly dashboard?: Partial<Omit<DashboardDeps, 'core' | 'staff' | 'policy'>>;
   readonly start?: string;
+  /** The SLA policy the dashboard reads (default: the shipped files); tests of the holiday calendar give their own data. */
+  readonly policy?: SlaPolicy;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -58,7 +61,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     webChatPerMinute: 100,
     plugins: [
       ...(options.before ? [options.before] : []),
-      (instance) => registerDashboard(instance, { core: t.core, staff, policy: testPolicy(), ...options.dashboard }),
+      (instance) => registerDashboard(instance, { core: t.core, staff, policy: options.policy ?? testPolicy(), ...options.dashboard }),
     ],
   });
 

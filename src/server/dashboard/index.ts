@@ -13,6 +13,7 @@ import { errorBody } from '../errors.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { createAuditLog } from './audit.js';
 import { createAuthHook } from './auth.js';
+import { registerCalendarRoutes } from './calendar-routes.js';
 import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
@@ -79,6 +80,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });
     registerAdminRoutes(scope, { core, staff, audit, sessions });
+    registerCalendarRoutes(scope, { core, policy });
     registerEventsRoute(scope, { core, sessions });
     await registerPages(scope);
   });

@@ -1,5 +1,6 @@
 // Channels page (admin): what each channel's status() says, including "needs attention" with what to do.
 // Later adapters add fields (a WhatsApp QR as a data: image, a pairing code): unknown fields are shown as text.
+// Below the channels: the holiday calendar (GET /api/calendar), and what to add when a year has no official data.
 import { api, badge, boot, el, formatTime, live, reportError } from './common.js';
 
 const STATE = {
@@ -36,10 +37,99 @@ function channelCard(channel) {
   );
 }
 
+const YEAR_STATUS = { official: 'Resmi (SKB)', provisional: 'Sementara (belum ada SKB)', missing: 'Belum ada di berkas' };
+const MONTHS_ID = { Jan: 'Jan', Feb: 'Feb', Mar: 'Mar', Apr: 'Apr', May: 'Mei', Jun: 'Jun', Jul: 'Jul', Aug: 'Agu', Sep: 'Sep', Oct: 'Okt', Nov: 'Nov', Dec: 'Des' };
+
+const fixedDate = (text) => {
+  const [day, month, ...name] = text.split(' ');
+  return `${day} ${MONTHS_ID[month] ?? month} (${name.join(' ')})`;
+};
+
+function yearRows(coverage) {
+  const rows = coverage.years.map((y) => [
+    String(y.year),
+    `${YEAR_STATUS[y.status]} · ${y.holidays} libur nasional, ${y.cutiBersama} cuti bersama${y.decree ? ` · ${y.decree}` : ''}`,
+  ]);
+  for (const need of coverage.missing) if (need.status === 'missing') rows.push([String(need.year), YEAR_STATUS.missing]);
+  rows.sort((a, b) => Number(a[0]) - Number(b[0]));
+  return rows.flatMap(([dt, dd]) => [el('dt', { text: dt }), el('dd', { text: dd })]);
+}
+
+function calendarGuide(coverage, guide) {
+  const years = guide.years.join(' dan ');
+  const link = (p) => el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', text: p.url.replace(/^https:\/\//, '') });
+  return el(
+    'div',
+    { className: 'calendar-guide' },
+    el('strong', { text: 'Yang perlu ditambahkan' }),
+    el(
+      'ol',
+      {},
+      el(
+        'li',
+        {},
+        `Tunggu SKB libur nasional dan cuti bersama ${years} terbit. SKB itu diterbitkan bersama oleh `,
+        guide.publishers.map((p) => p.name).join(', '),
+        '; naskahnya diumumkan di situs mereka: ',
+        ...guide.publishers.flatMap((p, i) => [i > 0 ? ', ' : '', link(p)]),
+        '.',
+      ),
+      el(
+        'li',
+        {},
+        'Di server SAPA, buka berkas ',
+        el('code', { text: guide.file }),
+        ' dan tambahkan satu entri per tahun di daftar ',
+        el('code', { text: '"years"' }),
+        ':',
+        el('pre', { className: 'calendar-guide__example', text: guide.example }),
+      ),
+      el(
+        'li',
+        {},
+        'Isi ',
+        el('code', { text: '"decree"' }),
+        ' dengan nomor SKB, lalu setiap tanggal dari SKB, satu baris per tanggal: libur nasional dengan ',
+        el('code', { text: '"kind": "holiday"' }),
+        ', cuti bersama dengan ',
+        el('code', { text: '"kind": "cuti_bersama"' }),
+        '. Jangan mengambil tanggal dari daftar di internet: daftar-daftar itu berbeda-beda. Sebelum SKB terbit, tahun itu boleh dicatat dengan ',
+        el('code', { text: '"status": "provisional"' }),
+        ' tanpa tanggal yang belum pasti.',
+      ),
+      el('li', {}, 'Mulai ulang SAPA, lalu periksa dengan ', el('code', { text: guide.check }), '.'),
+    ),
+  );
+}
+
+function calendarCard({ coverage, guide }) {
+  const warning = coverage.warning;
+  const [label, modifier] = warning ? ['Perlu tindakan', 'warning'] : coverage.missing.length > 0 ? ['Belum lengkap', ''] : ['Lengkap', 'ok'];
+  return el(
+    'div',
+    { className: `card${warning ? ' card--warning' : ''}`, data: { calendar: warning ? 'warning' : 'ok' } },
+    el('div', { className: 'card__head' }, el('span', { className: 'card__ref', text: `Berkas libur: ${coverage.file}` }), badge(label, modifier)),
+    el('dl', { className: 'kv' }, ...yearRows(coverage)),
+    el('p', { className: 'calendar-fixed', text: `Libur bertanggal tetap, berlaku setiap tahun walau tidak tercatat: ${coverage.fixedDateHolidays.map(fixedDate).join(', ')}.` }),
+    warning
+      ? el(
+          'div',
+          { className: 'attention' },
+          el('strong', { text: 'Tindakan diperlukan: ' }),
+          el('span', {
+            text: `belum ada data libur resmi untuk ${warning.years.join(' dan ')}. Tenggat SLA pada tahun itu hanya melewati libur bertanggal tetap; libur nasional lain dan cuti bersama terhitung hari kerja.`,
+          }),
+        )
+      : null,
+    coverage.missing.length > 0 ? calendarGuide(coverage, guide) : null,
+  );
+}
+
 async function load() {
   try {
-    const { channels } = await api('GET', '/api/channels');
+    const [{ channels }, calendar] = await Promise.all([api('GET', '/api/channels'), api('GET', '/api/calendar')]);
     document.getElementById('channels').replaceChildren(...channels.map(channelCard));
+    document.getElementById('calendar').replaceChildren(calendarCard(calendar));
   } catch (err) {
     reportError(err);
   }
