@@ -82,15 +82,23 @@ const COMMANDS: Record<string, Command> = {
   classify: {
     summary: 'classify messages: one per stdin line (or per argument), one JSON line out',
     usage: 'sapa classify < messages.txt\n       sapa classify "MESSAGE" ["MESSAGE" ...]',
-    help: 'Reads one message per line from standard input (or takes each argument as a message) and prints one JSON object per message:\n{"intent": "...", "confidence": 0.0-1.0, "complaint": true|false}',
+    help: 'Reads one message per line from standard input (or takes each argument as a message) and prints one JSON object per message:\n{"intent": "...", "confidence": 0.0-1.0, "complaint": true|false,\n "candidates": [{"intent", "confidence"} x 3, best first], "secondIntent": "..." or null}',
     async run(args, io) {
       const config = configFrom(io);
       const { loadKnowledgeBase } = await import('./knowledge/index.js');
       const { createClassifier } = await import('./nlu/classifier.js');
-      const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile));
+      const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile), classifierCacheOf(config));
       const print = (message: string): void => {
         const result = classifier.classify(message);
-        io.stdout.write(`${JSON.stringify({ intent: result.intent, confidence: round(result.confidence), complaint: result.complaint })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({
+            intent: result.intent,
+            confidence: round(result.confidence),
+            complaint: result.complaint,
+            candidates: result.candidates.map((c) => ({ intent: c.intent, confidence: round(c.confidence) })),
+            secondIntent: result.secondIntent,
+          })}\n`,
+        );
       };
       // Arguments are for trying a message by hand; without them, stdin (the contract for files and pipes).
       if (args.positionals.length > 0) {
@@ -102,20 +110,40 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   eval: {
-    summary: 'measure the classifier on a labelled TSV (intent, complaint, text)',
-    usage: 'sapa eval FILE.tsv [--json]',
-    help: 'Prints accuracy, per-intent precision and recall, the most confused pairs, out-of-scope recall,\nthe share of in-scope messages sent to out_of_scope, and complaint F1.',
-    options: { json: { type: 'boolean' } },
+    summary: 'measure the classifier on a labelled TSV (intent or intents, complaint, text)',
+    usage: 'sapa eval FILE.tsv [--lines FROM-TO ...] [--errors N] [--json]',
+    help:
+      'Prints strict and lenient accuracy, per-intent precision and recall, the most confused pairs,\n' +
+      'out-of-scope recall, the share of in-scope messages sent to out_of_scope, and complaint\n' +
+      'precision, recall and F1. The file is either "intent<TAB>complaint<TAB>text" or\n' +
+      '"intents<TAB>complaint<TAB>text" with a comma list of acceptable intents, best first.\n' +
+      '--lines FROM-TO (repeatable) also reports that part of the file on its own, e.g. the random\n' +
+      'half of real-dev.tsv: --lines 2-201. --errors N lists at most N mistakes (default 30).',
+    options: { json: { type: 'boolean' }, lines: { type: 'string', multiple: true }, errors: { type: 'string' } },
     async run(args, io) {
       const file = args.positionals[0];
       if (!file) throw new UsageError('eval needs a FILE.tsv');
+      const parts = ((args.values['lines'] as string[] | undefined) ?? []).map((spec) => {
+        const match = /^(\d+)-(\d+)$/.exec(spec);
+        if (!match || Number(match[1]) > Number(match[2])) throw new UsageError(`--lines takes FROM-TO line numbers, e.g. 2-201 (got "${spec}")`);
+        return { spec, from: Number(match[1]), to: Number(match[2]) };
+      });
+      const maxErrors = args.values['errors'] === undefined ? 30 : Number(args.values['errors']);
+      if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--errors takes a whole number');
       const config = configFrom(io);
       const { loadKnowledgeBase } = await import('./knowledge/index.js');
       const { createClassifier } = await import('./nlu/classifier.js');
-      const { evaluate, formatReport, parseEvalTsv } = await import('./nlu/eval.js');
+      const { evaluate, formatReport, formatSummary, parseEvalTsv, rowsBetween } = await import('./nlu/eval.js');
       const rows = parseEvalTsv(readFileSync(file, 'utf8'));
-      const report = evaluate(createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile)), rows);
-      io.stdout.write(args.values['json'] ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
+      const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile), classifierCacheOf(config));
+      const report = evaluate(classifier, rows);
+      const partReports = parts.map((part) => ({ lines: part.spec, report: evaluate(classifier, rowsBetween(rows, part.from, part.to)) }));
+      if (args.values['json']) {
+        io.stdout.write(`${JSON.stringify(partReports.length > 0 ? { ...report, parts: partReports } : report)}\n`);
+        return 0;
+      }
+      io.stdout.write(`${formatReport(report, { maxErrors })}\n`);
+      for (const part of partReports) io.stdout.write(`\nlines ${part.lines}:\n${formatSummary(part.report).join('\n')}\n`);
       return 0;
     },
   },
@@ -376,4 +404,9 @@ export async function main(): Promise<void> {
     env: process.env,
   });
   process.exitCode = code;
+}
+
+/** `sapa classify` and `sapa eval` reuse the model the running bot trained (same folder). */
+function classifierCacheOf(config: Config): { cacheDir?: string } {
+  return config.modelCacheDir === null ? {} : { cacheDir: config.modelCacheDir };
 }

@@ -3,6 +3,7 @@
  * stops start-up with a message naming the variable and what is accepted.
  * `.env` in the working directory is loaded first when present (never committed).
  */
+import { modelCacheDirOf as modelCacheBesideDb } from './paths.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
@@ -42,6 +43,8 @@ export interface InstagramConfig {
 
 export interface Config {
   readonly dbPath: string;
+  /** Where trained NLU models are kept between starts; beside the database unless SAPA_MODEL_CACHE says otherwise. */
+  readonly modelCacheDir: string | null;
   readonly port: number;
   readonly host: string;
   readonly timeZone: string;
@@ -120,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     dbPath: reader.string('SAPA_DB', 'data/sapa.db'),
+    modelCacheDir: modelCacheDirOf(reader.string('SAPA_MODEL_CACHE', ''), reader.string('SAPA_DB', 'data/sapa.db')),
     port: reader.number('PORT', 3000, { min: 0, max: 65535, integer: true }),
     host: reader.string('HOST', '127.0.0.1'),
     timeZone: reader.timeZone('SAPA_TZ', 'Asia/Makassar'),
@@ -274,4 +278,10 @@ function createEnvReader(env: Env) {
       return items;
     },
   };
+}
+
+/** SAPA_MODEL_CACHE, else `cache/` beside the database file; none for an in-memory database. */
+function modelCacheDirOf(configured: string, dbPath: string): string | null {
+  if (configured !== '') return configured;
+  return dbPath === ':memory:' ? null : modelCacheBesideDb(dbPath);
 }

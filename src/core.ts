@@ -23,12 +23,19 @@ export interface CoreDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly knowledge: KnowledgeBase;
+  /**
+   * A classifier already trained on `knowledge` (tests and `sapa test-dialogues` share one, or
+   * pass a stub); default: trained here. A knowledge reload always trains a new one.
+   */
+  readonly classifier?: Classifier;
   readonly sla: SlaPlanner;
   readonly timeZone: string;
   /** Where staff and supervisor alerts go (staff groups, supervisors' chats); none = dashboard only. */
   readonly alertTargets?: readonly AlertTarget[];
   readonly backoff?: BackoffPolicy;
   readonly random?: () => number;
+  /** Where trained NLU models are kept between starts (training takes seconds, loading milliseconds). */
+  readonly modelCacheDir?: string;
 }
 
 export interface Core {
@@ -56,7 +63,11 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const { db, clock, logger, sla, timeZone } = deps;
   let knowledge = deps.knowledge;
-  let classifier = createClassifier(knowledge);
+  const classifierOptions = {
+    ...(deps.modelCacheDir !== undefined ? { cacheDir: deps.modelCacheDir } : {}),
+    onError: (err: unknown) => logger.warn({ err }, 'NLU model cache or classification problem'),
+  };
+  let classifier = deps.classifier ?? createClassifier(knowledge, classifierOptions);
   const channels: Channel[] = [];
   const bus = createEventBus((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
   const alerts = createStaffAlerts({ db, clock, bus, targets: deps.alertTargets ?? [] });
@@ -104,7 +115,7 @@ export function createCore(deps: CoreDeps): Core {
     knowledge: () => knowledge,
     classifier: () => classifier,
     reloadKnowledge(next) {
-      const nextClassifier = createClassifier(next);
+      const nextClassifier = createClassifier(next, classifierOptions);
       knowledge = next;
       classifier = nextClassifier;
     },

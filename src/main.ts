@@ -55,6 +55,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     sla: createSlaPlanner(policy),
     timeZone: config.timeZone,
     alertTargets: alertTargetsOf(config),
+    ...(config.modelCacheDir === null ? {} : { modelCacheDir: config.modelCacheDir }),
   });
   const slaScanner = createSlaScanner({
     db,

@@ -26,3 +26,8 @@ export function resolveFromCwd(path: string): string {
 export function repoPath(...segments: string[]): string {
   return join(REPO_ROOT, ...segments);
 }
+
+/** Trained NLU models live beside the database (`data/cache/` for the default `data/sapa.db`). */
+export function modelCacheDirOf(dbPath: string): string {
+  return join(dirname(resolveFromCwd(dbPath)), 'cache');
+}

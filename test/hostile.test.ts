@@ -12,7 +12,7 @@ import { createLogger } from '../src/log.js';
 import { normalize } from '../src/nlu/index.js';
 import { FLOOD_MAX_ANSWERED } from '../src/router.js';
 import { buildServer } from '../src/server/app.js';
-import { createTestCore, testKnowledge, type TestCore } from './helpers/core.js';
+import { createTestCore, testKnowledge, TEST_CLASSIFIER_OPTIONS, type TestCore } from './helpers/core.js';
 import { createClassifier } from '../src/nlu/classifier.js';
 
 let t: TestCore | undefined;
@@ -67,7 +67,7 @@ describe('floods', () => {
 });
 
 describe('property: hostile text never crashes', () => {
-  const classifier = createClassifier(testKnowledge());
+  const classifier = createClassifier(testKnowledge(), TEST_CLASSIFIER_OPTIONS);
   const hostile = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 300 }),
     fc.string({ unit: 'binary', maxLength: 300 }),

@@ -9,11 +9,27 @@ import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, 
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
-import { trainComplaintModel, type ComplaintTrainingExample } from './complaint-model.js';
+import { complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
+import { cachedModel, modelKey, type ModelSource } from './model-cache.js';
 import { detectAspect } from './aspect.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { applyLexicon, cleanText, tokenize } from './normalize.js';
-import { DEFAULT_SOFTMAX_OPTIONS, trainSoftmax, type SoftmaxOptions, type TrainingExample } from './softmax.js';
+import {
+  DEFAULT_SOFTMAX_OPTIONS,
+  softmaxModel,
+  trainSoftmax,
+  type SoftmaxOptions,
+  type SoftmaxParameters,
+  type TrainingExample,
+} from './softmax.js';
+
+/** What training produces, and what the model cache keeps. */
+interface TrainedModels {
+  readonly intent: SoftmaxParameters;
+  readonly complaint: SoftmaxParameters | null;
+  /** Stems the in-scope training texts use: a message with none of them is not ours. */
+  readonly inScopeStems: ReadonlySet<string>;
+}
 import type { Classification, Classifier, IntentCandidate } from './types.js';
 
 /** Only this many characters of a message are classified: intent shows early, and it bounds CPU time. */
@@ -52,6 +68,8 @@ export interface ClassifierOptions {
   readonly softmax?: SoftmaxOptions;
   /** Told about an internal failure; the message is then answered as out_of_scope. */
   readonly onError?: (err: unknown) => void;
+  /** Keep trained models here between runs (see model-cache.ts); in memory only when absent. */
+  readonly cacheDir?: string;
 }
 
 export interface IntentScore {
@@ -61,8 +79,10 @@ export interface IntentScore {
 
 export interface IntentClassifier extends Classifier {
   readonly threshold: number;
-  /** Milliseconds spent training at creation. */
+  /** Milliseconds spent building the model at creation (training, or loading a kept one). */
   readonly buildMs: number;
+  /** Whether the model was trained now or taken from memory or disk. */
+  readonly modelSource: ModelSource;
   /** Model probabilities, best first, before rules and the threshold (for debugging and eval). */
   scores(text: string): IntentScore[];
 }
@@ -203,6 +223,27 @@ function applyTopicRules(best: IntentScore, normalized: string, priorityGroup: b
   return best;
 }
 
+/** Clauses: sentences, and asks joined by "dan"/"and"/"terus"/"juga" when both halves have words enough. */
+const SENTENCE_END = /[.?!;\n]+/;
+const ASK_JOIN = /,? \b(?:dan|and|serta|terus|lalu|trus|juga|sama|plus|also)\b (?=(?:berapa|kapan|apa|apakah|bagaimana|gimana|gmn|dimana|di mana|syarat|biaya|harga|bisa|boleh|how|what|when|where|can|do|is)\b)/i;
+const MIN_CLAUSE_WORDS = 3;
+/** A clause must name its topic at least this clearly to count as a second ask. */
+const SECOND_ASK_PROBABILITY = 0.55;
+/** Small talk, complaints and requests for a human are handled whole, never as a second FAQ ask. */
+const NOT_A_SECOND_ASK = new Set(['greeting', 'thanks', 'out_of_scope', 'complaint', 'human_handoff', 'ticket_status']);
+
+function splitClauses(text: string): string[] {
+  return text
+    .split(SENTENCE_END)
+    .flatMap((sentence) => sentence.split(ASK_JOIN))
+    .map((clause) => clause.trim())
+    .filter((clause) => clause !== '');
+}
+
+function isAnswerableAsk(kb: KnowledgeBase, intent: string): boolean {
+  return kb.intents.has(intent) && !NOT_A_SECOND_ASK.has(intent);
+}
+
 /** The decided intent first, then the model's next best: three in all. */
 function candidatesOf(intent: string, confidence: number, ranked: readonly IntentScore[]): IntentCandidate[] {
   const candidates: IntentCandidate[] = [{ intent, confidence }];
@@ -227,25 +268,39 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   const threshold = options.threshold ?? DEFAULT_OOS_THRESHOLD;
   const featureOptions = options.features ?? DEFAULT_FEATURE_OPTIONS;
 
-  const examples: TrainingExample[] = [];
-  const complaintExamples: ComplaintTrainingExample[] = [];
-  const inScopeStems = new Set<string>();
-  for (const entry of kb.intents.values()) {
-    const learn = (text: string, complaint: boolean | undefined): void => {
-      const { prefix, tokens } = prepare(text, lexicon);
-      if (tokens.length === 0) return;
-      examples.push({ features: extractFeatures(tokens, featureOptions), label: entry.id });
-      if (entry.id !== OUT_OF_SCOPE) for (const s of stems(tokens)) inScopeStems.add(s);
-      // Short utterances carry no label: the complaint intent's are complaints, the others are
-      // labelled by the precise cue rules (they are tidy questions, where the rules are right).
-      const label = complaint ?? (entry.id === COMPLAINT || detectComplaintFlags(tokens.join(' '), prefix).complaint);
-      complaintExamples.push({ raw: prefix, tokens, complaint: label });
+  const train = (): TrainedModels => {
+    const examples: TrainingExample[] = [];
+    const complaintExamples: ComplaintTrainingExample[] = [];
+    const inScopeStems = new Set<string>();
+    for (const entry of kb.intents.values()) {
+      const learn = (text: string, complaint: boolean | undefined): void => {
+        const { prefix, tokens } = prepare(text, lexicon);
+        if (tokens.length === 0) return;
+        examples.push({ features: extractFeatures(tokens, featureOptions), label: entry.id });
+        if (entry.id !== OUT_OF_SCOPE) for (const s of stems(tokens)) inScopeStems.add(s);
+        // Short utterances carry no label: the complaint intent's are complaints, the others are
+        // labelled by the precise cue rules (they are tidy questions, where the rules are right).
+        const label = complaint ?? (entry.id === COMPLAINT || detectComplaintFlags(tokens.join(' '), prefix).complaint);
+        complaintExamples.push({ raw: prefix, tokens, complaint: label });
+      };
+      for (const utterance of entry.utterances) learn(utterance, undefined);
+      for (const example of entry.examples) learn(example.text, example.complaint);
+    }
+    return {
+      intent: trainSoftmax(examples, softmaxOptions).parameters,
+      complaint: trainComplaintParameters(complaintExamples),
+      inScopeStems,
     };
-    for (const utterance of entry.utterances) learn(utterance, undefined);
-    for (const example of entry.examples) learn(example.text, example.complaint);
-  }
-  const model = trainSoftmax(examples, options.softmax ?? DEFAULT_SOFTMAX_OPTIONS);
-  const complaintModel = trainComplaintModel(complaintExamples);
+  };
+  const softmaxOptions = options.softmax ?? DEFAULT_SOFTMAX_OPTIONS;
+  const key = modelKey([kb.version, [...lexicon.entries], featureOptions, softmaxOptions]);
+  const { model: trained, source } = cachedModel(key, train, {
+    ...(options.cacheDir !== undefined ? { dir: options.cacheDir } : {}),
+    ...(options.onError !== undefined ? { onError: options.onError } : {}),
+  });
+  const model = softmaxModel(trained.intent);
+  const complaintModel = complaintModelFrom(trained.complaint);
+  const { inScopeStems } = trained;
   const buildMs = performance.now() - started;
 
   // Same probabilities as model.predict(extractFeatures(tokens, featureOptions)), computed
@@ -269,6 +324,26 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       ranked[at] = score;
     }
     return ranked;
+  }
+
+  /**
+   * A second question in a long message: each clause is classified alone, and a clause that
+   * clearly asks another FAQ topic than the whole message is the second ask ("berapa biaya
+   * paspor 10 tahun dan berapa lama jadinya?" -> fees, then processing_time).
+   */
+  function secondAsk(prefix: string, mainIntent: string): string | null {
+    const clauses = splitClauses(prefix);
+    if (clauses.length < 2) return null;
+    let second: IntentScore | null = null;
+    for (const clause of clauses) {
+      const tokens = applyLexicon(tokenize(cleanText(clause)), lexicon);
+      if (tokens.length < MIN_CLAUSE_WORDS) continue;
+      const top = scoresOf(tokens)[0];
+      if (top === undefined || top.intent === mainIntent || !isAnswerableAsk(kb, top.intent)) continue;
+      if (top.probability < SECOND_ASK_PROBABILITY) continue;
+      if (second === null || top.probability > second.probability) second = top;
+    }
+    return second?.intent ?? null;
   }
 
   function classify(text: string): Classification {
@@ -382,7 +457,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       priorityGroup,
       language,
       candidates: candidatesOf(intent, rounded, lastRanked),
-      secondIntent: null,
+      secondIntent: intent === OUT_OF_SCOPE ? null : secondAsk(prefix, intent),
       aspect: detectAspect(normalized),
     };
     return ticketNumber === undefined ? base : { ...base, ticketNumber };
@@ -391,6 +466,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   return {
     threshold,
     buildMs,
+    modelSource: source,
     classify(text: string): Classification {
       try {
         return classify(text);

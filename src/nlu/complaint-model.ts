@@ -9,7 +9,7 @@
  */
 import { COMPLAINT_CUE_NAMES, complaintCues } from './complaint-cues.js';
 import { createFeatureEncoder, extractFeatures, type FeatureOptions } from './features.js';
-import { trainSoftmax, type SoftmaxOptions } from './softmax.js';
+import { softmaxModel, trainSoftmax, type SoftmaxOptions, type SoftmaxParameters } from './softmax.js';
 
 export interface ComplaintTrainingExample {
   readonly raw: string;
@@ -37,11 +37,20 @@ function featuresOf(raw: string, tokens: readonly string[]): Map<string, number>
   return features;
 }
 
-export function trainComplaintModel(examples: readonly ComplaintTrainingExample[]): ComplaintModel {
-  const model = trainSoftmax(
+/** Trains the scorer; null when the examples hold only one label (nothing to learn from). */
+export function trainComplaintParameters(examples: readonly ComplaintTrainingExample[]): SoftmaxParameters | null {
+  const labels = new Set(examples.map((example) => example.complaint));
+  if (labels.size < 2) return null;
+  return trainSoftmax(
     examples.map((example) => ({ features: featuresOf(example.raw, example.tokens), label: example.complaint ? YES : NO })),
     COMPLAINT_SOFTMAX,
-  );
+  ).parameters;
+}
+
+/** The scorer of trained (or restored) parameters; without any, it never fires and the rules decide alone. */
+export function complaintModelFrom(parameters: SoftmaxParameters | null): ComplaintModel {
+  if (parameters === null) return { probability: () => 0 };
+  const model = softmaxModel(parameters);
   const yes = model.labels.indexOf(YES);
   if (yes < 0 || model.labels.length < 2) {
     // Nothing to learn from (a knowledge base without labelled examples): the rules decide alone.

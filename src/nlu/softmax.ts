@@ -64,7 +64,7 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
 }
 
 /** Gradients smaller than this (the class's probability is within it of its target) update nothing. */
-const SKIP_GRADIENT = 1e-3;
+const SKIP_GRADIENT = 3e-2;
 
 interface SparseExample {
   readonly ids: Int32Array;
@@ -72,7 +72,10 @@ interface SparseExample {
   readonly target: number;
 }
 
-export function trainSoftmax(examples: readonly TrainingExample[], options: SoftmaxOptions = DEFAULT_SOFTMAX_OPTIONS): SoftmaxModel {
+export function trainSoftmax(
+  examples: readonly TrainingExample[],
+  options: SoftmaxOptions = DEFAULT_SOFTMAX_OPTIONS,
+): SoftmaxModel & { readonly parameters: SoftmaxParameters } {
   const labels = [...new Set(examples.map((example) => example.label))].sort();
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   const k = labels.length;
@@ -146,8 +149,27 @@ export function trainSoftmax(examples: readonly TrainingExample[], options: Soft
     }
   }
 
+  return softmaxModel({ labels, features: [...featureIds.keys()], weights, bias });
+}
+
+/** What a trained model is: enough to save it and to rebuild it without training. */
+export interface SoftmaxParameters {
+  readonly labels: readonly string[];
+  /** Feature keys in id order. */
+  readonly features: readonly string[];
+  /** features.length x labels.length weights, feature-major. */
+  readonly weights: Float64Array;
+  readonly bias: Float64Array;
+}
+
+/** The model of trained (or restored) parameters. */
+export function softmaxModel(parameters: SoftmaxParameters): SoftmaxModel & { readonly parameters: SoftmaxParameters } {
+  const { labels, weights, bias } = parameters;
+  const k = labels.length;
+  const featureIds = new Map(parameters.features.map((feature, id) => [feature, id]));
   return {
     labels,
+    parameters,
     predict(features: FeatureVector): Float64Array {
       const out = Float64Array.from(bias);
       for (const [feature, value] of features) {

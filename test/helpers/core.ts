@@ -5,6 +5,8 @@ import { createFakeClock, type FakeClock } from '../../src/clock.js';
 import { createCore, type Core } from '../../src/core.js';
 import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import type { KnowledgeBase } from '../../src/knowledge/types.js';
+import { createClassifier } from '../../src/nlu/classifier.js';
+import type { Classifier } from '../../src/nlu/types.js';
 import { repoPath, REPO_ROOT } from '../../src/paths.js';
 import { createSlaPlanner } from '../../src/sla/planner.js';
 import type { AlertTarget } from '../../src/staff-alerts.js';
@@ -14,10 +16,20 @@ import { createRecordingChannel, type RecordingChannel } from '../fakes/recordin
 
 let cachedKnowledge: KnowledgeBase | null = null;
 let cachedPolicy: SlaPolicy | null = null;
+let cachedClassifier: Classifier | null = null;
 
 export function testKnowledge(): KnowledgeBase {
   cachedKnowledge ??= loadKnowledgeBase(repoPath('intents'), repoPath('data', 'office.yaml'));
   return cachedKnowledge;
+}
+
+/** Where tests keep trained models (vitest.config.ts sets it): training takes seconds. */
+export const TEST_CLASSIFIER_OPTIONS = process.env['SAPA_MODEL_CACHE'] ? { cacheDir: process.env['SAPA_MODEL_CACHE'] } : {};
+
+/** The classifier trained on testKnowledge(), once per test file (training takes seconds). */
+export function testClassifier(): Classifier {
+  cachedClassifier ??= createClassifier(testKnowledge(), TEST_CLASSIFIER_OPTIONS);
+  return cachedClassifier;
 }
 
 export function testPolicy(): SlaPolicy {
@@ -49,7 +61,15 @@ export interface SayOptions {
 }
 
 export function createTestCore(
-  options: { db?: Db; clock?: FakeClock; channel?: RecordingChannel; start?: string; alertTargets?: readonly AlertTarget[] } = {},
+  options: {
+    db?: Db;
+    clock?: FakeClock;
+    channel?: RecordingChannel;
+    start?: string;
+    alertTargets?: readonly AlertTarget[];
+    /** A stub classifier (a fake input) instead of the trained one. */
+    classifier?: Classifier;
+  } = {},
 ): TestCore {
   const db = options.db ?? openDatabase(':memory:');
   const clock = options.clock ?? createFakeClock(options.start ?? MONDAY_MORNING);
@@ -58,9 +78,11 @@ export function createTestCore(
     clock,
     logger: pino({ level: 'silent' }),
     knowledge: testKnowledge(),
+    classifier: options.classifier ?? testClassifier(),
     sla: createSlaPlanner(testPolicy()),
     timeZone: 'Asia/Makassar',
     random: () => 0.5,
+    ...(TEST_CLASSIFIER_OPTIONS.cacheDir !== undefined ? { modelCacheDir: TEST_CLASSIFIER_OPTIONS.cacheDir } : {}),
     ...(options.alertTargets ? { alertTargets: options.alertTargets } : {}),
   });
   const channel = options.channel ?? createRecordingChannel('telegram');

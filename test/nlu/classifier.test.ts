@@ -1,3 +1,4 @@
+import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import {
@@ -9,7 +10,7 @@ import {
 
 let classifier: IntentClassifier;
 beforeAll(() => {
-  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'));
+  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'), TEST_CLASSIFIER_OPTIONS);
 });
 
 // Our own representative messages (not dev-set lines).

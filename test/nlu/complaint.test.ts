@@ -2,13 +2,14 @@
  * Complaint flag and the intent patterns added with it. Our own representative messages:
  * never lines of the dev or independent evaluation files.
  */
+import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import { createClassifier, detectComplaint, detectIntegrity, detectWrongData, normalize, type IntentClassifier } from '../../src/nlu/index.js';
 
 let classifier: IntentClassifier;
 beforeAll(() => {
-  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'));
+  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'), TEST_CLASSIFIER_OPTIONS);
 });
 
 describe('complaint flag', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/nlu/classifier.js';
-import { testKnowledge } from '../helpers/core.js';
+import { testKnowledge, TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 
-const classifier = createClassifier(testKnowledge());
+const classifier = createClassifier(testKnowledge(), TEST_CLASSIFIER_OPTIONS);
 
 describe('an explicit complaint is a complaint, whatever else the message says', () => {
   it.each([

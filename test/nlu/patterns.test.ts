@@ -3,6 +3,7 @@
  * priority-group access, opening days, rush requests and complaint precision. Our own
  * representative messages: never lines of the dev or independent evaluation files.
  */
+import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import { coreOf } from '../../src/nlu/classifier.js';
@@ -12,7 +13,7 @@ import { createClassifier, detectComplaintFlags, normalize, normalizeTokens, typ
 
 let classifier: IntentClassifier;
 beforeAll(() => {
-  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'));
+  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'), TEST_CLASSIFIER_OPTIONS);
 });
 
 function expectIntent(cases: ReadonlyArray<readonly [string, string]>): void {
