@@ -10,9 +10,15 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { KnowledgeError } from './errors.js';
 import { placeholderFields } from './placeholders.js';
+import { ANSWER_ASPECTS, type AnswerAspect } from '../nlu/types.js';
 import {
+  ANSWER_CASES,
   CORE_INTENT_IDS,
   SERVQUAL_DIMENSIONS,
+  type AnswerCase,
+  type AspectAnswers,
+  type Bilingual,
+  type CaseAnswer,
   type IntentEntry,
   type KnowledgeBase,
   type LabelledExample,
@@ -27,12 +33,24 @@ export const REQUIRED_OFFICE_FIELDS = ['name', 'area_served', 'timezone'] as con
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const bilingual = z.object({ id: nonEmpty, en: nonEmpty }, { error: 'must have id and en texts' });
 
+const aspectsSchema = z.record(z.string(), bilingual).default({});
+const caseSchema = z.object({
+  answer: bilingual.optional(),
+  more: bilingual.optional(),
+  aspects: aspectsSchema,
+  intent: z.string().optional(),
+});
+
 const intentFileSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and _'),
   label: bilingual,
   servqual: z.enum(SERVQUAL_DIMENSIONS as [string, ...string[]]),
   utterances: z.array(nonEmpty).min(1, 'needs at least one utterance'),
   answer: bilingual,
+  more: bilingual.optional(),
+  aspects: aspectsSchema,
+  cases: z.record(z.string(), caseSchema).default({}),
+  troubleshooting: z.boolean({ error: 'must be true or false' }).default(false),
   followups: z.array(z.string()).default([]),
   sources: z.array(z.string().url('must be a URL')).default([]),
   verified_at: z.union([
@@ -54,8 +72,8 @@ export function loadKnowledgeBase(dir = 'intents', officeFile = 'data/office.yam
     const entry = loadIntent(file, hash);
     intents.set(entry.id, { ...entry, examples: loadExamples(join(dir, EXAMPLES_DIR, `${entry.id}.tsv`), hash) });
   }
-  checkExampleFiles(join(dir, EXAMPLES_DIR), intents);
   checkCrossReferences(dir, intents, office);
+  checkExampleFiles(join(dir, EXAMPLES_DIR), intents);
   return { intents, office, version: hash.digest('hex').slice(0, 16) };
 }
 
@@ -158,17 +176,64 @@ function loadIntent(file: string, hash: ReturnType<typeof createHash>): Omit<Int
       file,
     );
   }
+  const cases: Partial<Record<AnswerCase, CaseAnswer>> = {};
+  for (const [key, value] of Object.entries(parsed.cases)) {
+    if (!isAnswerCase(key)) {
+      throw new KnowledgeError(`${file}: cases.${key} is not a known case; use one of ${ANSWER_CASES.join(', ')}`, file);
+    }
+    const aspects = checkAspects(file, `cases.${key}.aspects`, value.aspects);
+    if (value.answer === undefined && value.intent === undefined && Object.keys(aspects).length === 0) {
+      throw new KnowledgeError(`${file}: cases.${key} needs an answer, aspects or an intent to answer with`, file);
+    }
+    if (value.more !== undefined && value.answer === undefined) {
+      throw new KnowledgeError(`${file}: cases.${key}.more needs cases.${key}.answer (the text it continues)`, file);
+    }
+    cases[key] = { answer: value.answer ?? null, more: value.more ?? null, aspects, intent: value.intent ?? null };
+  }
   return {
     id: parsed.id,
     label: parsed.label,
     servqual: parsed.servqual as IntentEntry['servqual'],
     utterances: parsed.utterances,
     answer: parsed.answer,
+    more: parsed.more ?? null,
+    aspects: checkAspects(file, 'aspects', parsed.aspects),
+    cases,
+    troubleshooting: parsed.troubleshooting,
     followups: parsed.followups,
     sources: parsed.sources,
     verifiedAt: parsed.verified_at,
     file,
   };
+}
+
+function isAnswerCase(key: string): key is AnswerCase {
+  return (ANSWER_CASES as readonly string[]).includes(key);
+}
+
+/** Aspect keys must be the known ones: a typo ("fees:") would otherwise never be answered. */
+function checkAspects(file: string, where: string, aspects: Readonly<Record<string, Bilingual>>): AspectAnswers {
+  const checked: Partial<Record<AnswerAspect, Bilingual>> = {};
+  for (const [key, text] of Object.entries(aspects)) {
+    if (!(ANSWER_ASPECTS as readonly string[]).includes(key)) {
+      throw new KnowledgeError(`${file}: ${where}.${key} is not a known aspect; use one of ${ANSWER_ASPECTS.join(', ')}`, file);
+    }
+    checked[key as AnswerAspect] = text;
+  }
+  return checked;
+}
+
+/** Every text of an intent with where it sits in the file ("cases.lost.aspects.fee"), for cross-checks. */
+function answerTexts(entry: IntentEntry): { where: string; text: Bilingual }[] {
+  const texts: { where: string; text: Bilingual }[] = [{ where: 'answer', text: entry.answer }];
+  if (entry.more) texts.push({ where: 'more', text: entry.more });
+  for (const [aspect, text] of Object.entries(entry.aspects)) texts.push({ where: `aspects.${aspect}`, text });
+  for (const [key, value] of Object.entries(entry.cases)) {
+    if (value.answer) texts.push({ where: `cases.${key}.answer`, text: value.answer });
+    if (value.more) texts.push({ where: `cases.${key}.more`, text: value.more });
+    for (const [aspect, text] of Object.entries(value.aspects)) texts.push({ where: `cases.${key}.aspects.${aspect}`, text });
+  }
+  return texts;
 }
 
 function loadOffice(file: string, hash: ReturnType<typeof createHash>): OfficeProfile {
@@ -196,13 +261,20 @@ function checkCrossReferences(dir: string, intents: ReadonlyMap<string, IntentEn
         throw new KnowledgeError(`${entry.file}: followups names "${followup}", which is not an intent id`, entry.file);
       }
     }
-    for (const language of ['id', 'en'] as const) {
-      for (const field of placeholderFields(entry.answer[language])) {
-        if (!(field in office)) {
-          throw new KnowledgeError(
-            `${entry.file}: answer.${language} uses {{office.${field}}}, but data/office.yaml has no field "${field}"`,
-            entry.file,
-          );
+    for (const [key, value] of Object.entries(entry.cases)) {
+      if (value.intent !== null && !intents.has(value.intent)) {
+        throw new KnowledgeError(`${entry.file}: cases.${key}.intent names "${value.intent}", which is not an intent id`, entry.file);
+      }
+    }
+    for (const { where, text } of answerTexts(entry)) {
+      for (const language of ['id', 'en'] as const) {
+        for (const field of placeholderFields(text[language])) {
+          if (!(field in office)) {
+            throw new KnowledgeError(
+              `${entry.file}: ${where}.${language} uses {{office.${field}}}, but data/office.yaml has no field "${field}"`,
+              entry.file,
+            );
+          }
         }
       }
     }

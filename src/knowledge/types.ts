@@ -3,7 +3,36 @@
  * office profile in `data/office.yaml`. Both are edited by the office without code.
  */
 
+import type { AnswerAspect } from '../nlu/types.js';
+
 export type Language = 'id' | 'en';
+
+export type { AnswerAspect };
+
+/** A text in both reply languages. */
+export type Bilingual = Readonly<Record<Language, string>>;
+
+/**
+ * The applicant's situations an answer can depend on (`cases:` in an intent file): who the
+ * passport is for, and what happened to it. The router learns them from the conversation
+ * ("paspor anak saya hilang di Malaysia" -> child, abroad).
+ */
+export const ANSWER_CASES = ['data_change', 'abroad', 'lost', 'damaged', 'child', 'elderly', 'adult'] as const;
+export type AnswerCase = (typeof ANSWER_CASES)[number];
+
+/** The part of an answer for one aspect ("biayanya berapa?" -> fee). */
+export type AspectAnswers = Readonly<Partial<Record<AnswerAspect, Bilingual>>>;
+
+/** How an intent answers one case: its own default answer and aspects, or another intent's. */
+export interface CaseAnswer {
+  /** The default reply for this case (null: the intent's own, or `intent`'s). */
+  readonly answer: Bilingual | null;
+  /** The rest, behind the "more" button. */
+  readonly more: Bilingual | null;
+  readonly aspects: AspectAnswers;
+  /** Answer with this intent instead (requirements_new for a child -> requirements_child). */
+  readonly intent: string | null;
+}
 
 export type ServqualDimension = 'tangibles' | 'reliability' | 'responsiveness' | 'assurance' | 'empathy';
 
@@ -82,6 +111,17 @@ export interface IntentEntry {
    * a line whose field is empty is left out and the reply says the fact is unconfirmed.
    */
   readonly answer: Readonly<Record<Language, string>>;
+  /** The rest of the topic, sent when the applicant presses "more" (null: the answer is all). */
+  readonly more: Bilingual | null;
+  /** One part of the topic per aspect: fee, documents, steps, time, where, who. */
+  readonly aspects: AspectAnswers;
+  /** Answers that depend on the applicant's case (child, lost, abroad, ...). */
+  readonly cases: Readonly<Partial<Record<AnswerCase, CaseAnswer>>>;
+  /**
+   * The answer is self-help (troubleshooting steps): when the applicant then says it did not
+   * work ("masih sama", "sudah dicoba"), the router opens a ticket on this topic.
+   */
+  readonly troubleshooting: boolean;
   /** Intent ids suggested as quick replies after this answer. */
   readonly followups: readonly string[];
   readonly sources: readonly string[];
@@ -105,4 +145,26 @@ export interface RenderedAnswer {
   readonly text: string;
   /** True when a referenced office fact was empty and its line was replaced by the "unconfirmed" note. */
   readonly unconfirmed: boolean;
+}
+
+/** Which part of a topic to render: its default reply, the rest ("more"), or all of it. */
+export type AnswerPart = 'default' | 'more' | 'full';
+
+export interface AnswerRequest {
+  /** Render this aspect's part when the intent (or its case) has one. */
+  readonly aspect?: AnswerAspect | null;
+  /** What is known of the applicant's case; the first one the intent answers is used. */
+  readonly cases?: readonly AnswerCase[];
+  readonly part?: AnswerPart;
+}
+
+export interface ComposedAnswer extends RenderedAnswer {
+  /** The intent answered (another one when a case points elsewhere). */
+  readonly intent: string;
+  /** The case whose text was used, if any. */
+  readonly case: AnswerCase | null;
+  /** The aspect whose part was used (null: the default reply or the rest). */
+  readonly aspect: AnswerAspect | null;
+  /** Whether a "more" button has something to show after this text. */
+  readonly hasMore: boolean;
 }

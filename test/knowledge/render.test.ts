@@ -15,15 +15,24 @@ function withOffice(fields: Record<string, string>): KnowledgeBase {
 }
 
 describe('renderAnswer', () => {
-  it('drops lines with empty office fields and adds one note offering an officer', () => {
+  it('names exactly the missing office facts, where they stood, and offers an officer once', () => {
     const result = renderAnswer(kb, 'office_info', 'id');
     expect(result.unconfirmed).toBe(true);
     expect(result.text).toContain('Kantor Imigrasi Kelas I TPI Kupang');
-    expect(result.text).not.toContain('Alamat:');
     expect(result.text).not.toContain('{{');
-    expect(result.text.split(UNCONFIRMED_NOTE.id).length - 1).toBe(1);
-    expect(result.text).toContain("'petugas'");
+    // Consecutive missing fields become one line naming each of them.
+    expect(result.text).toMatch(/^Alamat, Peta, Jam layanan, Telepon, WhatsApp, Instagram, Email dan Situs: belum ada informasi yang terkonfirmasi/m);
+    expect(result.text.match(/'petugas'/g)).toHaveLength(1);
+    // The confirmed warning after them still reads as a fact.
+    expect(result.text.split('\n').at(-1)).toMatch(/^Waspadai nomor WhatsApp palsu/);
     expect(renderAnswer(kb, 'office_info', 'en').text).toContain("'officer'");
+  });
+
+  it('keeps confirmed rules confirmed: the unconfirmed note names only the missing fact', () => {
+    const result = renderAnswer(kb, 'processing_time', 'id');
+    expect(result.text).toMatch(/^Paspor selesai 4 hari kerja/);
+    expect(result.text).toMatch(/Pengiriman lewat Pos dari Kupang: belum ada informasi yang terkonfirmasi/);
+    expect(result.text).not.toContain(UNCONFIRMED_NOTE.id);
   });
 
   it('fills confirmed fields and then adds no note for them', () => {
@@ -47,10 +56,11 @@ describe('renderAnswer', () => {
   });
 
   it('applies the rule to any text and throws a typed error for unknown intents', () => {
-    expect(renderText('A\nB {{office.x}}\nC', { x: '' }, 'en')).toEqual({
-      text: `A\nC\n\n${UNCONFIRMED_NOTE.en}`,
+    expect(renderText('A\nB: {{office.x}}\nC', { x: '' }, 'en')).toEqual({
+      text: "A\nB: we have no confirmed information for this office yet. Type 'officer' to ask our staff directly.\nC",
       unconfirmed: true,
     });
+    expect(renderText('A\n{{office.x}}\nC', { x: '' }, 'en').text).toBe(`A\n${UNCONFIRMED_NOTE.en}\nC`);
     expect(renderText('{{office.x}}', { x: '' }, 'id').text).toBe(UNCONFIRMED_NOTE.id);
     expect(() => renderAnswer(kb, 'nope', 'id')).toThrow(UnknownIntentError);
   });
