@@ -27,6 +27,8 @@ export interface Conversation {
   readonly awaitingTicketId: number | null;
   readonly createdAt: Date;
   readonly lastInboundAt: Date | null;
+  /** The router's memory of the conversation (JSON, see src/router/dialogue.ts), or null. */
+  readonly dialogue: string | null;
 }
 
 export type ConversationAwaiting = 'handoff_confirm' | 'csat_rating' | 'csat_comment';

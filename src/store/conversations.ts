@@ -20,6 +20,8 @@ export interface ConversationStatePatch {
   readonly missCount?: number;
   readonly awaiting?: ConversationAwaiting | null;
   readonly awaitingTicketId?: number | null;
+  /** The router's dialogue state (JSON), or null to forget it. */
+  readonly dialogue?: string | null;
 }
 
 export function updateConversationState(db: Db, id: number, patch: ConversationStatePatch): void {
@@ -40,6 +42,10 @@ export function updateConversationState(db: Db, id: number, patch: ConversationS
   if (patch.awaitingTicketId !== undefined) {
     sets.push('awaiting_ticket_id = ?');
     values.push(patch.awaitingTicketId);
+  }
+  if (patch.dialogue !== undefined) {
+    sets.push('dialogue = ?');
+    values.push(patch.dialogue);
   }
   if (sets.length === 0) return;
   prepared(db, `UPDATE conversations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);

@@ -30,6 +30,7 @@ export interface ConversationRow {
   awaiting_ticket_id: number | null;
   created_at: number;
   last_inbound_at: number | null;
+  dialogue: string | null;
 }
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -44,6 +45,7 @@ export function toConversation(row: ConversationRow): Conversation {
     awaitingTicketId: row.awaiting_ticket_id,
     createdAt: toDate(row.created_at),
     lastInboundAt: toDateOrNull(row.last_inbound_at),
+    dialogue: row.dialogue ?? null,
   };
 }
 

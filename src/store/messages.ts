@@ -186,7 +186,8 @@ export function listUnprocessedInboundForRouting(
     `SELECT m.*, EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_attachments,
        c.id AS c_id, c.contact_id AS c_contact_id, c.channel AS c_channel, c.external_id AS c_external_id,
        c.language AS c_language, c.miss_count AS c_miss_count, c.awaiting AS c_awaiting,
-       c.awaiting_ticket_id AS c_awaiting_ticket_id, c.created_at AS c_created_at, c.last_inbound_at AS c_last_inbound_at
+       c.awaiting_ticket_id AS c_awaiting_ticket_id, c.created_at AS c_created_at, c.last_inbound_at AS c_last_inbound_at,
+       c.dialogue AS c_dialogue
      FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
      WHERE m.id >= ? AND m.id <= ? AND m.direction = 'in' AND m.processed_at IS NULL ORDER BY m.id`,
   )
@@ -207,6 +208,7 @@ export function listUnprocessedInboundForRouting(
               awaiting_ticket_id: row.c_awaiting_ticket_id,
               created_at: row.c_created_at,
               last_inbound_at: row.c_last_inbound_at,
+              dialogue: row.c_dialogue,
             }),
       hasAttachments: row.has_attachments === 1,
     }));
@@ -224,6 +226,7 @@ interface RoutingColumns {
   c_awaiting_ticket_id: number | null;
   c_created_at: number;
   c_last_inbound_at: number | null;
+  c_dialogue: string | null;
 }
 
 /** Ids (and conversations) of stored inbound messages not routed yet, oldest first. */

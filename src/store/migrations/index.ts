@@ -12,8 +12,9 @@ import { reportIndexes } from './007-report-indexes.js';
 import { activeTickets } from './008-active-tickets.js';
 import { outboxInMessages } from './009-outbox-in-messages.js';
 import { holidayCoverageAlerts } from './010-holiday-coverage-alerts.js';
+import { dialogueState } from './011-dialogue-state.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState];
