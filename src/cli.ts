@@ -118,8 +118,10 @@ const COMMANDS: Record<string, Command> = {
       'precision, recall and F1. The file is either "intent<TAB>complaint<TAB>text" or\n' +
       '"intents<TAB>complaint<TAB>text" with a comma list of acceptable intents, best first.\n' +
       '--lines FROM-TO (repeatable) also reports that part of the file on its own, e.g. the random\n' +
-      'half of real-dev.tsv: --lines 2-201. --errors N lists at most N mistakes (default 30).',
-    options: { json: { type: 'boolean' }, lines: { type: 'string', multiple: true }, errors: { type: 'string' } },
+      'half of real-dev.tsv: --lines 2-201. --errors N lists at most N mistakes (default 30).\n' +
+      '--typos also reports a typo-noised twin of the file (a third of the longer words get one\n' +
+      'typo: a neighbouring key, swapped or doubled or dropped letters, vowels left out).',
+    options: { json: { type: 'boolean' }, lines: { type: 'string', multiple: true }, errors: { type: 'string' }, typos: { type: 'boolean' } },
     async run(args, io) {
       const file = args.positionals[0];
       if (!file) throw new UsageError('eval needs a FILE.tsv');
@@ -137,13 +139,19 @@ const COMMANDS: Record<string, Command> = {
       const rows = parseEvalTsv(readFileSync(file, 'utf8'));
       const classifier = createClassifier(loadKnowledgeBase(config.intentsDir, config.officeFile), classifierCacheOf(config));
       const report = evaluate(classifier, rows);
-      const partReports = parts.map((part) => ({ lines: part.spec, report: evaluate(classifier, rowsBetween(rows, part.from, part.to)) }));
+      const partReports = parts.map((part) => ({ part: `lines ${part.spec}`, report: evaluate(classifier, rowsBetween(rows, part.from, part.to)) }));
+      if (args.values['typos']) {
+        const { addTypos } = await import('./nlu/typo-noise.js');
+        // Seeded by line number: the same twin every run.
+        const noisy = rows.map((row) => ({ ...row, text: addTypos(row.text, row.line) }));
+        partReports.push({ part: 'the whole file with typos', report: evaluate(classifier, noisy) });
+      }
       if (args.values['json']) {
         io.stdout.write(`${JSON.stringify(partReports.length > 0 ? { ...report, parts: partReports } : report)}\n`);
         return 0;
       }
       io.stdout.write(`${formatReport(report, { maxErrors })}\n`);
-      for (const part of partReports) io.stdout.write(`\nlines ${part.lines}:\n${formatSummary(part.report).join('\n')}\n`);
+      for (const part of partReports) io.stdout.write(`\n${part.part}:\n${formatSummary(part.report).join('\n')}\n`);
       return 0;
     },
   },

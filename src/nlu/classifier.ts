@@ -11,6 +11,7 @@ import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
 import { complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
 import { cachedModel, modelKey, type ModelSource } from './model-cache.js';
+import { createSpellingCorrector } from './spelling.js';
 import { detectAspect } from './aspect.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { applyLexicon, cleanText, tokenize } from './normalize.js';
@@ -29,6 +30,18 @@ interface TrainedModels {
   readonly complaint: SoftmaxParameters | null;
   /** Stems the in-scope training texts use: a message with none of them is not ours. */
   readonly inScopeStems: ReadonlySet<string>;
+  /** Words the training texts use (twice or more) and the lexicon's standard words, with counts: what typos are corrected to. */
+  readonly vocabulary: ReadonlyMap<string, number>;
+}
+
+/** The spelling vocabulary: words seen at least twice (a one-off may itself be a typo) and every lexicon replacement. */
+function knownWords(counts: ReadonlyMap<string, number>, lexicon: Lexicon): Map<string, number> {
+  const known = new Map<string, number>();
+  for (const [word, count] of counts) if (count >= 2) known.set(word, count);
+  for (const replacement of lexicon.entries.values()) {
+    for (const word of replacement.split(' ')) if (word !== '' && !known.has(word)) known.set(word, 1);
+  }
+  return known;
 }
 import type { Classification, Classifier, IntentCandidate } from './types.js';
 
@@ -50,6 +63,13 @@ const APP_FAILURE =
 /** Trouble doing something in the app ("susah mau daftar", "sulit dibuka"): a failure described, not a judgement. */
 const APP_DIFFICULTY =
   /\b(susah|sulit|ribet|gangguan|dipersulit|menyulitkan|menyusahkan|tidak dapat|gak bisa|tidak bisa)\b(?: \S+){0,3} (daftar|mendaftar|registrasi|download|unduh|didownload|diunduh|masuk|login|buka|dibuka|input|isi|mengisi|pilih|memilih|pakai|dipakai|digunakan|akses|diakses|install)\b|\b(daftar|download|unduh|masuk|login|buka|dibuka|input|isi|pilih|akses)\b(?: \S+){0,3} (susah|sulit|ribet|gagal|error|eror)\b/;
+/**
+ * A wrong result with money lost: rejected (at the interview, after paying) and the payment
+ * gone. The taxonomy files it as the complaint intent, whatever step of the process it names.
+ */
+const REJECTED_AND_LOST =
+  /\b(ditolak|tolak|menolak|tidak lulus|gagal wawancara|tidak diterima|dibatalkan)\b.*\b(uang|duit|biaya|bayar|rugi|hangus|hilang|ilang|tidak kembali|melayang|\d+ ?(rb|ribu|jt|juta|k))\b|\b(uang|duit|biaya)\b(?: \S+){0,4} (hangus|hilang|ilang|melayang|tidak kembali)\b.*\b(ditolak|tidak lulus|salah (pilih|isi|jenis))\b/;
+
 /** The grievance is about people or the office, not the app: the complaint intent stays. */
 const PEOPLE_OR_PLACE = /\b(petugas|pegawai|satpam|security|staf|staff|calo|pungli|oknum|loket|ruang tunggu|kantor imigrasi|di kantor|antri di|antrian di|wawancara|ditolak|dibentak|kasar|sombong|cuek)\b/;
 const APP_TOPICS = new Set(['mpaspor_app_error', 'mpaspor_otp', 'mpaspor_quota', 'mpaspor_upload', 'payment', 'mpaspor_reschedule']);
@@ -272,10 +292,12 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     const examples: TrainingExample[] = [];
     const complaintExamples: ComplaintTrainingExample[] = [];
     const inScopeStems = new Set<string>();
+    const vocabulary = new Map<string, number>();
     for (const entry of kb.intents.values()) {
       const learn = (text: string, complaint: boolean | undefined): void => {
         const { prefix, tokens } = prepare(text, lexicon);
         if (tokens.length === 0) return;
+        for (const token of tokens) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
         examples.push({ features: extractFeatures(tokens, featureOptions), label: entry.id });
         if (entry.id !== OUT_OF_SCOPE) for (const s of stems(tokens)) inScopeStems.add(s);
         // Short utterances carry no label: the complaint intent's are complaints, the others are
@@ -290,6 +312,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       intent: trainSoftmax(examples, softmaxOptions).parameters,
       complaint: trainComplaintParameters(complaintExamples),
       inScopeStems,
+      vocabulary: knownWords(vocabulary, lexicon),
     };
   };
   const softmaxOptions = options.softmax ?? DEFAULT_SOFTMAX_OPTIONS;
@@ -301,6 +324,12 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   const model = softmaxModel(trained.intent);
   const complaintModel = complaintModelFrom(trained.complaint);
   const { inScopeStems } = trained;
+  const speller = createSpellingCorrector(trained.vocabulary);
+  /** As `prepare`, with typos corrected against the training vocabulary (classification only). */
+  const read = (text: string): ReturnType<typeof prepare> => {
+    const prepared = prepare(text, lexicon);
+    return { ...prepared, tokens: prepared.tokens.map((token) => speller.correct(token)) };
+  };
   const buildMs = performance.now() - started;
 
   // Same probabilities as model.predict(extractFeatures(tokens, featureOptions)), computed
@@ -336,7 +365,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     if (clauses.length < 2) return null;
     let second: IntentScore | null = null;
     for (const clause of clauses) {
-      const tokens = applyLexicon(tokenize(cleanText(clause)), lexicon);
+      const { tokens } = read(clause);
       if (tokens.length < MIN_CLAUSE_WORDS) continue;
       const top = scoresOf(tokens)[0];
       if (top === undefined || top.intent === mainIntent || !isAnswerableAsk(kb, top.intent)) continue;
@@ -347,7 +376,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   }
 
   function classify(text: string): Classification {
-    const { prefix, cleaned, tokens } = prepare(text, lexicon);
+    const { prefix, cleaned, tokens } = read(text);
     const language = detectLanguage(cleaned);
     const normalized = tokens.join(' ');
     const flags = detectComplaintFlags(normalized, prefix);
@@ -409,6 +438,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
         ((ruleCued && best.probability < WEAK_FAQ && !TOPIC_WORDS.test(normalized)) ||
           (integrity && best.probability < (INTEGRITY_CONTEXT.has(best.intent) ? INTEGRITY_CONTEXT_FAQ : STRONG_FAQ)) ||
           (wrongData && WRONG_DATA_TOPICS.has(best.intent)) ||
+          (REJECTED_AND_LOST.test(normalized) && best.intent !== 'mpaspor_reschedule') ||
           // "tempat duduk kurang, ibu hamil berdiri lama": a grievance that names a priority group, not a lane question
           (cued && best.intent === 'priority_service' && !ACCESS.test(normalized)));
       if (
@@ -487,7 +517,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       }
     },
     scores(text: string): IntentScore[] {
-      const { tokens } = prepare(text, lexicon);
+      const { tokens } = read(text);
       return tokens.length === 0 ? [] : scoresOf(tokens);
     },
   };

@@ -17,6 +17,15 @@ const NEGATIVE_WORDS = new Set(
   tidak berguna ga guna gak guna nggak guna tidak guna kapan bisa kapan beres`.split(/\s+/),
 );
 
+/** Praise ("mudah", "lancar", "membantu"): a review that praises is not a complaint, unless it says so too. */
+const PRAISE_WORDS = new Set(
+  `bagus baik mudah gampang lancar cepat praktis membantu terbantu dimudahkan mempermudah memudahkan puas
+  keren canggih top mantap mantul recommended rekomendasi sukses berhasil good great nice easy helpful fast smooth
+  love suka senang bersyukur alhamdulillah`.split(/\s+/),
+);
+/** "ga ribet", "tidak lambat": a negated judgement praises. */
+const NEGATIONS = new Set(['tidak', 'bukan', 'tanpa', 'no', 'not', 'never', 'sonde']);
+
 /** Words that make a judgement stronger ("lambat banget", "parah sekali"). */
 const INTENSIFIERS = new Set(
   `banget bgt bngt bangat sekali skali sangat amat terlalu talalu kelewatan keterlaluan parah pisan mulu melulu
@@ -69,6 +78,7 @@ export const COMPLAINT_CUE_NAMES = [
   'laugh_emoji',
   'elongation',
   'length',
+  'praise',
 ] as const;
 
 export type ComplaintCues = Float64Array;
@@ -94,11 +104,15 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   let negative = 0;
   let intensifier = 0;
   let negativeWithIntensifier = 0;
+  let praise = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const pair = i + 1 < tokens.length ? `${token} ${tokens[i + 1]}` : '';
+    const negated = i > 0 && NEGATIONS.has(tokens[i - 1]!);
+    if (PRAISE_WORDS.has(token) && !negated) praise += 1;
     const isNegative = NEGATIVE_WORDS.has(token) || (pair !== '' && NEGATIVE_WORDS.has(pair));
-    if (isNegative) {
+    if (isNegative && negated) praise += 1;
+    else if (isNegative) {
       negative += 1;
       const near = tokens.slice(Math.max(0, i - 2), i + 3);
       if (near.some((word) => INTENSIFIERS.has(word))) negativeWithIntensifier += 1;
@@ -126,5 +140,6 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   values[14] = squash(count(LAUGH_EMOJI, raw));
   values[15] = squash(count(ELONGATED, raw));
   values[16] = Math.min(1, tokens.length / 40);
+  values[17] = squash(praise);
   return values;
 }

@@ -64,7 +64,7 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
 }
 
 /** Gradients smaller than this (the class's probability is within it of its target) update nothing. */
-const SKIP_GRADIENT = 3e-2;
+const SKIP_GRADIENT = 1e-3;
 
 interface SparseExample {
   readonly ids: Int32Array;
