@@ -7,10 +7,11 @@ import type { Clock } from './clock.js';
 import type { Ticket, TicketPriority, TicketStatus } from './domain.js';
 import type { EventBus } from './events.js';
 import type { ServqualDimension } from './knowledge/types.js';
+import { messagesFor } from './messages/index.js';
 import { staffTexts } from './messages/staff.js';
 import { maskPersonalData } from './privacy.js';
 import { askForRating } from './satisfaction.js';
-import { getConversation } from './store/conversations.js';
+import { getConversation, updateConversationState } from './store/conversations.js';
 import type { StaffAlerts } from './staff-alerts.js';
 import { formatOfficeTime } from './time-format.js';
 import type { PauseInterval } from './sla/timers.js';
@@ -198,6 +199,25 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     }
   };
 
+  /**
+   * Staff reopened a resolved ticket: the applicant is told (the router tells them itself when
+   * their own message reopens it), and a survey question still waiting is dropped.
+   */
+  const announceReopen = (ticket: Ticket, now: Date): void => {
+    const conversation = getConversation(db, ticket.conversationId);
+    const language = conversation?.language ?? 'id';
+    const office = sla.officeStatus(now);
+    const due = ticket.assigneeId === null && ticket.firstResponseAt === null ? ticket.firstResponseDueAt : ticket.nextResponseDueAt;
+    const text = messagesFor(language).ticketReopenedByStaff({
+      ref: ticket.ref,
+      dueText: due ? formatOfficeTime(due, now, timeZone, language) : null,
+      opensText: !office.open && office.opensAt ? formatOfficeTime(office.opensAt, now, timeZone, language) : null,
+    });
+    const messageId = queueOutbound(db, { conversationId: ticket.conversationId, ticketId: ticket.id, author: 'bot', text }, now);
+    if (conversation?.awaitingTicketId === ticket.id) updateConversationState(db, ticket.conversationId, { awaiting: null, awaitingTicketId: null });
+    bus.publish({ type: 'message.outbound', conversationId: ticket.conversationId, messageId });
+  };
+
   const transition = (id: number, to: TicketStatus, actor: Actor, extra: TicketPatch = {}): Ticket => {
     const ticket = mustGet(id);
     if (ticket.status === to) return ticket;
@@ -224,6 +244,9 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
       const conversation = getConversation(db, updated.conversationId);
       const messageId = askForRating(db, updated, conversation?.language ?? 'id', now);
       if (messageId !== null) bus.publish({ type: 'message.outbound', conversationId: updated.conversationId, messageId });
+    }
+    if (to === 'open' && (from === 'resolved' || from === 'closed') && actor.type !== 'applicant') {
+      announceReopen(updated, now);
     }
     return updated;
   });

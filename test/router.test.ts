@@ -238,17 +238,25 @@ describe('router: small talk, misses and the human offer', () => {
 });
 
 describe('router: tickets held by staff', () => {
-  it('sends the applicant’s messages to the held ticket and does not talk over the officer', async () => {
+  // Changed on purpose (issue 16, "never silent"): the bot used to stay quiet while an officer held the ticket.
+  it('adds the applicant’s messages to the held ticket, answers a clear FAQ, and acknowledges once per quiet period', async () => {
     t = createTestCore();
     await t.say('pelayanan buruk, kecewa sekali');
     const [ticket] = tickets();
     t.db.prepare("INSERT INTO staff (username, role, created_at) VALUES ('ani', 'staff', 0)").run();
     t.core.tickets.claim(ticket!.id, 1);
     const replies = await t.say('berapa biaya paspor?');
-    expect(replies).toHaveLength(0);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toContain('Rp950.000');
+    expect(replies[1]).toMatch(/teruskan ke petugas yang menangani tiket #1/);
     const row = t.db.prepare("SELECT ticket_id FROM messages WHERE direction = 'in' ORDER BY id DESC LIMIT 1").get() as { ticket_id: number };
     expect(row.ticket_id).toBe(ticket!.id);
     expect(listTicketEvents(t.db, ticket!.id).some((e) => e.type === 'applicant_message')).toBe(true);
+    // Within the quiet period no second acknowledgement; after it, one again.
+    expect(await t.say('baik pak saya tunggu kabarnya')).toHaveLength(0);
+    t.clock.advance(31 * 60_000);
+    const [later] = await t.say('baik pak saya tunggu kabarnya');
+    expect(later).toMatch(/teruskan ke petugas/);
   });
 });
 

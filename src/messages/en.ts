@@ -52,6 +52,20 @@ export const messagesEn: Messages = {
   priorityNote:
     'Elderly applicants, people with disabilities, pregnant women and infants get priority service; officers help on site and a family member may assist.',
   afterHoursFaq: (opens) => `The office is closed now and opens again ${opens}. We still answer general questions at any time.`,
+  vagueOpener:
+    'Of course, we are glad to help. What is it about? Pick a topic below or type your question, for example "passport fee" or "lost passport".',
+  clarify: 'Sorry, we want to be sure first: which of these do you mean? Pick one below, or put your question in other words.',
+  clarifyOne: (topic) => `Sorry, we want to be sure first: do you mean "${topic}"? Pick below, or put your question in other words.`,
+  moreLabel: 'More',
+  askOfficerLabel: 'Ask an officer',
+  heldAcknowledged: (f) =>
+    `We have passed your message to the officer handling ticket ${f.ref}; the reply will come in this chat.${f.opensText ? ` The office is closed now and opens again ${f.opensText}.` : ''}`,
+  selfHelpTicket: (f) =>
+    `Sorry that the steps did not work. ${f.added ? `We have added this to ticket ${f.ref}` : `We have recorded the problem "${f.topic}" as ticket ${f.ref}`} and passed it to an officer. ${when(f)} If you can, send a screenshot of the error message or the e-mail you registered in M-Paspor.`,
+  scamWarning: (f) =>
+    `Please be careful: this looks like a scam. The immigration office never asks for transfers to personal accounts and does not sell quota on WhatsApp or social media. Passport applications go only through the M-Paspor app, and official fees are paid only through the M-Paspor billing code. Please do not transfer any money. We have recorded your report as ticket ${f.ref} and informed a supervisor. ${when(f)}`,
+  ticketReopenedByStaff: (f) =>
+    `Ticket ${f.ref} has been reopened by an officer and is being handled again. ${when(f)} You can reply to this message to add details.`,
   internalError: 'Sorry, something went wrong while handling your message. Please send it again in a moment, or type "officer" to reach an officer.',
   csatQuestion: (ref) =>
     `Ticket ${ref} has been resolved. How would you rate our help? Pick 1 (very poor) to 5 (very good), or reply with a number from 1 to 5.`,

@@ -59,6 +59,20 @@ export const messagesId: Messages = {
   priorityNote:
     'Untuk lansia, penyandang disabilitas, ibu hamil dan balita tersedia layanan prioritas; petugas akan membantu langsung di kantor, dan anggota keluarga boleh mendampingi.',
   afterHoursFaq: (opens) => `Kantor sedang tutup; buka kembali ${opens}. Pertanyaan umum tetap kami jawab kapan saja.`,
+  vagueOpener:
+    'Tentu, dengan senang hati kami bantu. Soal apa, Bapak/Ibu? Pilih topik di bawah ini atau tuliskan pertanyaannya, misalnya "biaya paspor" atau "paspor hilang".',
+  clarify: 'Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu yang mana? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.',
+  clarifyOne: (topic) => `Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu tentang "${topic}"? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.`,
+  moreLabel: 'Selengkapnya',
+  askOfficerLabel: 'Tanya petugas',
+  heldAcknowledged: (f) =>
+    `Pesan Bapak/Ibu sudah kami teruskan ke petugas yang menangani tiket ${f.ref}; balasannya akan dikirim di percakapan ini.${f.opensText ? ` Kantor sedang tutup dan buka kembali ${f.opensText}.` : ''}`,
+  selfHelpTicket: (f) =>
+    `Mohon maaf, langkah tadi belum berhasil. ${f.added ? `Kendala ini kami tambahkan ke tiket ${f.ref}` : `Kendala "${f.topic}" ini kami catat sebagai tiket ${f.ref}`} dan teruskan ke petugas. ${when(f)} Bila ada, kirimkan tangkapan layar pesan errornya atau email yang didaftarkan di M-Paspor.`,
+  scamWarning: (f) =>
+    `Hati-hati, itu ciri penipuan. Kantor Imigrasi tidak pernah meminta transfer ke rekening pribadi dan tidak menjual kuota lewat WhatsApp atau media sosial. Permohonan paspor hanya lewat aplikasi M-Paspor, dan biaya resmi hanya dibayar melalui kode billing dari M-Paspor. Mohon jangan mentransfer uang. Laporan ini kami catat sebagai tiket ${f.ref} dan sudah diteruskan ke pengawas (supervisor). ${when(f)}`,
+  ticketReopenedByStaff: (f) =>
+    `Tiket ${f.ref} dibuka kembali oleh petugas dan sedang ditangani lagi. ${when(f)} Bapak/Ibu bisa membalas pesan ini untuk menambahkan keterangan.`,
   internalError:
     'Mohon maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Silakan kirim ulang beberapa saat lagi, atau ketik "petugas" untuk dihubungkan dengan petugas.',
   csatQuestion: (ref) =>

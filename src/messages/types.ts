@@ -23,6 +23,13 @@ export interface StatusFacts {
   readonly opensText: string | null;
 }
 
+/** A ticket opened (or added to) because self-help steps did not work. */
+export interface SelfHelpFacts extends TicketReplyFacts {
+  /** The topic's button label ("Kode OTP tidak masuk"). */
+  readonly topic: string;
+  readonly added: boolean;
+}
+
 export interface Messages {
   readonly emptyMessage: string;
   readonly textOnly: string;
@@ -49,6 +56,24 @@ export interface Messages {
   readonly csatThanks: (rating: number) => string;
   readonly csatSkipLabel: string;
   readonly csatCommentThanks: string;
+  /** "Bisa bantu saya?", "saya bingung": glad to help, which topic? (the main topics follow as buttons) */
+  readonly vagueOpener: string;
+  /** Unsure what was meant: the candidate topics follow as buttons. */
+  readonly clarify: string;
+  /** Unsure, with one likely topic: "Maksud Bapak/Ibu tentang ...?" */
+  readonly clarifyOne: (topic: string) => string;
+  /** The button that shows the rest of an answer. */
+  readonly moreLabel: string;
+  /** The button beside the candidates of a clarification that asks for an officer instead. */
+  readonly askOfficerLabel: string;
+  /** An officer holds the ticket: the message is passed on (said at most once per quiet period). */
+  readonly heldAcknowledged: (facts: TicketReplyFacts) => string;
+  /** Self-help steps did not work: a ticket on that topic. */
+  readonly selfHelpTicket: (facts: SelfHelpFacts) => string;
+  /** Someone asked for money or posed as an officer: the warning, and the integrity ticket. */
+  readonly scamWarning: (facts: TicketReplyFacts) => string;
+  /** Staff reopened a resolved ticket. */
+  readonly ticketReopenedByStaff: (facts: TicketReplyFacts) => string;
   /** The router failed on this message (a bug); the applicant is told and staff can see it. */
   readonly internalError: string;
 }

@@ -1,0 +1,59 @@
+/**
+ * When unsure, ask (Rasa's two-stage fallback): below a confidence threshold, or when the
+ * top two topics are close, the bot asks which one with the candidates as buttons (and one
+ * for an officer) instead of answering with confidence it does not have. Such a turn counts
+ * as a miss: after two in a row the bot offers an officer instead.
+ */
+import type { QuickReply } from '../../../channels/channel.js';
+import type { Classification } from '../../nlu/types.js';
+import type { RouterKit, Step, Turn } from '../types.js';
+
+/** An FAQ answer needs at least this confidence; below it the bot asks. */
+export const CLARIFY_BELOW_CONFIDENCE = 0.5;
+/** Two topics this close are both offered. */
+export const CLARIFY_CLOSE_GAP = 0.15;
+/** A candidate below this is not worth a button. */
+export const CLARIFY_CANDIDATE_MIN = 0.08;
+/** An out-of-scope verdict is questioned when an FAQ candidate has at least this... */
+const OUT_OF_SCOPE_CANDIDATE_MIN = 0.2;
+
+export function clarifyStep(kit: RouterKit): Step {
+  return {
+    name: 'clarify',
+    run(turn, next) {
+      const classification = turn.classification;
+      const understanding = turn.understanding;
+      if (classification === null || understanding === null || understanding.source !== 'message') return next();
+      const options = unsureBetween(kit, turn, classification);
+      if (options === null) return next();
+      const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
+      const offered = kit.miss(turn, () => {
+        const buttons: QuickReply[] = [...kit.topicButtons(turn, options).slice(0, 3), { label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }];
+        const first = turn.kb.intents.get(options[0]!)!;
+        kit.reply(turn, options.length === 1 ? turn.m.clarifyOne(first.label[turn.language]) : turn.m.clarify, buttons, ticketId);
+        turn.dialogue = { ...turn.dialogue, clarify: options };
+      });
+      return { outcome: offered === 'offered' ? 'handoff_offered' : 'clarify', classification, ticketId };
+    },
+  };
+}
+
+/** The FAQ intents to offer when the classifier is unsure, or null when it is sure enough. */
+export function unsureBetween(kit: RouterKit, turn: Turn, c: Classification): string[] | null {
+  const candidates = c.candidates.filter((candidate) => kit.isFaq(turn.kb, candidate.intent) && candidate.confidence >= CLARIFY_CANDIDATE_MIN);
+  const top = candidates[0];
+  if (top === undefined) return null;
+  const second = candidates[1];
+  const close = (a: number, b: number): boolean => a - b < CLARIFY_CLOSE_GAP;
+  let unsure = false;
+  if (kit.isFaq(turn.kb, c.intent)) {
+    unsure = c.confidence < CLARIFY_BELOW_CONFIDENCE || (second !== undefined && close(c.confidence, second.confidence));
+  } else if (c.intent === 'out_of_scope') {
+    unsure = top.confidence >= OUT_OF_SCOPE_CANDIDATE_MIN && close(c.confidence, top.confidence);
+  }
+  if (!unsure) return null;
+  // The decided intent first, then the close ones.
+  const ids = candidates.filter((candidate) => close(top.confidence, candidate.confidence) || candidate === top).map((candidate) => candidate.intent);
+  if (kit.isFaq(turn.kb, c.intent) && !ids.includes(c.intent)) ids.unshift(c.intent);
+  return ids.slice(0, 3);
+}

@@ -1,0 +1,141 @@
+/**
+ * What the message means in this conversation. Usually the classifier's intent; but a
+ * message that only makes sense in context ("biayanya berapa?", "kalau anak?", "terus?",
+ * "and for my son?") is about the topic under discussion, for the part it asks (its aspect)
+ * and the case it adds. A new, clear topic replaces the old one (and its case facts).
+ */
+import { ANSWER_CASES, type AnswerAspect, type AnswerCase, type KnowledgeBase } from '../../knowledge/types.js';
+import type { Classification } from '../../nlu/types.js';
+import { detectFacts, isContinuation, wordCount } from '../cues.js';
+import { caseKeys, hasFacts, mergeFacts, type CaseFacts } from '../dialogue.js';
+import type { RouterKit, Step, Turn, Understanding } from '../types.js';
+
+export const PAYLOAD_INTENT = /^intent:([a-z0-9_]{1,64})$/;
+/** The "more" button: the rest of a topic (`more:<intent>:<case or ->:<aspect or ->`). */
+export const PAYLOAD_MORE = /^more:([a-z0-9_]{1,64}):([a-z_]{1,16}|-):([a-z]{1,16}|-)$/;
+
+/** A follow-up is short: longer messages say what they are about. */
+const FOLLOW_UP_MAX_WORDS = 8;
+/** Below this the classifier's own topic does not outweigh the one under discussion. */
+const OWN_TOPIC_CONFIDENCE = 0.6;
+/** "kalau anak?", "bagaimana dengan ...", "and for my son?": explicitly elliptical. */
+const ELLIPTICAL_START = /^(kalau|kalo|klo|kl|bagaimana dengan|gimana dengan|bagaimana kalau|terus kalau|lalu kalau|trus kalau|untuk|buat|yang|and|what about|how about|for|if|and if|what if)\b/;
+
+/**
+ * Intents a bare aspect question lands on when the classifier has no topic to go by:
+ * "biayanya berapa?" -> fees, "dokumennya apa saja?" -> requirements_new.
+ */
+const GENERIC_FOR_ASPECT: Readonly<Record<AnswerAspect, readonly string[]>> = {
+  fee: ['fees', 'payment'],
+  documents: ['requirements_new', 'mpaspor_upload'],
+  steps: ['mpaspor_register'],
+  time: ['processing_time'],
+  where: ['office_info'],
+  who: ['processing_time'],
+};
+
+export function understandStep(kit: RouterKit): Step {
+  return {
+    name: 'understand',
+    run(turn, next) {
+      const classification = turn.classification;
+      if (classification === null) return next();
+      turn.understanding = understand(kit, turn, classification);
+      return next();
+    },
+  };
+}
+
+function understand(kit: RouterKit, turn: Turn, c: Classification): Understanding {
+  const forms = turn.forms();
+  const state = turn.dialogue;
+  const kb = turn.kb;
+  // A button's text is its label ("Paspor hilang/rusak"), which states nothing about the case.
+  const stated = turn.payload === null ? detectFacts(forms) : {};
+
+  const more = turn.payload === null ? null : PAYLOAD_MORE.exec(turn.payload);
+  if (more && kb.intents.has(more[1]!)) {
+    const caseKey = more[2] as string;
+    const aspect = more[3] === '-' ? null : (more[3] as AnswerAspect);
+    return {
+      intent: more[1]!,
+      aspect,
+      source: 'button',
+      continuation: true,
+      facts: mergeFacts(state.facts, factsOfCase(caseKey)),
+      stated,
+    };
+  }
+  if (turn.payload !== null && PAYLOAD_INTENT.test(turn.payload)) {
+    // A pressed topic button (a follow-up or a clarification's candidate): the case stays.
+    return { intent: c.intent, aspect: null, source: 'button', continuation: false, facts: mergeFacts(state.facts, stated), stated };
+  }
+
+  const topic = state.topic !== null && kit.isFaq(kb, state.topic) ? state.topic : null;
+  if (topic !== null && isContinuation(forms)) {
+    return { intent: topic, aspect: state.aspect, source: 'context', continuation: true, facts: mergeFacts(state.facts, stated), stated };
+  }
+  if (topic !== null && !c.complaint && isFollowUp(kit, turn, c, topic, stated)) {
+    // A case alone ("kalau anak?") asks the same part again for that case.
+    const aspect = c.aspect ?? (hasFacts(stated) ? state.aspect : null);
+    return { intent: topic, aspect, source: 'context', continuation: false, facts: mergeFacts(state.facts, stated), stated };
+  }
+  if (stated.situation === 'data_change' && kb.intents.has('renewal') && !NOT_OVERRIDDEN.has(c.intent)) {
+    // A name changed by a court or a corrected birth date is a walk-in data change, whatever
+    // the classifier made of it (it is no plain M-Paspor replacement).
+    return { intent: 'renewal', aspect: c.aspect, source: 'context', continuation: false, facts: stated, stated };
+  }
+  const newTopic = kit.isFaq(kb, c.intent) && c.intent !== topic;
+  return {
+    intent: c.intent,
+    aspect: c.aspect,
+    source: 'message',
+    continuation: false,
+    // A new topic starts a new case; the same topic (or no topic) keeps what is known.
+    facts: newTopic ? stated : mergeFacts(state.facts, stated),
+    stated,
+  };
+}
+
+/** Intents a data-change cue does not override: asking for an officer, a ticket's status, a complaint. */
+const NOT_OVERRIDDEN: ReadonlySet<string> = new Set(['human_handoff', 'ticket_status', 'complaint']);
+
+function isFollowUp(kit: RouterKit, turn: Turn, c: Classification, topic: string, stated: CaseFacts): boolean {
+  const entry = turn.kb.intents.get(topic);
+  if (entry === undefined) return false;
+  const forms = turn.forms();
+  const words = wordCount(turn.text);
+  if (words > FOLLOW_UP_MAX_WORDS) return false;
+  const elliptical = ELLIPTICAL_START.test(forms.normalized) || ELLIPTICAL_START.test(forms.lower) || words <= 3;
+  // The classifier's intent is no clear, different topic of its own.
+  const weakOwnTopic = c.intent === topic || !kit.isFaq(turn.kb, c.intent) || c.confidence < OWN_TOPIC_CONFIDENCE;
+  if (c.aspect !== null) {
+    if (!answersAspect(turn.kb, topic, c.aspect)) return false;
+    return weakOwnTopic || elliptical || GENERIC_FOR_ASPECT[c.aspect].includes(c.intent);
+  }
+  if (!hasFacts(stated)) return false;
+  const keys = caseKeys(stated);
+  if (!keys.some((key) => entry.cases[key] !== undefined)) return false;
+  return elliptical || weakOwnTopic;
+}
+
+/** Whether the topic (or one of its cases) has a part for this aspect. */
+function answersAspect(kb: KnowledgeBase, topic: string, aspect: AnswerAspect): boolean {
+  const entry = kb.intents.get(topic);
+  if (entry === undefined) return false;
+  if (entry.aspects[aspect] !== undefined) return true;
+  return Object.values(entry.cases).some((value) => value.aspects[aspect] !== undefined);
+}
+
+function factsOfCase(key: string): CaseFacts {
+  if (!(ANSWER_CASES as readonly string[]).includes(key)) return {};
+  const answerCase = key as AnswerCase;
+  switch (answerCase) {
+    case 'child':
+    case 'adult':
+    case 'elderly':
+      return { who: answerCase };
+    default:
+      return { situation: answerCase };
+  }
+}

@@ -1,0 +1,106 @@
+/** The router's small parts on their own: the pipeline, the dialogue memory, the cues. */
+import { describe, expect, it } from 'vitest';
+import { cleanText, normalize } from '../../src/nlu/normalize.js';
+import {
+  detectFacts,
+  isContinuation,
+  isPriorityApplicant,
+  isScamReport,
+  isSelfHelpFailure,
+  isVagueOpener,
+  type MessageForms,
+} from '../../src/router/cues.js';
+import { caseKeys, DIALOGUE_QUIET_MS, EMPTY_DIALOGUE, readDialogue, writeDialogue } from '../../src/router/dialogue.js';
+import { compose } from '../../src/router/pipeline.js';
+import type { Decision, Step, Turn } from '../../src/router/types.js';
+
+const forms = (text: string): MessageForms => ({ normalized: normalize(text), lower: cleanText(text) });
+
+describe('pipeline', () => {
+  it('runs steps in order until one decides, and the last function when none does', () => {
+    const seen: string[] = [];
+    const passing = (name: string): Step => ({ name, run: (_turn, next) => (seen.push(name), next()) });
+    const deciding: Step = { name: 'decides', run: () => (seen.push('decides'), { outcome: 'faq', classification: null, ticketId: null }) };
+    const last = (): Decision => (seen.push('last'), { outcome: 'fallback', classification: null, ticketId: null });
+    const turn = {} as Turn;
+    expect(compose([passing('a'), deciding, passing('b')], last)(turn).outcome).toBe('faq');
+    expect(seen).toEqual(['a', 'decides']);
+    seen.length = 0;
+    expect(compose([passing('a'), passing('b')], last)(turn).outcome).toBe('fallback');
+    expect(seen).toEqual(['a', 'b', 'last']);
+  });
+
+  it('lets a step act after the rest of the pipeline (middleware style)', () => {
+    const wrapping: Step = {
+      name: 'wrap',
+      run: (_turn, next) => {
+        const inner = next();
+        return { ...inner, ticketId: 7 };
+      },
+    };
+    const last = (): Decision => ({ outcome: 'faq', classification: null, ticketId: null });
+    expect(compose([wrapping], last)({} as Turn).ticketId).toBe(7);
+  });
+});
+
+describe('dialogue memory', () => {
+  const now = new Date('2026-11-30T01:00:00Z');
+  it('round-trips through JSON and expires after the quiet period', () => {
+    const state = { ...EMPTY_DIALOGUE, topic: 'lost_damaged', aspect: 'fee' as const, facts: { situation: 'damaged' as const, who: 'child' as const }, advice: null, at: now.getTime() };
+    const json = writeDialogue(state);
+    expect(json).not.toBeNull();
+    expect(readDialogue(json, new Date(now.getTime() + DIALOGUE_QUIET_MS))).toEqual(state);
+    expect(readDialogue(json, new Date(now.getTime() + DIALOGUE_QUIET_MS + 1))).toBe(EMPTY_DIALOGUE);
+    expect(writeDialogue(EMPTY_DIALOGUE)).toBeNull();
+    expect(readDialogue('not json', now)).toBe(EMPTY_DIALOGUE);
+    expect(readDialogue('{"t": 5, "at": 1}', new Date(2))).toEqual({ ...EMPTY_DIALOGUE, at: 1 });
+  });
+
+  it('orders case keys most specific first', () => {
+    expect(caseKeys({ who: 'child', situation: 'abroad' })).toEqual(['abroad', 'child']);
+  });
+});
+
+describe('cues', () => {
+  it('reads the case in Indonesian, Kupang Malay and English', () => {
+    expect(detectFacts(forms('paspor saya rusak kena air'))).toEqual({ situation: 'damaged' });
+    expect(detectFacts(forms('beta pung paspor ilang di kapal'))).toEqual({ situation: 'lost' });
+    expect(detectFacts(forms('paspor saya dicuri di Malaysia'))).toEqual({ situation: 'abroad' });
+    expect(detectFacts(forms('paspor ditahan majikan'))).toEqual({ situation: 'abroad' });
+    expect(detectFacts(forms('and for my son?'))).toEqual({ who: 'child' });
+    expect(detectFacts(forms('beta pung ana mau bikin paspor'))).toEqual({ who: 'child' });
+    expect(detectFacts(forms('nama saya berubah karena putusan pengadilan'))).toEqual({ situation: 'data_change' });
+    expect(detectFacts(forms('oma saya umur 70, paspor 10 tahun'))).toEqual({ who: 'elderly', years: 10 });
+    expect(detectFacts(forms('berapa biaya paspor'))).toEqual({});
+  });
+
+  it('knows a continuation, a vague opener, a failed self-help, a scam', () => {
+    for (const text of ['terus?', 'trus gmn?', 'lalu?', 'selanjutnya bagaimana', 'then?', 'what next?']) expect(isContinuation(forms(text)), text).toBe(true);
+    expect(isContinuation(forms('terus biayanya berapa'))).toBe(false);
+    for (const text of ['bisa bantu saya?', 'saya bingung', 'mau tanya', 'tolong', 'kak mau tanya dong', '🙏🙏😭', 'can you help me?', 'beta bingung']) {
+      expect(isVagueOpener(forms(text)), text).toBe(true);
+    }
+    for (const text of ['tolong sambungkan ke petugas', 'mau tanya biaya paspor', '🙏', 'terima kasih']) expect(isVagueOpener(forms(text)), text).toBe(false);
+    for (const text of ['masih sama', 'sudah dicoba tetap tidak bisa', 'sdh dicoba tp msh sm', 'su coba, tetap sonde masuk', 'still not working', 'I tried that, still nothing']) {
+      expect(isSelfHelpFailure(forms(text)), text).toBe(true);
+    }
+    expect(isSelfHelpFailure(forms('berapa biaya paspor'))).toBe(false);
+    for (const text of [
+      'ada nomor WA ngaku petugas minta transfer 300rb biar dapat kuota, benar?',
+      'ada yg jual kuota m-paspor 500rb via tf',
+      'akun facebook palsu imigrasi kupang tawarkan paspor cepat',
+      'someone claiming to be an officer asked me to transfer money',
+    ]) {
+      expect(isScamReport(forms(text)), text).toBe(true);
+    }
+    for (const text of ['bayar kode billing bisa transfer lewat m-banking?', 'berapa biaya paspor', 'kuota penuh terus']) expect(isScamReport(forms(text)), text).toBe(false);
+  });
+
+  it('takes a priority group from who the applicant is, not from the word "sakit"', () => {
+    expect(isPriorityApplicant(forms('ibu saya lansia pakai kursi roda'))).toBe(true);
+    expect(isPriorityApplicant(forms('istri saya sedang hamil 7 bulan'))).toBe(true);
+    expect(isPriorityApplicant(forms('ayah saya dirawat di rumah sakit, tidak bisa datang'))).toBe(true);
+    expect(isPriorityApplicant(forms('kode otp tidak masuk, saya sampai sakit kepala'))).toBe(false);
+    expect(isPriorityApplicant(forms('sakit hati saya dengan pelayanannya'))).toBe(false);
+  });
+});
