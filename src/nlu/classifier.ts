@@ -6,7 +6,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/types.js';
 import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
-import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber } from './flags.js';
+import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber, withoutNeutralSpans, type ComplaintFlags } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
 import { complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
@@ -51,7 +51,7 @@ export const MAX_CLASSIFY_CHARS = 1_000;
 export const DEFAULT_OOS_THRESHOLD = 0.25;
 
 /** The complaint scorer's probability from which a message counts as a complaint. */
-export const COMPLAINT_THRESHOLD = 0.5;
+export const COMPLAINT_THRESHOLD = 0.6;
 
 /**
  * A concrete malfunction of the app, whatever the tone: the taxonomy files it under the app's
@@ -178,7 +178,7 @@ export function coreOf(tokens: readonly string[], asked = false): string[] | und
 const LAUGHTER = /(?:^|[^\p{L}])(?:(?:wk){2,}\w*|(?:ha){2,}|lol|lmao|awok\w*)(?:$|[^\p{L}])|[\u{1F602}\u{1F923}\u{1F606}\u{1F639}]/u;
 
 /** Banter must name a topic this clearly to get an FAQ answer. */
-const JOKE_THRESHOLD = 0.5;
+const JOKE_THRESHOLD = 0.99;
 
 /** A priority-group member asking how to get in: online queue or straight to the office, a special lane. */
 const ACCESS = new RegExp(
@@ -207,6 +207,11 @@ const OPEN_QUESTION = /\b(buka|dibuka|tutup|libur|beroperasi|masuk kerja|melayan
 const DAY_WORD =
   /\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu ini|hari minggu|tanggal \d+|hari raya|lebaran|idul (fitri|adha)|natal|paskah|jumat agung|nyepi|imlek|waisak|kenaikan|maulid|isra miraj|tahun baru|cuti bersama|tanggal merah|hari libur|libur nasional|long weekend|besok|lusa|hari ini|agustus|kemerdekaan|weekend|holiday|saturday|sunday)\b/;
 const APP_WORDS = /\b(kuota|mpaspor|aplikasi|slot|jadwal|kode billing|billing|otp|antrian online)\b/;
+/** Where passports are served ("di kalabahi ada layanan paspor atau harus ke kupang"): office_info. */
+const SERVICE_WHERE = /\b(ada|buka|tersedia|dilayani) (layanan|pelayanan|kantor|loket|ulp|unit layanan)\b(?: \S+){0,3} (atau|ataukah|apa) (harus|mesti|wajib) ke\b|\b(ada|buka|tersedia) (layanan|pelayanan|kantor|loket|ulp) (paspor|imigrasi) (di|ke)\b/;
+const WHERE_CONFUSED = new Set(['lost_damaged', 'processing_time', 'renewal', 'requirements_new', 'mpaspor_register', 'greeting', 'out_of_scope']);
+/** The billing code left unpaid past its deadline. */
+const UNPAID_BILLING = /\b(tidak|belum|telat|terlambat|lupa) (bayar|membayar|dibayar)\b|\b(kode billing|billing|batas waktu (bayar|pembayaran))\b/;
 const OFFICE_CONFUSED = new Set(['greeting', 'complaint', 'mpaspor_quota', 'mpaspor_reschedule', 'processing_time', 'thanks', 'out_of_scope']);
 
 /**
@@ -237,10 +242,15 @@ function applyTopicRules(best: IntentScore, normalized: string, priorityGroup: b
   });
   if (EXPRESS_CUE.test(normalized) && EXPRESS_CONFUSED.has(best.intent)) return boosted('express_service');
   if (priorityGroup && ACCESS.test(normalized) && PRIORITY_CONFUSED.has(best.intent)) return boosted('priority_service');
+  if (SERVICE_WHERE.test(normalized) && !APP_WORDS.test(normalized) && WHERE_CONFUSED.has(best.intent)) return boosted('office_info');
   if (OPEN_QUESTION.test(normalized) && DAY_WORD.test(normalized) && !APP_WORDS.test(normalized) && OFFICE_CONFUSED.has(best.intent)) {
     return boosted('office_info');
   }
   return best;
+}
+
+function eitherFlags(a: ComplaintFlags, b: ComplaintFlags): ComplaintFlags {
+  return { complaint: a.complaint || b.complaint, integrity: a.integrity || b.integrity, wrongData: a.wrongData || b.wrongData };
 }
 
 /** Clauses: sentences, and asks joined by "dan"/"and"/"terus"/"juga" when both halves have words enough. */
@@ -376,10 +386,15 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   }
 
   function classify(text: string): Classification {
-    const { prefix, cleaned, tokens } = read(text);
+    const { prefix, cleaned, tokens: typed } = prepare(text, lexicon);
+    // The model reads the words with typos corrected; the precise rules read what was typed
+    // (a correction must never turn a cue word into another word) and, when anything was
+    // corrected, the corrected words too, so a misspelt cue still counts.
+    const tokens = typed.map((token) => speller.correct(token));
+    const corrected = tokens.some((token, i) => token !== typed[i]);
     const language = detectLanguage(cleaned);
-    const normalized = tokens.join(' ');
-    const flags = detectComplaintFlags(normalized, prefix);
+    const normalized = typed.join(' ');
+    const flags = corrected ? eitherFlags(detectComplaintFlags(normalized, prefix), detectComplaintFlags(tokens.join(' '), prefix)) : detectComplaintFlags(normalized, prefix);
     const { integrity, wrongData } = flags;
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
@@ -416,19 +431,24 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       const joking = !cued && LAUGHTER.test(cleaned);
       // The out_of_scope class learns many unrelated words and so attracts any unusual
       // message; a message that names passport business is ours, so take the best FAQ.
-      const anchored = !foreign && !joking && isPassportAnchored(normalized);
+      const anchored = !foreign && !joking && (isPassportAnchored(normalized) || (corrected && isPassportAnchored(tokens.join(' '))));
       const reportless = !TICKET_WORDS.test(normalized);
       const uncuedComplaint = !cued && !integrity && !wrongData;
       const usable = ranked.filter(
         (s) =>
           !(reportless && s.intent === TICKET_STATUS) &&
           // A neutral "saya antri di loket 2" is no complaint: without a cue the complaint class needs evidence.
-          !(uncuedComplaint && s.intent === COMPLAINT && (s.probability < UNCUED_COMPLAINT || !PROBLEM_EVIDENCE.test(normalized))),
+          !(uncuedComplaint && s.intent === COMPLAINT && (s.probability < UNCUED_COMPLAINT || !PROBLEM_EVIDENCE.test(withoutNeutralSpans(normalized)))),
       );
       let best = anchored ? usable.find((s) => s.intent !== OUT_OF_SCOPE) : usable[0];
       // No word the in-scope utterances ever used: nothing to go on, so not ours.
       const known = stems(tokens).some((s) => inScopeStems.has(s));
       if (best !== undefined && !foreign && !cued) best = applyTopicRules(best, normalized, priorityGroup, usable);
+      // Money lost because the billing code was not paid in time is the payment topic, angry or
+      // not (a missed appointment is rescheduling).
+      if (best?.intent === 'mpaspor_reschedule' && UNPAID_BILLING.test(normalized)) {
+        best = { intent: 'payment', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'payment')?.probability ?? 0) };
+      }
       // A complaint the model cannot place (or wrongly printed data, which no FAQ fixes) is the
       // complaint intent rather than a weak guess at a topic. An integrity report outweighs the
       // money or office topic its story mentions.

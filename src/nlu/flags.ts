@@ -116,6 +116,8 @@ const NEUTRAL_SPANS = [
   /\b(foto|gambar|scan|hasil scan|file|dokumen|berkas|tulisan|fotonya)\b(?: \S+){0,4} (tidak|kurang) (jelas|terbaca|fokus)\b/g,
   // a deadline question ("batas reschedule sampai kapan"), not "how long must we wait"
   /\b(batas|batasnya|tenggat|deadline|berlaku|dibuka|buka)\b(?: \S+){0,3} sampai kapan\b/g,
+  // a negated judgement is praise ("tidak ribet", "ga lama", "tanpa kecewa")
+  /\b(tidak|bukan|tanpa|nggak|gak) (ribet|rumit|lambat|lama|susah|sulit|kecewa|mengecewakan|menyusahkan|bertele tele|berbelit belit|jelek|buruk|parah|kacau|payah|pusing)\b/g,
 ];
 /** A status question about an earlier report: its subject is not a new complaint. */
 const FOLLOW_UP = /\b(kelanjutan|tindak lanjut|ditindaklanjuti|diproses|sampai mana|kabar|update|ditanggapi|direspon|follow up|status|bagaimana hasil)\b/;
@@ -231,6 +233,15 @@ export function detectComplaintFlags(normalized: string, raw?: string): Complain
  */
 export function detectComplaint(normalized: string, raw?: string): boolean {
   return detectComplaintFlags(normalized, raw).complaint;
+}
+
+/**
+ * The text without the spans that look like grievances but are not: negated judgements ("tidak
+ * ribet"), hypothetical queues, one's own typing mistakes, refused brokers ("tidak mau pakai
+ * calo"). What is left is where a problem, if any, is stated.
+ */
+export function withoutNeutralSpans(normalized: string): string {
+  return neutralized(normalized).replace(INTEGRITY_NOT_REPORTED_ALL, ' ');
 }
 
 export function detectPriorityGroup(normalized: string): boolean {
