@@ -1,0 +1,81 @@
+/**
+ * Real traffic: ../shared/eval/real-dev.tsv (400 real M-Paspor reviews, labelled; the
+ * development set for real text: measured and its misses read, never copied into intents/,
+ * the lexicon or rules) and blind set 6 (test/nlu/fixtures/blind-6.tsv, written in real styles
+ * by a helper who never saw the training data; never tuned on). Also the typo-noised twins.
+ *
+ * The issue's targets for real-dev (lenient >= 90%, complaint F1 >= 0.92, in-scope ->
+ * out_of_scope <= 2%) are NOT met yet: real-dev is held to the level reached, so it cannot
+ * slide back, and the README says where it stands.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from '../../src/knowledge/index.js';
+import { createClassifier, evaluate, formatSummary, parseEvalTsv, rowsBetween, type IntentClassifier } from '../../src/nlu/index.js';
+import { addTypos } from '../../src/nlu/typo-noise.js';
+import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
+
+const realDev = resolve(process.cwd(), '../shared/eval/real-dev.tsv');
+const blind6 = resolve(process.cwd(), 'test/nlu/fixtures/blind-6.tsv');
+const devSet = resolve(process.cwd(), '../shared/eval/intents-dev.tsv');
+
+let classifier: IntentClassifier;
+beforeAll(() => {
+  classifier = createClassifier(loadKnowledgeBase('intents', 'data/office.yaml'), TEST_CLASSIFIER_OPTIONS);
+});
+
+const rowsOf = (file: string) => parseEvalTsv(readFileSync(file, 'utf8'));
+const withTypos = (file: string) => rowsOf(file).map((row) => ({ ...row, text: addTypos(row.text, row.line) }));
+
+describe.skipIf(!existsSync(realDev))('real-dev (real reviews)', () => {
+  it('holds the level reached: the whole file and its random half', () => {
+    const rows = rowsOf(realDev);
+    const all = evaluate(classifier, rows);
+    const random = evaluate(classifier, rowsBetween(rows, 2, 201));
+    console.log(`real-dev:\n${formatSummary(all).join('\n')}\nlines 2-201:\n${formatSummary(random).join('\n')}`);
+    expect(all.lenientAccuracy).toBeGreaterThanOrEqual(0.78);
+    expect(all.complaint.f1).toBeGreaterThanOrEqual(0.88);
+    expect(all.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
+    expect(random.lenientAccuracy).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('is surer of its right answers than of its wrong ones', () => {
+    const rows = rowsOf(realDev);
+    let right = 0;
+    let rightCount = 0;
+    let wrong = 0;
+    let wrongCount = 0;
+    for (const row of rows) {
+      const result = classifier.classify(row.text);
+      if (row.intents.includes(result.intent)) {
+        right += result.confidence;
+        rightCount += 1;
+      } else {
+        wrong += result.confidence;
+        wrongCount += 1;
+      }
+    }
+    expect(right / rightCount).toBeGreaterThan(wrong / wrongCount + 0.1);
+  });
+});
+
+describe('blind set 6 (real styles, never tuned on)', () => {
+  it('meets the targets, clean and with typos', () => {
+    const clean = evaluate(classifier, rowsOf(blind6));
+    const noisy = evaluate(classifier, withTypos(blind6));
+    console.log(`blind-6:\n${formatSummary(clean).join('\n')}\nwith typos:\n${formatSummary(noisy).join('\n')}`);
+    expect(clean.lenientAccuracy).toBeGreaterThanOrEqual(0.92);
+    expect(clean.complaint.f1).toBeGreaterThanOrEqual(0.92);
+    expect(clean.inScopeToOutOfScope).toBeLessThanOrEqual(0.02);
+    expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe.skipIf(!existsSync(devSet))('typo-noised twin of the dev set', () => {
+  it('stays at 90% or more', () => {
+    const noisy = evaluate(classifier, withTypos(devSet));
+    console.log(`dev with typos:\n${formatSummary(noisy).join('\n')}`);
+    expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
