@@ -398,6 +398,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     const { integrity, wrongData } = flags;
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
+    // (The scorer runs only when no rule has decided already.)
     const cued = ruleCued || (tokens.length > 0 && complaintModel.probability(prefix, tokens) >= COMPLAINT_THRESHOLD);
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);

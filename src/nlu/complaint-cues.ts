@@ -56,7 +56,6 @@ const ANGRY_EMOJI = /[\u{1F621}\u{1F620}\u{1F92C}\u{1F44E}\u{1F926}\u{1F624}\u{1
 const CRYING_EMOJI = /[\u{1F62D}\u{1F622}\u{1F97A}\u{1F630}\u{1F625}\u{1F613}]/gu;
 const LAUGH_EMOJI = /[\u{1F602}\u{1F923}\u{1F605}\u{1F606}]/gu;
 const ELONGATED = /(\p{L})\1{2,}/gu;
-const LETTER = /\p{L}/gu;
 const UPPER_WORD = /\b\p{Lu}{3,}\b/gu;
 
 /** Names of the dense features, in the order `complaintCues` returns their values. */
@@ -114,12 +113,15 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
     if (isNegative && negated) praise += 1;
     else if (isNegative) {
       negative += 1;
-      const near = tokens.slice(Math.max(0, i - 2), i + 3);
-      if (near.some((word) => INTENSIFIERS.has(word))) negativeWithIntensifier += 1;
+      for (let j = Math.max(0, i - 2); j < Math.min(tokens.length, i + 3); j++) {
+        if (INTENSIFIERS.has(tokens[j]!)) {
+          negativeWithIntensifier += 1;
+          break;
+        }
+      }
     }
     if (INTENSIFIERS.has(token)) intensifier += 1;
   }
-  const letters = count(LETTER, raw);
   const upperWords = count(UPPER_WORD, raw);
   const words = Math.max(1, tokens.length);
   const values = new Float64Array(COMPLAINT_CUE_NAMES.length);
@@ -134,7 +136,7 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   values[8] = NEUTRAL_ASK.test(normalized) ? 1 : 0;
   values[9] = squash(count(/!/g, raw) / 2);
   values[10] = /\?{2,}/.test(raw) ? 1 : 0;
-  values[11] = letters >= 12 ? Math.min(1, (upperWords * 3) / words) : 0;
+  values[11] = raw.length >= 12 ? Math.min(1, (upperWords * 3) / words) : 0;
   values[12] = squash(count(ANGRY_EMOJI, raw));
   values[13] = squash(count(CRYING_EMOJI, raw) - 1);
   values[14] = squash(count(LAUGH_EMOJI, raw));

@@ -17,6 +17,7 @@ import { localDateOf, dateKeyOf } from '../../src/metrics/index.js';
 import { parseDateKey } from '../../src/sla/calendar.js';
 import { loadKnowledgeBase } from '../../src/knowledge/index.js';
 import { createClassifier } from '../../src/nlu/classifier.js';
+import { clearModelMemory } from '../../src/nlu/model-cache.js';
 import { repoPath, REPO_ROOT } from '../../src/paths.js';
 import { createSlaPlanner } from '../../src/sla/planner.js';
 import { loadSlaPolicy } from '../../src/sla/policy.js';
@@ -28,7 +29,12 @@ import { seedLargeDatabase } from './seed.js';
 interface Figures {
   slaScanMs: number;
   digestMs: number;
+  /** Start-up: reading the trained model kept in the cache folder (median of 3). */
   modelBuildMs: number;
+  /** Training from scratch, once (first start, or after the knowledge base changed). */
+  modelTrainMs: number;
+  /** Review-length messages (over 120 characters) per second. */
+  classifyLongPerSec: number;
   classifyPerSec: number;
   ingestPerSec: number;
   rawInsertPerSec: number;
@@ -52,23 +58,38 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-function benchModel(): { modelBuildMs: number; classifyPerSec: number } {
+function benchModel(): { modelBuildMs: number; modelTrainMs: number; classifyPerSec: number; classifyLongPerSec: number } {
   const kb = loadKnowledgeBase(repoPath('intents'), repoPath('data', 'office.yaml'));
+  // Training from scratch (a knowledge base edit, or the first start): nothing kept.
+  clearModelMemory();
+  const trainStart = performance.now();
+  createClassifier(kb);
+  const modelTrainMs = performance.now() - trainStart;
+  // Start-up: the model trained before is read from the cache folder.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'sapa-bench-model-'));
+  createClassifier(kb, { cacheDir });
   const builds: number[] = [];
-  let classifier = createClassifier(kb);
+  let classifier = createClassifier(kb, { cacheDir });
   for (let i = 0; i < 3; i += 1) {
+    clearModelMemory();
     const start = performance.now();
-    classifier = createClassifier(kb);
+    classifier = createClassifier(kb, { cacheDir });
     builds.push(performance.now() - start);
   }
-  const samples = [...kb.intents.values()].flatMap((entry) => entry.utterances).map((u) => `${u} ya kak`);
-  let count = 0;
-  const start = performance.now();
-  while (performance.now() - start < 2_000) {
-    classifier.classify(samples[count % samples.length] ?? '');
-    count += 1;
-  }
-  return { modelBuildMs: median(builds), classifyPerSec: count / ((performance.now() - start) / 1000) };
+  rmSync(cacheDir, { recursive: true, force: true });
+  const rate = (samples: readonly string[]): number => {
+    let count = 0;
+    const start = performance.now();
+    while (performance.now() - start < 2_000) {
+      classifier.classify(samples[count % samples.length] ?? '');
+      count += 1;
+    }
+    return count / ((performance.now() - start) / 1000);
+  };
+  // Chat messages (the short utterances) and review-length texts (the labelled examples).
+  const short = [...kb.intents.values()].flatMap((entry) => entry.utterances).map((u) => `${u} ya kak`);
+  const long = [...kb.intents.values()].flatMap((entry) => entry.examples.map((example) => example.text)).filter((text) => text.length > 120);
+  return { modelBuildMs: median(builds), modelTrainMs, classifyPerSec: rate(short), classifyLongPerSec: rate(long) };
 }
 
 function benchRawInsert(file: string, n: number): number {
@@ -318,8 +339,10 @@ async function main(): Promise<void> {
       benchRssMb: process.resourceUsage().maxRSS / 1024,
     };
     const rows: [string, string, string][] = [
-      ['model build', `${figures.modelBuildMs.toFixed(0)} ms`, 'well under 1 s'],
-      ['classification', `${figures.classifyPerSec.toFixed(0)} msg/s`, ''],
+      ['model build at start-up (kept model)', `${figures.modelBuildMs.toFixed(0)} ms`, '<= 2 s'],
+      ['model training from scratch', `${figures.modelTrainMs.toFixed(0)} ms`, 'informative: once per knowledge-base edit'],
+      ['classification (chat messages)', `${figures.classifyPerSec.toFixed(0)} msg/s`, '>= 20,000'],
+      ['classification (review-length texts)', `${figures.classifyLongPerSec.toFixed(0)} msg/s`, 'informative'],
       [`ingest (inbound -> router -> outbox, WAL file; median of ${INGEST_ROUNDS})`, `${figures.ingestPerSec.toFixed(0)} msg/s`, '>= 0.3 x raw insert'],
       [`raw single-row insert transactions (median of ${INGEST_ROUNDS})`, `${figures.rawInsertPerSec.toFixed(0)} rows/s`, ''],
       ['ingest / raw', figures.ingestToRawRatio.toFixed(2), '>= 0.30'],
