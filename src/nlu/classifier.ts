@@ -491,10 +491,19 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       ) {
         intent = best.intent;
         confidence = best.probability;
+      } else if (anchored && best !== undefined && !cued && (APP_FAILURE.test(normalized) || APP_DIFFICULTY.test(normalized))) {
+        // It names the app or passports and a failure: the app's topic, with the model's low
+        // confidence kept, so the conversation asks which topic when it must.
+        intent = usable.find((s) => APP_TOPICS.has(s.intent))?.intent ?? 'mpaspor_app_error';
+        confidence = usable.find((s) => s.intent === intent)?.probability ?? best.probability;
       } else if (cued && !foreign) {
         // Dissatisfaction about something no FAQ covers is, by definition, the complaint intent.
         intent = COMPLAINT;
         confidence = Math.max(0.5, ranked.find((s) => s.intent === COMPLAINT)?.probability ?? 0);
+      } else if (anchored && best !== undefined && known && best.intent !== OUT_OF_SCOPE) {
+        // A message that names the domain is never out_of_scope: the best topic, however unsure.
+        intent = best.intent;
+        confidence = best.probability;
       } else {
         confidence = best?.intent === OUT_OF_SCOPE ? best.probability : 1 - (best?.probability ?? 0);
       }

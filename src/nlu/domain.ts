@@ -72,7 +72,7 @@ const PASSPORT_STRICT = /\b(paspor|epaspor|mpaspor|passport|kode billing|billing
 const PASSPORT = /\b(paspor|epaspor|mpaspor|imigrasi|kanim|kode billing|wawancara|petugas|tiket|keluhan|aduan|calo|pungli)\b/;
 
 /** Words only passport business uses: with one of these a message is ours even if it looks odd. */
-const ANCHOR = /\b(paspor|epaspor|mpaspor|imigrasi|kode billing|billing|otp|kuota|wawancara|percepatan|lansia|disabilitas|bap)\b/;
+const ANCHOR = /\b(paspor|epaspor|mpaspor|passport|imigrasi|kanim|kode billing|billing|otp|kuota|wawancara|percepatan|lansia|disabilitas|bap|aplikasi|aplikasinya|apk|app|apps|timeout|time out|login|log in)\b/;
 
 /** Advertising and chain messages: not a question for the office even when they name it. */
 const SPAM = /\b(promosi|promo|iklan|open order|diskon|gratis ongkir|endorse|follow (ig|instagram|akun)|klik link|dm (saja|admin|kakak|kami))\b/;
