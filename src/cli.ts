@@ -155,6 +155,26 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  'test-dialogues': {
+    summary: 'run the dialogue tests (test/conversations/*.yaml) against intents/ (after editing them)',
+    usage: 'sapa test-dialogues [FILE|DIR ...] [--verbose]',
+    help:
+      'Plays each scripted conversation (default: every file in test/conversations/) through the bot with a fresh\n' +
+      'in-memory database and a fake clock, and checks each turn\'s expectations (replies contain..., a ticket\n' +
+      'opened/added, buttons, length). Prints PASS or FAIL per dialogue, the transcript of each failure, and a\n' +
+      'summary; exits 1 when a dialogue fails. Dialogues marked known_issue are reported without failing the run.\n' +
+      '--verbose prints every transcript. The file format is described in test/conversations/README.md.',
+    options: { verbose: { type: 'boolean' } },
+    async run(args, io) {
+      const config = configFrom(io);
+      const { testDialoguesCommand } = await import('./cli-dialogues.js');
+      return testDialoguesCommand(config, {
+        paths: args.positionals,
+        verbose: args.values['verbose'] === true,
+        write: (text) => io.stdout.write(text),
+      });
+    },
+  },
   tickets: {
     summary: 'list tickets (tickets list [--status open,pending] [--json])',
     usage: 'sapa tickets list [--status STATUS[,STATUS]] [--limit N] [--json]',

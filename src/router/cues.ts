@@ -72,8 +72,12 @@ export function detectFacts(forms: MessageForms): CaseFacts {
   const damaged = test(DAMAGED, forms);
   if (test(DATA_CHANGE, forms)) situation = 'data_change';
   else if (test(ABROAD, forms) && !damaged) situation = 'abroad';
-  else if (damaged) situation = 'damaged';
-  else if (test(LOST, forms)) situation = 'lost';
+  else {
+    const lost = test(LOST, forms);
+    // "hilang atau rusak": neither case in particular.
+    if (damaged && !lost) situation = 'damaged';
+    else if (lost && !damaged) situation = 'lost';
+  }
   const years = test(TEN_YEARS, forms) ? 10 : test(FIVE_YEARS, forms) ? 5 : undefined;
   return {
     ...(who !== undefined ? { who } : {}),

@@ -65,6 +65,8 @@ export interface Understanding {
   readonly facts: CaseFacts;
   /** The facts this message states. */
   readonly stated: CaseFacts;
+  /** A second ask in the same message (the classifier's, or two close topics joined by "dan"), or null. */
+  readonly second: string | null;
 }
 
 export interface Turn {

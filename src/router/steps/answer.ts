@@ -20,10 +20,8 @@ export function answerStep(kit: RouterKit): Step {
         facts: understanding.facts,
         part: understanding.continuation ? 'more' : 'default',
       });
-      const second = classification?.secondIntent ?? null;
-      if (understanding.source === 'message' && second !== null && second !== understanding.intent && kit.isFaq(turn.kb, second)) {
-        kit.answer(turn, second, { facts: understanding.facts });
-      }
+      const second = understanding.second;
+      if (second !== null && second !== understanding.intent && kit.isFaq(turn.kb, second)) kit.answer(turn, second, { facts: understanding.facts });
       return { outcome: 'faq', classification, ticketId };
     },
   };

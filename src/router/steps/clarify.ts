@@ -2,7 +2,8 @@
  * When unsure, ask (Rasa's two-stage fallback): below a confidence threshold, or when the
  * top two topics are close, the bot asks which one with the candidates as buttons (and one
  * for an officer) instead of answering with confidence it does not have. Such a turn counts
- * as a miss: after two in a row the bot offers an officer instead.
+ * as a miss: after two in a row the bot offers an officer instead. While a ticket is open
+ * an unclear message joins it instead, and the applicant gets its status.
  */
 import type { QuickReply } from '../../../channels/channel.js';
 import type { Classification } from '../../nlu/types.js';
@@ -23,10 +24,18 @@ export function clarifyStep(kit: RouterKit): Step {
     run(turn, next) {
       const classification = turn.classification;
       const understanding = turn.understanding;
-      if (classification === null || understanding === null || understanding.source !== 'message') return next();
+      if (classification === null || understanding === null || understanding.source !== 'message' || understanding.second !== null) return next();
       const options = unsureBetween(kit, turn, classification);
       if (options === null) return next();
-      const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
+      if (turn.active) {
+        // Mid-case, an unclear message most likely belongs to the case: it joins the ticket
+        // and the applicant gets its status (as for a message the bot cannot place at all).
+        kit.resetMisses(turn);
+        kit.addToTicket(turn, turn.active);
+        kit.reportStatus(turn, turn.active.id);
+        return { outcome: 'status', classification, ticketId: turn.active.id };
+      }
+      const ticketId = null;
       const offered = kit.miss(turn, () => {
         const buttons: QuickReply[] = [...kit.topicButtons(turn, options).slice(0, 3), { label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }];
         const first = turn.kb.intents.get(options[0]!)!;

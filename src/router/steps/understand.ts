@@ -64,26 +64,27 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
       continuation: true,
       facts: mergeFacts(state.facts, factsOfCase(caseKey)),
       stated,
+      second: null,
     };
   }
   if (turn.payload !== null && PAYLOAD_INTENT.test(turn.payload)) {
     // A pressed topic button (a follow-up or a clarification's candidate): the case stays.
-    return { intent: c.intent, aspect: null, source: 'button', continuation: false, facts: mergeFacts(state.facts, stated), stated };
+    return { intent: c.intent, aspect: null, source: 'button', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
 
   const topic = state.topic !== null && kit.isFaq(kb, state.topic) ? state.topic : null;
   if (topic !== null && isContinuation(forms)) {
-    return { intent: topic, aspect: state.aspect, source: 'context', continuation: true, facts: mergeFacts(state.facts, stated), stated };
+    return { intent: topic, aspect: state.aspect, source: 'context', continuation: true, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
   if (topic !== null && !c.complaint && isFollowUp(kit, turn, c, topic, stated)) {
     // A case alone ("kalau anak?") asks the same part again for that case.
     const aspect = c.aspect ?? (hasFacts(stated) ? state.aspect : null);
-    return { intent: topic, aspect, source: 'context', continuation: false, facts: mergeFacts(state.facts, stated), stated };
+    return { intent: topic, aspect, source: 'context', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
   if (stated.situation === 'data_change' && kb.intents.has('renewal') && !NOT_OVERRIDDEN.has(c.intent)) {
     // A name changed by a court or a corrected birth date is a walk-in data change, whatever
     // the classifier made of it (it is no plain M-Paspor replacement).
-    return { intent: 'renewal', aspect: c.aspect, source: 'context', continuation: false, facts: stated, stated };
+    return { intent: 'renewal', aspect: c.aspect, source: 'context', continuation: false, facts: stated, stated, second: null };
   }
   const newTopic = kit.isFaq(kb, c.intent) && c.intent !== topic;
   return {
@@ -94,7 +95,28 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     // A new topic starts a new case; the same topic (or no topic) keeps what is known.
     facts: newTopic ? stated : mergeFacts(state.facts, stated),
     stated,
+    second: secondAsk(kit, turn, c),
   };
+}
+
+/** Joins two asks: "syarat apa saja dan biayanya berapa?", "..., deng berapa lama jadi?". */
+const CONJUNCTION = /(?:\b(?:dan|deng|dengan|serta|terus|trus|lalu|juga|and|also|plus)\b|[,;])/;
+/** Two topics this close, each at least this likely, in a message that joins two clauses, are two asks. */
+const TWO_ASKS_GAP = 0.15;
+const TWO_ASKS_MIN = 0.3;
+
+/**
+ * The second ask of a message: the classifier's, or, when it found none, the runner-up of two
+ * close FAQ topics in a message that joins two clauses (asking "which one?" would be wrong:
+ * the applicant asked both).
+ */
+function secondAsk(kit: RouterKit, turn: Turn, c: Classification): string | null {
+  if (c.secondIntent !== null) return kit.isFaq(turn.kb, c.secondIntent) && c.secondIntent !== c.intent ? c.secondIntent : null;
+  const [first, second] = c.candidates;
+  if (first === undefined || second === undefined || first.intent !== c.intent) return null;
+  if (!kit.isFaq(turn.kb, first.intent) || !kit.isFaq(turn.kb, second.intent)) return null;
+  if (second.confidence < TWO_ASKS_MIN || first.confidence - second.confidence >= TWO_ASKS_GAP) return null;
+  return CONJUNCTION.test(turn.forms().lower) ? second.intent : null;
 }
 
 /** Intents a data-change cue does not override: asking for an officer, a ticket's status, a complaint. */
