@@ -4,21 +4,46 @@
  * has already turned "brp" into "berapa", "dokumen2" into "dokumen dokumen").
  *
  * Only explicit cues count; a message without one asks about the topic as a whole (null).
- * Order matters where cues overlap: "berapa lama" is time, not a fee.
+ * Order matters where cues overlap: "berapa lama" is time, not a fee. Words are looked up in
+ * sets (a regex per aspect over the whole text cost more than the rest of classifying).
  */
 import type { AnswerAspect } from './types.js';
 
-const ASPECT_CUES: readonly (readonly [AnswerAspect, RegExp])[] = [
-  ['time', /\b(berapa (lama|hari|minggu|jam)|lama(nya)? (jadi|proses|selesai|pembuatan)|kapan (jadi|selesai|bisa diambil|diambil|keluar)|jadinya kapan|prosesnya berapa|how long|how many days|when (is it|will it be) ready)\b/],
-  ['fee', /\b(biaya\w*|harga\w*|tarif\w*|ongkos\w*|bayar berapa|berapa (bayar|duit|uang|rupiah|ribu)|dendanya|denda|mahal|murah|cost|costs|fee|fees|price|how much)\b/],
-  ['documents', /\b(dokumen\w*|syarat\w*|persyaratan\w*|berkas\w*|bawa apa|membawa apa|dibawa|perlu bawa|harus bawa|surat apa|documents?|requirements?|what (do i|should i|to) bring)\b/],
-  ['steps', /\b(caranya|cara (nya|mengurus|urus|daftar|buat|bikin)|langkah\w*|prosedur\w*|alur\w*|bagaimana (mengurus|urus|cara)|gimana (urus|ngurus|caranya)|how (do i|to|can i))\b/],
-  ['where', /\b(di ?mana|dimana|ke mana|kemana|tempatnya|lokasi\w*|alamat\w*|kantor mana|where)\b/],
-  ['who', /\b(siapa|boleh diwakilkan|diwakilkan|diwakili|who|on my behalf)\b/],
-];
+/** Single words that name an aspect, with their -nya forms. */
+const WORDS: ReadonlyMap<string, AnswerAspect> = new Map([
+  ...words('fee', 'biaya biayanya harga harganya tarif tarifnya ongkos ongkosnya denda dendanya mahal murah cost costs fee fees price'),
+  ...words('documents', 'dokumen dokumennya syarat syaratnya persyaratan persyaratannya berkas berkasnya document documents requirement requirements'),
+  ...words('steps', 'caranya langkah langkahnya prosedur prosedurnya alur alurnya'),
+  ...words('where', 'dimana kemana tempatnya lokasi lokasinya alamat alamatnya where'),
+  ...words('who', 'siapa diwakilkan diwakili who'),
+]);
 
-/** The aspect the message asks about, or null when it names none. */
+/** Two-word cues, checked before single words ("berapa lama" is time even though "berapa" asks a fee). */
+const PAIRS: ReadonlyMap<string, AnswerAspect> = new Map([
+  ...pairs('time', ['berapa lama', 'berapa hari', 'berapa minggu', 'berapa jam', 'lama jadi', 'lamanya jadi', 'kapan jadi', 'kapan selesai', 'kapan diambil', 'kapan keluar', 'jadinya kapan', 'how long', 'how many']),
+  ...pairs('fee', ['bayar berapa', 'berapa bayar', 'berapa duit', 'berapa uang', 'berapa rupiah', 'how much']),
+  ...pairs('documents', ['bawa apa', 'membawa apa', 'perlu bawa', 'harus bawa', 'surat apa', 'to bring']),
+  ...pairs('steps', ['cara mengurus', 'cara urus', 'cara daftar', 'cara buat', 'cara bikin', 'bagaimana mengurus', 'bagaimana cara', 'gimana caranya', 'how do', 'how to', 'how can']),
+  ...pairs('where', ['di mana', 'ke mana', 'kantor mana']),
+  ...pairs('who', ['on my', 'boleh diwakilkan']),
+]);
+
+function words(aspect: AnswerAspect, list: string): [string, AnswerAspect][] {
+  return list.split(' ').map((word) => [word, aspect]);
+}
+
+function pairs(aspect: AnswerAspect, list: readonly string[]): [string, AnswerAspect][] {
+  return list.map((pair) => [pair, aspect]);
+}
+
+/** The aspect the message asks about, or null when it names none. Time wins over the others. */
 export function detectAspect(normalized: string): AnswerAspect | null {
-  for (const [aspect, cue] of ASPECT_CUES) if (cue.test(normalized)) return aspect;
-  return null;
+  const tokens = normalized.split(' ');
+  let found: AnswerAspect | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const pair = i + 1 < tokens.length ? PAIRS.get(`${tokens[i]} ${tokens[i + 1]}`) : undefined;
+    if (pair === 'time') return 'time';
+    found ??= pair ?? WORDS.get(tokens[i]!) ?? null;
+  }
+  return found;
 }

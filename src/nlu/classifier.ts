@@ -74,6 +74,10 @@ const REJECTED_AND_LOST =
 const PEOPLE_OR_PLACE = /\b(petugas|pegawai|satpam|security|staf|staff|calo|pungli|oknum|loket|ruang tunggu|kantor imigrasi|di kantor|antri di|antrian di|wawancara|ditolak|dibentak|kasar|sombong|cuek)\b/;
 const APP_TOPICS = new Set(['mpaspor_app_error', 'mpaspor_otp', 'mpaspor_quota', 'mpaspor_upload', 'payment', 'mpaspor_reschedule']);
 
+/** A few words are little evidence of a mood: the scorer must be surer of short messages. */
+const SHORT_MESSAGE_TOKENS = 6;
+const SHORT_COMPLAINT_THRESHOLD = 0.8;
+
 /** A passport-anchored message needs less model confidence to get an FAQ answer. */
 const ANCHORED_THRESHOLD = 0.1;
 
@@ -210,6 +214,10 @@ const APP_WORDS = /\b(kuota|mpaspor|aplikasi|slot|jadwal|kode billing|billing|ot
 /** Where passports are served ("di kalabahi ada layanan paspor atau harus ke kupang"): office_info. */
 const SERVICE_WHERE = /\b(ada|buka|tersedia|dilayani) (layanan|pelayanan|kantor|loket|ulp|unit layanan)\b(?: \S+){0,3} (atau|ataukah|apa) (harus|mesti|wajib) ke\b|\b(ada|buka|tersedia) (layanan|pelayanan|kantor|loket|ulp) (paspor|imigrasi) (di|ke)\b/;
 const WHERE_CONFUSED = new Set(['lost_damaged', 'processing_time', 'renewal', 'requirements_new', 'mpaspor_register', 'greeting', 'out_of_scope']);
+/** No date to pick is the quota topic; changing a date one has is rescheduling. */
+const NO_DATE =
+  /\b(tidak|belum) (ada|muncul|tersedia) (tanggal|jadwal|slot|kuota)\b|\b(tanggal|jadwal|slot)\b(?: \S+){0,5} (penuh|merah|habis|tidak (bisa|dapat) (dipilih|diklik|pilih|klik|memilih))\b/;
+const CHANGE_DATE = /\b(ganti|ubah|mengubah|merubah|reschedule|jadwal ulang|pindah|tunda|menunda|batal|membatalkan|undur|mundur|majukan)\b/;
 /** The billing code left unpaid past its deadline. */
 const UNPAID_BILLING = /\b(tidak|belum|telat|terlambat|lupa) (bayar|membayar|dibayar)\b|\b(kode billing|billing|batas waktu (bayar|pembayaran))\b/;
 const OFFICE_CONFUSED = new Set(['greeting', 'complaint', 'mpaspor_quota', 'mpaspor_reschedule', 'processing_time', 'thanks', 'out_of_scope']);
@@ -261,6 +269,17 @@ const MIN_CLAUSE_WORDS = 3;
 const SECOND_ASK_PROBABILITY = 0.55;
 /** Small talk, complaints and requests for a human are handled whole, never as a second FAQ ask. */
 const NOT_A_SECOND_ASK = new Set(['greeting', 'thanks', 'out_of_scope', 'complaint', 'human_handoff', 'ticket_status']);
+
+function wordCount(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) words += 1;
+    inWord = !space;
+  }
+  return words;
+}
 
 function splitClauses(text: string): string[] {
   return text
@@ -371,7 +390,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
    * paspor 10 tahun dan berapa lama jadinya?" -> fees, then processing_time).
    */
   function secondAsk(prefix: string, mainIntent: string): string | null {
-    const clauses = splitClauses(prefix);
+    // Two asks need two clauses of three words or more: a shorter message has one ask.
+    if (wordCount(prefix) < 2 * MIN_CLAUSE_WORDS) return null;
+    const clauses = splitClauses(prefix).filter((clause) => wordCount(clause) >= MIN_CLAUSE_WORDS);
     if (clauses.length < 2) return null;
     let second: IntentScore | null = null;
     for (const clause of clauses) {
@@ -399,7 +420,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
     // (The scorer runs only when no rule has decided already.)
-    const cued = ruleCued || (tokens.length > 0 && complaintModel.probability(prefix, tokens) >= COMPLAINT_THRESHOLD);
+    const cued =
+      ruleCued ||
+      (tokens.length > 0 && complaintModel.probability(prefix, tokens) >= (tokens.length <= SHORT_MESSAGE_TOKENS ? SHORT_COMPLAINT_THRESHOLD : COMPLAINT_THRESHOLD));
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
 
@@ -447,6 +470,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       if (best !== undefined && !foreign && !cued) best = applyTopicRules(best, normalized, priorityGroup, usable);
       // Money lost because the billing code was not paid in time is the payment topic, angry or
       // not (a missed appointment is rescheduling).
+      if (best?.intent === 'mpaspor_reschedule' && NO_DATE.test(normalized) && !CHANGE_DATE.test(normalized)) {
+        best = { intent: 'mpaspor_quota', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'mpaspor_quota')?.probability ?? 0) };
+      }
       if (best?.intent === 'mpaspor_reschedule' && UNPAID_BILLING.test(normalized)) {
         best = { intent: 'payment', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'payment')?.probability ?? 0) };
       }
