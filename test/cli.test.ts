@@ -39,18 +39,22 @@ describe('sapa CLI', () => {
     expect(bad.err).toMatch(/Usage: sapa tickets list/);
   });
 
-  it('classify prints one JSON object per input line with exactly intent, confidence, complaint', async () => {
-    const { code, out } = await cli(['classify'], 'berapa biaya paspor\npetugasnya kasar sekali, saya kecewa\n\n');
+  it('classify prints one JSON object per input line: intent, confidence, complaint, candidates, secondIntent', async () => {
+    const { code, out } = await cli(['classify'], 'berapa biaya paspor\npetugasnya kasar sekali, saya kecewa\n\nberapa biaya paspor 10 tahun dan berapa lama jadinya?\n');
     expect(code).toBe(0);
     const lines = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     for (const line of lines) {
-      expect(Object.keys(line).sort()).toEqual(['complaint', 'confidence', 'intent']);
+      expect(Object.keys(line).sort()).toEqual(['candidates', 'complaint', 'confidence', 'intent', 'secondIntent']);
       expect(line['confidence']).toBeGreaterThanOrEqual(0);
       expect(line['confidence']).toBeLessThanOrEqual(1);
+      const candidates = line['candidates'] as { intent: string; confidence: number }[];
+      expect(candidates.length).toBeLessThanOrEqual(3);
+      expect(candidates[0]?.intent).toBe(line['intent']);
     }
-    expect(lines[0]).toMatchObject({ intent: 'fees', complaint: false });
+    expect(lines[0]).toMatchObject({ intent: 'fees', complaint: false, secondIntent: null });
     expect(lines[1]).toMatchObject({ complaint: true });
+    expect(lines[3]).toMatchObject({ intent: 'fees', secondIntent: 'processing_time' });
   });
 
   it('classify takes messages as arguments too, one JSON line each, ignoring stdin', async () => {

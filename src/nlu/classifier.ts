@@ -214,6 +214,13 @@ const APP_WORDS = /\b(kuota|mpaspor|aplikasi|slot|jadwal|kode billing|billing|ot
 /** Where passports are served ("di kalabahi ada layanan paspor atau harus ke kupang"): office_info. */
 const SERVICE_WHERE = /\b(ada|buka|tersedia|dilayani) (layanan|pelayanan|kantor|loket|ulp|unit layanan)\b(?: \S+){0,3} (atau|ataukah|apa) (harus|mesti|wajib) ke\b|\b(ada|buka|tersedia) (layanan|pelayanan|kantor|loket|ulp) (paspor|imigrasi) (di|ke)\b/;
 const WHERE_CONFUSED = new Set(['lost_damaged', 'processing_time', 'renewal', 'requirements_new', 'mpaspor_register', 'greeting', 'out_of_scope']);
+/**
+ * Asking for a person ("mau bicara dengan petugas", "sambungkan ke admin"): without it, a
+ * grievance about staff ("petugasnya cuek dan tidak menjawab") is a complaint, not a handoff.
+ */
+const PERSON_REQUEST =
+  /\b(mau|ingin|minta|tolong|bisa|boleh|pengen|mohon)\b(?: \S+){0,3} (bicara|berbicara|ngobrol|chat|hubungi|menghubungi|dihubungkan|sambungkan|disambungkan|terhubung|ketemu|bertemu|telepon|telpon|dilayani)\b|\b(petugas|admin|cs|operator|orang) (asli|beneran|manusia|sungguhan)\b|\b(talk|speak|chat) (to|with)\b|\bhuman\b|\breal person\b/;
+
 /** No date to pick is the quota topic; changing a date one has is rescheduling. */
 const NO_DATE =
   /\b(tidak|belum) (ada|muncul|tersedia) (tanggal|jadwal|slot|kuota)\b|\b(tanggal|jadwal|slot)\b(?: \S+){0,5} (penuh|merah|habis|tidak (bisa|dapat) (dipilih|diklik|pilih|klik|memilih))\b/;
@@ -263,7 +270,7 @@ function eitherFlags(a: ComplaintFlags, b: ComplaintFlags): ComplaintFlags {
 
 /** Clauses: sentences, and asks joined by "dan"/"and"/"terus"/"juga" when both halves have words enough. */
 const SENTENCE_END = /[.?!;\n]+/;
-const ASK_JOIN = /,? \b(?:dan|and|serta|terus|lalu|trus|juga|sama|plus|also)\b (?=(?:berapa|kapan|apa|apakah|bagaimana|gimana|gmn|dimana|di mana|syarat|biaya|harga|bisa|boleh|how|what|when|where|can|do|is)\b)/i;
+const ASK_JOIN = /(?:,? \b(?:dan|and|serta|terus|lalu|trus|juga|sama|plus|also|deng|dengan)\b|,) (?=(?:berapa|brp|kapan|apa|apakah|bagaimana|bagemana|gimana|gmn|dimana|di mana|syarat|biaya|harga|bisa|boleh|how|what|when|where|can|do|is)\b)/i;
 const MIN_CLAUSE_WORDS = 3;
 /** A clause must name its topic at least this clearly to count as a second ask. */
 const SECOND_ASK_PROBABILITY = 0.55;
@@ -470,6 +477,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       if (best !== undefined && !foreign && !cued) best = applyTopicRules(best, normalized, priorityGroup, usable);
       // Money lost because the billing code was not paid in time is the payment topic, angry or
       // not (a missed appointment is rescheduling).
+      if (best?.intent === 'human_handoff' && ruleCued && !PERSON_REQUEST.test(normalized)) {
+        best = { intent: COMPLAINT, probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === COMPLAINT)?.probability ?? 0) };
+      }
       if (best?.intent === 'mpaspor_reschedule' && NO_DATE.test(normalized) && !CHANGE_DATE.test(normalized)) {
         best = { intent: 'mpaspor_quota', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'mpaspor_quota')?.probability ?? 0) };
       }

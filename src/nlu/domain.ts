@@ -75,7 +75,7 @@ const PASSPORT = /\b(paspor|epaspor|mpaspor|imigrasi|kanim|kode billing|wawancar
 const ANCHOR = /\b(paspor|epaspor|mpaspor|passport|imigrasi|kanim|kode billing|billing|otp|kuota|wawancara|percepatan|lansia|disabilitas|bap|aplikasi|aplikasinya|apk|app|apps|timeout|time out|login|log in)\b/;
 
 /** Advertising and chain messages: not a question for the office even when they name it. */
-const SPAM = /\b(promosi|promo|iklan|open order|diskon|gratis ongkir|endorse|follow (ig|instagram|akun)|klik link|dm (saja|admin|kakak|kami))\b/;
+const SPAM = /\b(promosi|promo|iklan|open order|diskon|gratis ongkir|endorse|follow (ig|instagram|akun)|klik link|dm (saja|admin|kakak|kami)|jual (pulsa|paket data|voucher|followers|akun|obat|murah)|(pulsa|voucher|followers|obat) murah)\b/;
 
 export function isSpam(normalized: string): boolean {
   return SPAM.test(normalized);
