@@ -1,16 +1,16 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { TEST_MODEL_CACHE_DIR } from './test/model-cache-dir.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Trained NLU models are shared by every test process and every `sapa` the tests start
     // (the key covers the knowledge base and the code, so a stale one is never used).
-    env: { DOTENV_CONFIG_QUIET: 'true', SAPA_MODEL_CACHE: join(tmpdir(), 'sapa-test-models') },
+    env: { DOTENV_CONFIG_QUIET: 'true', SAPA_MODEL_CACHE: TEST_MODEL_CACHE_DIR },
   },
 });

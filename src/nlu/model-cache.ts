@@ -10,15 +10,16 @@
  * (written atomically: a crash mid-write leaves no half file under the final name).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 
 /** Distinct trained models kept in memory per process (each is a few megabytes). */
 const MEMORY_LIMIT = 4;
-/** Older model files of the same kind are removed when a new one is written. */
+/** Model files are named by key; beyond the newest few they are removed when a new one is written. */
 const FILE_PREFIX = 'nlu-model-';
+const FILES_KEPT = 4;
 
 const memory = new Map<string, unknown>();
 
@@ -87,10 +88,13 @@ function save(dir: string, file: string, model: unknown, onError?: (err: unknown
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(temporary, serialize(model), { mode: 0o600 });
     renameSync(temporary, file);
-    // Models of earlier knowledge bases are dead weight: keep only the newest.
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith(FILE_PREFIX) && join(dir, name) !== file && !name.endsWith('.tmp')) unlinkSync(join(dir, name));
-    }
+    // Models of earlier knowledge bases are dead weight: keep the newest few (the running bot's,
+    // and those of other builds sharing the folder, such as the tests' sources and dist/).
+    const kept = readdirSync(dir)
+      .filter((name) => name.startsWith(FILE_PREFIX) && !name.endsWith('.tmp'))
+      .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of kept.slice(FILES_KEPT)) unlinkSync(old.path);
   } catch (err) {
     onError?.(err);
     try {
