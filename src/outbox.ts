@@ -37,6 +37,9 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
   giveUpAfterMs: 3 * 24 * 60 * 60_000,
 };
 
+/** Due rows fetched at once by a background pass (more than the free slots: see `ready`). */
+const PREFETCH = 64;
+
 /** A pass that failed (the database unreadable, say) is tried again this soon. */
 const RETRY_AFTER_FAILED_PASS_MS = 5_000;
 
@@ -87,6 +90,28 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     if (isStorageFailure(err)) deps.health?.report('delivery', describeStorageFailure(err));
   };
 
+  /**
+   * Sends that succeed together are marked sent in one transaction (on the next turn of the
+   * event loop) instead of one commit each; the send counts as done (its conversation's next
+   * row may go) only once the mark is committed.
+   */
+  let marks: { id: number; providerMessageId: string; now: Date; resolve: (changed: boolean) => void; reject: (err: unknown) => void }[] = [];
+  const flushMarks = (): void => {
+    const batch = marks;
+    marks = [];
+    try {
+      const changed = db.transaction(() => batch.map((mark) => markOutboxSent(db, mark.id, mark.providerMessageId, mark.now)))();
+      batch.forEach((mark, index) => mark.resolve(changed[index] ?? false));
+    } catch (err) {
+      for (const mark of batch) mark.reject(err);
+    }
+  };
+  const markSent = (id: number, providerMessageId: string, now: Date): Promise<boolean> =>
+    new Promise((resolve, reject) => {
+      if (marks.length === 0) setImmediate(flushMarks);
+      marks.push({ id, providerMessageId, now, resolve, reject });
+    });
+
   const deliver = async (item: OutboxItem): Promise<void> => {
     const channel = deps.channels().find((candidate) => candidate.name === item.channel);
     let result: SendResult;
@@ -111,7 +136,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     }
     const now = clock.now();
     if (result.ok) {
-      if (markOutboxSent(db, item.id, result.providerMessageId, now)) {
+      if (await markSent(item.id, result.providerMessageId, now)) {
         bus.publish({ type: 'message.delivery', conversationId: item.conversationId, messageId: item.messageId, status: 'sent' });
       }
       return;
@@ -129,25 +154,59 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
     logger.info({ channel: item.channel, outboxId: item.id, attempt: item.attempts + 1, delayMs: delay }, 'send failed, will retry');
   };
 
-  const runOnce = async (): Promise<number> => {
+  const start = (item: OutboxItem): Promise<void> => {
+    const send = deliver(item)
+      .then(() => deps.health?.clear('delivery'))
+      .catch((err: unknown) => {
+        // The row stays pending and is tried again.
+        showStorageFailure(err);
+        logger.error({ err, outboxId: item.id }, 'outbox delivery failed');
+      })
+      .finally(() => inFlight.delete(item.conversationId));
+    inFlight.set(item.conversationId, send);
+    return send;
+  };
+
+  /**
+   * Due rows fetched beyond the free slots, kept for the slots that free up next within one
+   * pass (only this dispatcher sends, so a fetched head of a conversation stays due and
+   * queued until it is sent): one query per few dozen sends instead of one per send.
+   */
+  let ready: OutboxItem[] = [];
+
+  /**
+   * Starts sends for the due rows that free slots allow (one per conversation); returns them.
+   * With `prefetch`, fetches up to PREFETCH rows and keeps the rest in `ready`.
+   */
+  const launch = (prefetch: boolean): Promise<void>[] => {
     const free = concurrency - inFlight.size;
-    if (free <= 0) return 0;
-    const names = deps.channels().map((channel) => channel.name);
-    const due = selectDueOutbox(db, clock.now(), free, new Set(inFlight.keys()), names);
-    const sends = due.map((item) => {
-      const send = deliver(item)
-        .then(() => deps.health?.clear('delivery'))
-        .catch((err: unknown) => {
-          // The row stays pending and is tried again.
-          showStorageFailure(err);
-          logger.error({ err, outboxId: item.id }, 'outbox delivery failed');
-        })
-        .finally(() => inFlight.delete(item.conversationId));
-      inFlight.set(item.conversationId, send);
-      return send;
-    });
+    if (free <= 0) return [];
+    const picked: OutboxItem[] = [];
+    const take = (): void => {
+      const rest: OutboxItem[] = [];
+      for (const item of ready) {
+        if (picked.length < free && !inFlight.has(item.conversationId) && !picked.some((p) => p.conversationId === item.conversationId)) picked.push(item);
+        else rest.push(item);
+      }
+      ready = rest;
+    };
+    take();
+    if (picked.length < free) {
+      const names = deps.channels().map((channel) => channel.name);
+      const exclude = new Set([...inFlight.keys(), ...picked.map((item) => item.conversationId), ...ready.map((item) => item.conversationId)]);
+      ready.push(...selectDueOutbox(db, clock.now(), prefetch ? Math.max(PREFETCH, free) : free - picked.length, exclude, names));
+      take();
+    }
+    // runOnce (tests, sapa chat) may run beside a pass: what a pass fetched is dropped, so no
+    // row is picked twice.
+    if (!prefetch) ready = [];
+    return picked.map(start);
+  };
+
+  const runOnce = async (): Promise<number> => {
+    const sends = launch(false);
     await Promise.all(sends);
-    return due.length;
+    return sends.length;
   };
 
   const schedule = (delayMs: number): void => {
@@ -161,9 +220,19 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
 
   const passBody = async (): Promise<void> => {
     try {
-      // Keep going while rows are ready (a sent row can unblock the next in its conversation).
-      while (running && (await runOnce()) > 0) {
-        /* next batch */
+      // Keep every slot busy while rows are ready: each finished send frees a slot for the
+      // next due row (which may be the next one of its own conversation).
+      try {
+        while (running) {
+          launch(true);
+          if (inFlight.size === 0) break;
+          await Promise.race(inFlight.values());
+          // Sends that finish together free their slots together: one refill for them all.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        // What was fetched is fetched again by the next pass (it may be stale by then).
+        ready = [];
       }
       // Stopped meanwhile: the database may be closing; nothing more to plan.
       if (!running) return;

@@ -280,6 +280,14 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     const patch: TicketPatch = {};
     if (row.awaiting_reply_since === null) patch.awaitingReplySince = now;
     if (row.status === 'pending') return transition(ticketId, 'open', { type: 'applicant' }, patch);
+    if (row.awaiting_reply_since !== null) {
+      // Another message while one already waits for staff: no SLA fact changes, so the stored
+      // due times stand (replanning them cost more than the rest of routing the message).
+      insertTicketEvent(db, { ticketId, actor: 'applicant', type: 'applicant_message', data: { messageId } }, now);
+      prepared(db, 'UPDATE tickets SET updated_at = ? WHERE id = ?').run(now.getTime(), ticketId);
+      bus.publish({ type: 'ticket.changed', ticketId, change: 'applicant_message' });
+      return toTicket({ ...row, updated_at: now.getTime() });
+    }
     return change(ticketId, patch, { actor: { type: 'applicant' }, type: 'applicant_message', data: { messageId } }, row);
   });
 

@@ -6,12 +6,14 @@
  * throws it stops polling, sets process.exitCode = 1 and calls getUpdates with
  * the advanced offset, which confirms the failed update (verified against the
  * fake Bot API: a throwing handler lost its update). This loop handles a batch
- * in order, moves the offset only past updates the sink accepted, and on a
- * failure backs off and asks again from the failed update, so it is
- * redelivered instead of lost.
+ * in order within each chat (the chats of a batch at once, so the core stores
+ * them in one group commit), moves the offset only past updates the sink
+ * accepted (in batch order), and on a failure backs off and asks again from
+ * the failed update, so it is redelivered instead of lost.
  */
 import { TelegramError } from 'telegraf';
 import type { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import type { Logger } from 'pino';
 import { IntakeError, logSafeError } from './errors.js';
 import { abortableSleep } from '../channel.js';
@@ -68,14 +70,11 @@ export async function runPollLoop(deps: PollLoopDeps, onFirstAttempt: () => void
         status.markConnected();
         attempt = 0;
       }
-      for (const update of batch) {
-        if (isStopping()) break;
-        try {
-          await updates.process(update);
-        } catch (err) {
-          throw new IntakeError(update.update_id, err);
-        }
-        // Only now may the next getUpdates confirm it.
+      const outcomes = await processBatch(updates, batch);
+      for (const [index, update] of batch.entries()) {
+        const outcome = outcomes[index];
+        if (outcome?.status === 'rejected') throw new IntakeError(update.update_id, outcome.reason);
+        // Only now may the next getUpdates confirm it (and, in batch order, every one before it).
         offset = Math.max(offset, update.update_id + 1);
       }
       if (intakeFailing && !isStopping()) {
@@ -94,6 +93,30 @@ export async function runPollLoop(deps: PollLoopDeps, onFirstAttempt: () => void
     }
   }
   await confirmOffset(bot, offset, log);
+}
+
+/**
+ * Processes a batch with one chain per chat: a chat's updates in order (a later one only
+ * after the earlier one was stored, and not at all if it failed), different chats at the
+ * same time, so their messages reach the core together and are stored in one transaction
+ * instead of one each. Outcomes in batch order.
+ */
+export function processBatch(updates: UpdateRunner, batch: readonly Update[]): Promise<PromiseSettledResult<void>[]> {
+  const chains = new Map<string, Promise<void>>();
+  const runs = batch.map((update) => {
+    const key = chatKey(update);
+    const previous = chains.get(key);
+    const run = previous === undefined ? updates.process(update) : previous.then(() => updates.process(update));
+    chains.set(key, run);
+    return run;
+  });
+  return Promise.allSettled(runs);
+}
+
+function chatKey(update: Update): string {
+  if ('message' in update) return `chat:${update.message.chat.id}`;
+  if ('callback_query' in update) return `chat:${update.callback_query.message?.chat.id ?? update.callback_query.from.id}`;
+  return 'other';
 }
 
 /** On a clean stop, confirm what was stored so a restart does not fetch it again. */

@@ -69,8 +69,9 @@ export function selectDueOutbox(
   channels: readonly ChannelName[],
 ): OutboxItem[] {
   if (channels.length === 0) return [];
-  const rows = db
-    .prepare<(number | string)[], OutboxItemRow>(
+  // Compiled once per number of channels (preparing cost more than running it, once per pass).
+  const rows = prepared<(number | string)[], OutboxItemRow>(
+      db,
       `SELECT m.id, m.id AS message_id, m.conversation_id, m.channel, c.external_id, m.author, m.text, m.quick_replies,
               m.delivery_attempts AS attempts, m.created_at
        FROM messages m
@@ -80,8 +81,7 @@ export function selectDueOutbox(
          AND m.id = (SELECT MIN(m2.id) FROM messages m2 WHERE m2.conversation_id = m.conversation_id AND m2.delivery_status = 'queued')
        ORDER BY m.next_attempt_at, m.id
        LIMIT ?`,
-    )
-    .all(now.getTime(), ...channels, limit + excludeConversations.size);
+    ).all(now.getTime(), ...channels, limit + excludeConversations.size);
   return rows
     .filter((row) => !excludeConversations.has(row.conversation_id))
     .slice(0, limit)

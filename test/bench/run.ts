@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: speed and memory figures, measured here rather than asserted in
- * tests. Prints a table; with `-- --json`, one JSON object as the last line.
+ * tests. Prints a table; with `-- --json`, one JSON object as the last line; with
+ * `-- --telegram-only`, only the end-to-end comparison with a bare telegraf echo bot.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { loadSlaPolicy } from '../../src/sla/policy.js';
 import { createSlaScanner } from '../../src/sla/scanner.js';
 import { createStaffAlerts } from '../../src/staff-alerts.js';
 import { openDatabase } from '../../src/store/db.js';
+import { createFakeBotApi, type FakeBotApi } from '../fakes/telegram-bot-api.js';
 import { seedLargeDatabase } from './seed.js';
 
 interface Figures {
@@ -46,6 +48,12 @@ interface Figures {
   peakRssMb: number;
   /** Peak RSS of this benchmark process (which also seeds the 1,000,000-ticket database). */
   benchRssMb: number;
+  /** End to end through real telegraf on the fake Bot API: SAPA's messages answered per second (median). */
+  telegramSapaPerSec: number;
+  /** The same burst answered by a bare telegraf echo bot on the same fake server (median). */
+  telegramEchoPerSec: number;
+  /** SAPA / echo (target >= 0.5). */
+  telegramSapaToEchoRatio: number;
 }
 
 const json = process.argv.includes('--json');
@@ -313,16 +321,124 @@ async function benchServerRss(dir: string): Promise<{ peakRssMb: number; message
   }
 }
 
+const TELEGRAM_ROUNDS = 5;
+const TELEGRAM_BURST_CHATS = 200;
+const TELEGRAM_BURST_PER_CHAT = 10;
+
+interface BotProcess {
+  stop(): Promise<void>;
+}
+
+/** A bot as a child process polling the fake Bot API; resolves once it has polled. */
+async function startBot(api: FakeBotApi, args: string[], env: Record<string, string>): Promise<BotProcess> {
+  const polledBefore = api.callsOf('getUpdates').length;
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = performance.now() + 60_000;
+  while (api.callsOf('getUpdates').length === polledBefore) {
+    if (child.exitCode !== null) throw new Error(`bot exited before polling: ${err}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bot did not poll within 60 s: ${err}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/**
+ * One burst: 2,000 text messages from 200 chats (10 each, within SAPA's flood limit) queued
+ * at once; messages answered per second from the queueing to the last reply. Every text gets
+ * exactly one reply from both bots (FAQ questions, a greeting, a complaint; a chat asks its
+ * FAQ questions after its complaint, so they join its open ticket too).
+ */
+async function telegramBurst(api: FakeBotApi, round: number, label: string): Promise<number> {
+  const texts = ['berapa biaya paspor', 'syarat paspor anak apa saja', 'halo kak', 'kode otp tidak masuk', 'antrian lama sekali, saya kecewa'];
+  const n = TELEGRAM_BURST_CHATS * TELEGRAM_BURST_PER_CHAT;
+  const sentBefore = api.sent.length;
+  const updates = [];
+  for (let i = 0; i < n; i += 1) {
+    const chat = 200_000 + round * 10_000 + (i % TELEGRAM_BURST_CHATS);
+    // Each text different (a number appended), as real messages are: no cache answers twice.
+    updates.push(api.build.text(chat, `${texts[Math.floor(i / TELEGRAM_BURST_CHATS) % texts.length] ?? 'halo'} ${i}`));
+  }
+  const start = performance.now();
+  api.enqueue(...updates);
+  const deadline = start + 120_000;
+  while (api.sent.length - sentBefore < n) {
+    if (performance.now() > deadline) throw new Error(`${label}: ${api.sent.length - sentBefore} of ${n} answered in 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const last = api.sent[sentBefore + n - 1]!.at;
+  // Let stragglers (a second reply would be a bug here) show up before counting.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  if (api.sent.length - sentBefore !== n) throw new Error(`${label}: ${api.sent.length - sentBefore} replies to ${n} messages (expected one each)`);
+  return n / ((last - start) / 1000);
+}
+
+/**
+ * End to end through the real telegraf on the fake Bot API on loopback (as the crash tests
+ * run it): SAPA (\`sapa start\`, long polling, every message stored, classified, routed and
+ * answered through the outbox) against a bare telegraf echo bot on the same fake server,
+ * alternating, five bursts each (the machine may be busy: alternating exposes both to it alike); the medians and their ratio.
+ */
+async function benchTelegram(dir: string): Promise<{ sapaPerSec: number; echoPerSec: number; sapa: number[]; echo: number[] }> {
+  const api = await createFakeBotApi({ maxPollWaitMs: 200 });
+  const sapa: number[] = [];
+  const echo: number[] = [];
+  try {
+    for (let round = 0; round < TELEGRAM_ROUNDS; round += 1) {
+      const echoBot = await startBot(api, [join(REPO_ROOT, 'dist', 'test', 'bench', 'echo-bot.js')], {});
+      echo.push(await telegramBurst(api, round * 2, 'echo bot'));
+      await echoBot.stop();
+      const sapaBot = await startBot(api, [join(REPO_ROOT, 'bin', 'sapa.js'), 'start'], {
+        SAPA_DB: join(dir, 'telegram.db'),
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        TELEGRAM_SENDS_PER_SECOND: '0',
+      });
+      sapa.push(await telegramBurst(api, round * 2 + 1, 'SAPA'));
+      await sapaBot.stop();
+    }
+  } finally {
+    await api.close();
+  }
+  return { sapaPerSec: median(sapa), echoPerSec: median(echo), sapa, echo };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sapa-bench-'));
   try {
     log(`SAPA benchmark on ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+    if (process.argv.includes('--telegram-only')) {
+      // `npm run bench -- --telegram-only`: only the end-to-end comparison (a minute, not ten).
+      const telegram = await benchTelegram(dir);
+      log(`SAPA ${telegram.sapa.map((r) => r.toFixed(0)).join(', ')} msg/s; echo bot ${telegram.echo.map((r) => r.toFixed(0)).join(', ')} msg/s`);
+      log(`SAPA / echo bot (medians): ${(telegram.sapaPerSec / telegram.echoPerSec).toFixed(2)} (target >= 0.50)`);
+      if (json) process.stdout.write(`${JSON.stringify({ telegramSapaPerSec: telegram.sapaPerSec, telegramEchoPerSec: telegram.echoPerSec, telegramSapaToEchoRatio: telegram.sapaPerSec / telegram.echoPerSec })}\n`);
+      return;
+    }
     const model = benchModel();
     const { ingestPerSec, rawInsertPerSec, coldRatio, ratios } = await benchIngestVersusRaw(dir);
     log(`(ingest / raw per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; first, cold round: ${coldRatio.toFixed(2)})`);
     const startupMs = await benchStartup(dir);
     const server = await benchServerRss(dir);
     log(`(server: ${server.messages} web chat messages from 200 visitors answered in ${server.seconds.toFixed(1)} s)`);
+    const telegram = await benchTelegram(dir);
+    log(`(telegram end to end, ${TELEGRAM_BURST_CHATS * TELEGRAM_BURST_PER_CHAT} messages per burst: SAPA ${telegram.sapa.map((r) => r.toFixed(0)).join(', ')} msg/s; echo bot ${telegram.echo.map((r) => r.toFixed(0)).join(', ')} msg/s)`);
     const sla = benchSlaScanAndDigest(dir);
     log(`(seeded 1,000,000 tickets in ${(sla.seedMs / 1000).toFixed(1)} s; the scan examined ${sla.due} due tickets and fired ${sla.fired} escalations;`);
     log(` the digest of ${sla.digestDate} counted ${sla.messagesIn} inbound messages)`);
@@ -337,6 +453,9 @@ async function main(): Promise<void> {
       startupMs,
       peakRssMb: server.peakRssMb,
       benchRssMb: process.resourceUsage().maxRSS / 1024,
+      telegramSapaPerSec: telegram.sapaPerSec,
+      telegramEchoPerSec: telegram.echoPerSec,
+      telegramSapaToEchoRatio: telegram.sapaPerSec / telegram.echoPerSec,
     };
     const rows: [string, string, string][] = [
       ['model build at start-up (kept model)', `${figures.modelBuildMs.toFixed(0)} ms`, '<= 2 s'],
@@ -352,6 +471,9 @@ async function main(): Promise<void> {
       ['start-up (process to listening, median of 3)', `${figures.startupMs.toFixed(0)} ms`, '<= 1500 ms'],
       ['peak RSS (server, 2,000 web chat messages)', `${figures.peakRssMb.toFixed(0)} MB`, '<= 200 MB'],
       ['peak RSS (this benchmark process)', `${figures.benchRssMb.toFixed(0)} MB`, ''],
+      [`telegram end to end: SAPA (telegraf, fake Bot API; median of ${TELEGRAM_ROUNDS})`, `${figures.telegramSapaPerSec.toFixed(0)} msg/s`, ''],
+      [`telegram end to end: bare telegraf echo bot (median of ${TELEGRAM_ROUNDS})`, `${figures.telegramEchoPerSec.toFixed(0)} msg/s`, ''],
+      ['SAPA / echo bot', figures.telegramSapaToEchoRatio.toFixed(2), '>= 0.50'],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [name, value, target] of rows) log(`${name.padEnd(width)}  ${value.padStart(14)}  ${target}`);
