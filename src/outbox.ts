@@ -58,7 +58,7 @@ export interface OutboxDispatcherDeps {
   readonly bus: EventBus;
   readonly backoff?: BackoffPolicy;
   readonly random?: () => number;
-  /** Sends running at once across conversations. */
+  /** Sends running at once across conversations (default 32; adapters pace their own channel). */
   readonly concurrency?: number;
   readonly health?: HealthMonitor;
 }
@@ -78,7 +78,7 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   const { db, clock, logger, bus } = deps;
   const policy = deps.backoff ?? DEFAULT_BACKOFF;
   const random = deps.random ?? Math.random;
-  const concurrency = deps.concurrency ?? 16;
+  const concurrency = deps.concurrency ?? 32;
   const inFlight = new Map<number, Promise<void>>(); // conversation id -> send
   let running = false;
   let timer: NodeJS.Timeout | null = null;
