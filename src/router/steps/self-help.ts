@@ -32,7 +32,9 @@ export function selfHelpStep(kit: RouterKit): Step {
         : kit.openTicket(turn, { kind: 'handoff', intent: advice, priority: classification?.priorityGroup ? 'high' : 'normal', integrity: false });
       const topic = turn.kb.intents.get(advice)!.label[turn.language];
       kit.reply(turn, turn.m.selfHelpTicket({ ...kit.ticketFacts(turn, ticket), topic, added }), [], ticket.id);
-      turn.dialogue = { ...turn.dialogue, topic: advice, advice: null, clarify: null };
+      // The advice stays the subject: "masih tidak bisa juga" again adds to the same ticket and
+      // says so (until a new topic or the quiet period ends it).
+      turn.dialogue = { ...turn.dialogue, topic: advice, clarify: null };
       return { outcome: 'selfhelp_failed', classification, ticketId: ticket.id };
     },
   };
