@@ -17,6 +17,9 @@ const INTEGRITY = [
   /\b(minta|diminta|dimintai|meminta|memungut|dipungut|tarik|menarik|ditarik|palak|dipalak|malak) (rp ?)?\d/,
   // extra money "to make it faster" is a bribe, whatever it is called
   /\b(uang|biaya|bayar|duit) (tambahan|lebih|ekstra)\b(?: \S+){0,6} (biar|supaya|agar|untuk|asal) (cepat|lancar|cepat jadi|didahulukan|duluan|dibantu)\b/,
+  // someone asks for a transfer, or claims to be an officer: a scam report is an integrity report
+  /\b(minta|diminta|dimintai|meminta|suruh|disuruh|menyuruh)\b(?: \S+){0,2} (transfer|tf|kirim uang|kirim duit|setor)\b/,
+  /\b(mengaku|ngaku|mengaku ngaku|ngaku ngaku|mengatasnamakan) (sebagai )?(petugas|pegawai|orang|pihak|staf|staff|admin|calo)( \S+)? (imigrasi|kantor|kanim)\b/,
   // quota, slots or queue numbers for sale are brokerage
   /\b(jual|menjual|dijual|jualan|jualin|tawarkan|menawarkan|tawarin) (kuota|slot|antrian|nomor antrian|jadwal|jadwal wawancara)\b/,
 ];
@@ -158,7 +161,8 @@ const PRIORITY = [
   /\bdisabilitas\b/, /\bdisabled\b/, /\bpenyandang\b/, /\bkursi roda\b/, /\bwheelchair\b/, /\btuna (netra|rungu|wicara|daksa|grahita)\b/,
   /\bbuta\b/, /\btuli\b/, /\blumpuh\b/, /\bstroke\b/, /\bautis/, /\bberkebutuhan khusus\b/, /\btidak bisa (jalan|berjalan)\b/,
   /\bhamil\b/, /\bpregnant\b/, /\bbayi\b/, /\bbalita\b/, /\binfant\b/, /\btoddler\b/, /\bnewborn\b/,
-  /\bsakit(?! hati)\b/, /\bopname\b/, /\bdirawat\b/, /\belderly\b/,
+  // the sick are a priority group; "sakit hati", "sakit kepala" of a rant ("sampai sakit kepala") are feelings
+  /(?<!sampai |bikin |buat |jadi )\bsakit(?! hati| kepala| jiwa)\b/, /\bopname\b/, /\bdirawat\b/, /\belderly\b/,
 ];
 
 const AGE = /\b(?:usia|umur|berusia|berumur|usianya|umurnya)\s+(\d{2,3})\b/;

@@ -188,3 +188,19 @@ describe('robustness', () => {
     }
   });
 });
+
+describe('flags found in conversation', () => {
+  it('reads "my son" as a child, not the Kupang Malay "son" (not)', () => {
+    expect(classifier.classify('and for my son?').intent).toBe('requirements_child');
+  });
+
+  it('a "petugas" asking for a transfer is an integrity report', () => {
+    const result = classifier.classify('ada nomor WA ngaku petugas minta transfer 300rb biar dapat kuota, benar?');
+    expect(result).toMatchObject({ integrity: true, complaint: true });
+  });
+
+  it('"sampai sakit kepala" is a feeling, not a sick applicant', () => {
+    expect(classifier.classify('sampai sakit kepala saya urus paspor di aplikasi ini').priorityGroup).toBe(false);
+    expect(classifier.classify('ibu saya sakit stroke, bisa dilayani di rumah?').priorityGroup).toBe(true);
+  });
+});
