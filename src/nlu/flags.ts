@@ -195,8 +195,19 @@ const MONEY_HANDOVER = /\b(kasih|kasi|beri|berikan|memberi|setor|titip|tambah|ta
 /** ...to be faster or served first, or on top of the fee already paid: a bribe request. */
 const BRIBE_REASON = /\b(cepat|lebih cepat|duluan|didahulukan|lancar|dibantu|diloloskan|padahal (saya |kami )?sudah (bayar|lunas|membayar))\b/;
 
+/** Money sent by transfer ("transfer 500k", "tf 750 ribu", "kirim uang")... */
+const TRANSFER = /\b(transfer|tf|transferan|kirim uang|kirim duit|send money|wire)\b/;
+/** ...to get what only M-Paspor and the billing code give: a scam (SE of the Directorate General, facts §9). */
+const WHAT_SCAMS_SELL = /\b(kuota|quota|slot|jadwal|antrian|nomor antrian|paspor|passport|cepat jadi|langsung jadi)\b/;
+/** Paying the billing code (by bank transfer, m-banking, ATM) is the official way, not a scam. */
+const OFFICIAL_PAYMENT = /\b(kode billing|billing|id billing|kode bayar|pnbp|m banking|mbanking|internet banking|atm|teller)\b/;
+/** A page or account offering passports or quota: not an official channel. */
+const FAKE_OFFER =
+  /\b(page|halaman|akun|account|fb|facebook|ig|instagram|tiktok|website|situs|web|grup|group)\b(?: \S+){0,8} (offering|offers|menawarkan|tawarkan|tawarin|nawarin|jual|menjual|jualan|buka jasa|jasa)\b(?: \S+){0,3} (paspor|passport|passports|kuota|quota|slot)\b/;
+
 function integrityOf(text: string): boolean {
   if (MONEY_HANDOVER.test(text) && BRIBE_REASON.test(text) && !/\b(percepatan|layanan percepatan)\b/.test(text)) return true;
+  if ((TRANSFER.test(text) && WHAT_SCAMS_SELL.test(text) && !OFFICIAL_PAYMENT.test(text)) || FAKE_OFFER.test(text)) return true;
   if (!INTEGRITY_ANY.test(text)) return false;
   // "tidak mau pakai calo": the word is there, the report is not (unless another cue is).
   return INTEGRITY_ANY.test(text.replace(INTEGRITY_NOT_REPORTED_ALL, ' '));

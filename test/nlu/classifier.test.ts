@@ -204,3 +204,17 @@ describe('flags found in conversation', () => {
     expect(classifier.classify('ibu saya sakit stroke, bisa dilayani di rumah?').priorityGroup).toBe(true);
   });
 });
+
+describe('scam reports (facts §9: quota or passports offered for a transfer, fake pages)', () => {
+  it.each([
+    'someone on WhatsApp says he can get me a quota slot if I transfer 400k first',
+    'ada orang di wa bilang bisa atur jadwal wawancara asal tf 600 ribu dulu',
+    'ada akun facebook imigrasi express yang menawarkan paspor jadi 3 hari',
+  ])('%s -> integrity', (text) => {
+    expect(classifier.classify(text)).toMatchObject({ integrity: true, complaint: true });
+  });
+
+  it('paying the billing code by transfer is not a scam', () => {
+    expect(classifier.classify('cara transfer bayar kode billing paspor lewat m-banking gimana').integrity).toBe(false);
+  });
+});
