@@ -39,7 +39,7 @@ export interface TrainingExample {
 }
 
 /** Deterministic PRNG (mulberry32) so the same knowledge base always gives the same model. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

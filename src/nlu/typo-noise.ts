@@ -4,6 +4,8 @@
  * (a neighbouring key, two letters swapped, a letter doubled or dropped, the vowels left out).
  * Deterministic for a seed, so the figures can be compared between runs.
  */
+import { createRandom } from './softmax.js';
+
 const ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 
 function neighbourOf(letter: string, random: () => number): string {
@@ -14,17 +16,6 @@ function neighbourOf(letter: string, random: () => number): string {
     return options[Math.floor(random() * options.length)] ?? letter;
   }
   return letter;
-}
-
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function typo(word: string, random: () => number): string {
