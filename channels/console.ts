@@ -63,6 +63,9 @@ export function createConsoleChannel(options: ConsoleChannelOptions): ConsoleCha
       });
       readline.on('close', () => {
         status = { state: 'stopped' };
+        // Replies still due are printed after the input ended (piped input); a closed
+        // interface must not be prompted again (Node.js 24 throws ERR_USE_AFTER_CLOSE).
+        readline = null;
         options.onClose?.();
       });
       readline.prompt();
