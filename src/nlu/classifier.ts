@@ -422,7 +422,8 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     const corrected = tokens.some((token, i) => token !== typed[i]);
     const language = detectLanguage(cleaned);
     const normalized = typed.join(' ');
-    const flags = corrected ? eitherFlags(detectComplaintFlags(normalized, prefix), detectComplaintFlags(tokens.join(' '), prefix)) : detectComplaintFlags(normalized, prefix);
+    const correctedText = corrected ? tokens.join(' ') : normalized;
+    const flags = corrected ? eitherFlags(detectComplaintFlags(normalized, prefix), detectComplaintFlags(correctedText, prefix)) : detectComplaintFlags(normalized, prefix);
     const { integrity, wrongData } = flags;
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
@@ -447,7 +448,6 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       // A greeting or thanks around real content: the content decides ("pagi kak, sy mau tanya, ...").
       const core = coreOf(tokens, prefix.includes('?'));
       let ranked = scoresOf(tokens);
-      lastRanked = ranked;
       if (core !== undefined) {
         const coreRanked = scoresOf(core);
         const coreTop = coreRanked[0];
@@ -457,12 +457,14 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
           if (fullIsCourtesy ? coreTop.probability >= CORE_MIN_PROBABILITY : coreTop.probability > fullTop.probability) ranked = coreRanked;
         }
       }
+      // The candidates come from the ranking the decision used (the content's, after courtesy).
+      lastRanked = ranked;
       const foreign = isForeignDomain(normalized);
       // Laughter: banter about passports is not a passport question, so no anchored leniency.
       const joking = !cued && LAUGHTER.test(cleaned);
       // The out_of_scope class learns many unrelated words and so attracts any unusual
       // message; a message that names passport business is ours, so take the best FAQ.
-      const anchored = !foreign && !joking && (isPassportAnchored(normalized) || (corrected && isPassportAnchored(tokens.join(' '))));
+      const anchored = !foreign && !joking && (isPassportAnchored(normalized) || (corrected && isPassportAnchored(correctedText)));
       const reportless = !TICKET_WORDS.test(normalized);
       const uncuedComplaint = !cued && !integrity && !wrongData;
       const usable = ranked.filter(
