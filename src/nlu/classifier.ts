@@ -313,7 +313,12 @@ function candidatesOf(intent: string, confidence: number, ranked: readonly Inten
 
 function prepare(text: string, lexicon: Lexicon): { prefix: string; cleaned: string; tokens: string[] } {
   let prefix = typeof text === 'string' ? text.slice(0, MAX_CLASSIFY_CHARS) : '';
-  prefix = prefix.replace(THANKS_EMOJI, SALUTATION.test(prefix) ? ' ' : ' terima kasih ').replace(WAVE_EMOJI, ' halo ');
+  // (Both emoji are outside the BMP: a text without surrogates needs neither replacement.)
+  if (/[\uD800-\uDBFF]/.test(prefix)) {
+    THANKS_EMOJI.lastIndex = 0;
+    if (THANKS_EMOJI.test(prefix)) prefix = prefix.replace(THANKS_EMOJI, SALUTATION.test(prefix) ? ' ' : ' terima kasih ');
+    prefix = prefix.replace(WAVE_EMOJI, ' halo ');
+  }
   const cleaned = cleanText(prefix);
   return { prefix, cleaned, tokens: applyLexicon(tokenize(cleaned), lexicon) };
 }
@@ -372,16 +377,15 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
   // without building the feature map (most of the cost of classifying a message).
   const encode = createFeatureEncoder(model.featureIndex, featureOptions);
 
-  function scoresOf(tokens: readonly string[]): IntentScore[] {
-    const { ids, values, count } = encode(tokens);
+  function scoresOf(tokens: readonly string[], stemmed?: readonly string[]): IntentScore[] {
+    const { ids, values, count } = encode(tokens, stemmed);
     const probs = model.predictSparse(ids, values, count);
     // Best first; ties keep label order (a stable insertion sort: the list is short).
-    // (In place: the same comparisons as inserting with splice, without moving the tail twice.)
     const ranked: IntentScore[] = [];
     for (let i = 0; i < model.labels.length; i++) {
       const score = { intent: model.labels[i]!, probability: probs[i] ?? 0 };
+      let at = ranked.length;
       ranked.push(score);
-      let at = ranked.length - 1;
       while (at > 0 && ranked[at - 1]!.probability < score.probability) {
         ranked[at] = ranked[at - 1]!;
         at -= 1;
@@ -420,7 +424,9 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     // corrected, the corrected words too, so a misspelt cue still counts.
     const tokens = typed.map((token) => speller.correct(token));
     const corrected = tokens.some((token, i) => token !== typed[i]);
-    const language = detectLanguage(cleaned);
+    // Stemmed once: the intent model, the complaint scorer and the vocabulary check all read them.
+    const stemmed = stems(tokens);
+    const language = detectLanguage(cleaned, { cleaned: true });
     const normalized = typed.join(' ');
     const correctedText = corrected ? tokens.join(' ') : normalized;
     const flags = corrected ? eitherFlags(detectComplaintFlags(normalized, prefix), detectComplaintFlags(correctedText, prefix)) : detectComplaintFlags(normalized, prefix);
@@ -430,7 +436,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     // (The scorer runs only when no rule has decided already.)
     const cued =
       ruleCued ||
-      (tokens.length > 0 && complaintModel.probability(prefix, tokens) >= (tokens.length <= SHORT_MESSAGE_TOKENS ? SHORT_COMPLAINT_THRESHOLD : COMPLAINT_THRESHOLD));
+      (tokens.length > 0 && complaintModel.probability(prefix, tokens, stemmed) >= (tokens.length <= SHORT_MESSAGE_TOKENS ? SHORT_COMPLAINT_THRESHOLD : COMPLAINT_THRESHOLD));
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
 
@@ -447,7 +453,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     } else if (tokens.length > 0) {
       // A greeting or thanks around real content: the content decides ("pagi kak, sy mau tanya, ...").
       const core = coreOf(tokens, prefix.includes('?'));
-      let ranked = scoresOf(tokens);
+      let ranked = scoresOf(tokens, stemmed);
       if (core !== undefined) {
         const coreRanked = scoresOf(core);
         const coreTop = coreRanked[0];
@@ -475,7 +481,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
       );
       let best = anchored ? usable.find((s) => s.intent !== OUT_OF_SCOPE) : usable[0];
       // No word the in-scope utterances ever used: nothing to go on, so not ours.
-      const known = stems(tokens).some((s) => inScopeStems.has(s));
+      const known = stemmed.some((s) => inScopeStems.has(s));
       if (best !== undefined && !foreign && !cued) best = applyTopicRules(best, normalized, priorityGroup, usable);
       // Money lost because the billing code was not paid in time is the payment topic, angry or
       // not (a missed appointment is rescheduling).

@@ -17,6 +17,9 @@ const NEGATIVE_WORDS = new Set(
   tidak berguna ga guna gak guna nggak guna tidak guna kapan bisa kapan beres`.split(/\s+/),
 );
 
+/** First words of the two-word entries above: only these start a pair worth building. */
+const NEGATIVE_PAIR_STARTS = new Set([...NEGATIVE_WORDS].filter((entry) => entry.includes(' ')).map((entry) => entry.split(' ')[0]!));
+
 /** Praise ("mudah", "lancar", "membantu"): a review that praises is not a complaint, unless it says so too. */
 const PRAISE_WORDS = new Set(
   `bagus baik mudah gampang lancar cepat praktis membantu terbantu dimudahkan mempermudah memudahkan puas
@@ -94,6 +97,41 @@ function squash(n: number): number {
   return n <= 0 ? 0 : 1 - 0.5 ** n;
 }
 
+interface RawShape {
+  readonly exclamations: number;
+  readonly repeatedQuestion: boolean;
+  /** Three capitals (or non-ASCII characters) in a row: UPPER_WORD may match. */
+  readonly upperRun: boolean;
+  /** A character outside the BMP (every emoji above is one): the emoji patterns may match. */
+  readonly astral: boolean;
+  /** The same character three times in a row: ELONGATED may match. */
+  readonly tripled: boolean;
+}
+
+/**
+ * One pass over the typed text that counts "!" and "??" and says which of the costlier
+ * patterns can match at all; most messages have no emoji, capitals or elongation, and the
+ * patterns then need not scan them (the result is the same as scanning).
+ */
+function rawShape(raw: string): RawShape {
+  let exclamations = 0;
+  let repeatedQuestion = false;
+  let upperRun = false;
+  let astral = false;
+  let tripled = false;
+  let run = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 33) exclamations += 1;
+    else if (c === 63 && raw.charCodeAt(i - 1) === 63) repeatedQuestion = true;
+    if (c >= 0xd800 && c <= 0xdbff) astral = true;
+    run = (c >= 65 && c <= 90) || c > 127 ? run + 1 : 0;
+    if (run >= 3) upperRun = true;
+    if (i >= 2 && c === raw.charCodeAt(i - 1) && c === raw.charCodeAt(i - 2)) tripled = true;
+  }
+  return { exclamations, repeatedQuestion, upperRun, astral, tripled };
+}
+
 /**
  * The dense signals of one message: `raw` as typed (any case), `tokens` after the normalizer
  * and lexicon. Pure; allocates one small array.
@@ -106,10 +144,10 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   let praise = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    const pair = i + 1 < tokens.length ? `${token} ${tokens[i + 1]}` : '';
     const negated = i > 0 && NEGATIONS.has(tokens[i - 1]!);
     if (PRAISE_WORDS.has(token) && !negated) praise += 1;
-    const isNegative = NEGATIVE_WORDS.has(token) || (pair !== '' && NEGATIVE_WORDS.has(pair));
+    const isNegative =
+      NEGATIVE_WORDS.has(token) || (i + 1 < tokens.length && NEGATIVE_PAIR_STARTS.has(token) && NEGATIVE_WORDS.has(`${token} ${tokens[i + 1]}`));
     if (isNegative && negated) praise += 1;
     else if (isNegative) {
       negative += 1;
@@ -122,7 +160,8 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
     }
     if (INTENSIFIERS.has(token)) intensifier += 1;
   }
-  const upperWords = count(UPPER_WORD, raw);
+  const shape = rawShape(raw);
+  const upperWords = shape.upperRun ? count(UPPER_WORD, raw) : 0;
   const words = Math.max(1, tokens.length);
   const values = new Float64Array(COMPLAINT_CUE_NAMES.length);
   values[0] = squash(negative);
@@ -134,13 +173,13 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   values[6] = SARCASM.test(normalized) ? 1 : 0;
   values[7] = CANT_EVEN.test(normalized) ? 1 : 0;
   values[8] = NEUTRAL_ASK.test(normalized) ? 1 : 0;
-  values[9] = squash(count(/!/g, raw) / 2);
-  values[10] = /\?{2,}/.test(raw) ? 1 : 0;
+  values[9] = squash(shape.exclamations / 2);
+  values[10] = shape.repeatedQuestion ? 1 : 0;
   values[11] = raw.length >= 12 ? Math.min(1, (upperWords * 3) / words) : 0;
-  values[12] = squash(count(ANGRY_EMOJI, raw));
-  values[13] = squash(count(CRYING_EMOJI, raw) - 1);
-  values[14] = squash(count(LAUGH_EMOJI, raw));
-  values[15] = squash(count(ELONGATED, raw));
+  values[12] = shape.astral ? squash(count(ANGRY_EMOJI, raw)) : 0;
+  values[13] = shape.astral ? squash(count(CRYING_EMOJI, raw) - 1) : 0;
+  values[14] = shape.astral ? squash(count(LAUGH_EMOJI, raw)) : 0;
+  values[15] = shape.tripled || shape.astral ? squash(count(ELONGATED, raw)) : 0;
   values[16] = Math.min(1, tokens.length / 40);
   values[17] = squash(praise);
   return values;

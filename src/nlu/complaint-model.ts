@@ -19,7 +19,7 @@ export interface ComplaintTrainingExample {
 
 export interface ComplaintModel {
   /** Probability (0..1) that the message expresses dissatisfaction. */
-  probability(raw: string, tokens: readonly string[]): number;
+  probability(raw: string, tokens: readonly string[], stemmed?: readonly string[]): number;
 }
 
 /** Words weigh as much as the dense cues together; character n-grams less (typos, not tone). */
@@ -61,10 +61,10 @@ export function complaintModelFrom(parameters: SoftmaxParameters | null): Compla
   let ids = new Int32Array(512);
   let values = new Float64Array(512);
   return {
-    probability(raw, tokens) {
+    probability(raw, tokens, stemmed) {
       // The encoder gives the word and n-gram features as model ids (what featuresOf builds as a
       // map, without the map); the dense cues are appended after them.
-      const encoded = encode(tokens);
+      const encoded = encode(tokens, stemmed);
       const cues = complaintCues(raw, tokens);
       const size = encoded.count + cues.length;
       if (size > ids.length) {

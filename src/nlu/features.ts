@@ -73,10 +73,23 @@ export function isAmount(tokens: readonly string[], i: number): boolean {
 
 /** Stems of normalized tokens: amounts become one symbol, other numbers another (values vary, the intent does not). */
 export function stems(tokens: readonly string[]): string[] {
-  return tokens.map((token, i) => {
-    if (/^#?\d/.test(token) || /^rp\.?\d/.test(token)) return isAmount(tokens, i) ? MONEY : '<num>';
-    return stem(token);
-  });
+  const out = new Array<string>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    out[i] = isNumeric(token) ? (isAmount(tokens, i) ? MONEY : '<num>') : stem(token);
+  }
+  return out;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** As /^#?\d/ or /^rp\.?\d/, without a regular expression (this runs for every token). */
+function isNumeric(token: string): boolean {
+  const first = token.charCodeAt(0);
+  if (isDigit(first)) return true;
+  if (first === 35 /* # */) return isDigit(token.charCodeAt(1));
+  if (first !== 114 /* r */ || token.charCodeAt(1) !== 112 /* p */) return false;
+  return isDigit(token.charCodeAt(2)) || (token.charCodeAt(2) === 46 /* . */ && isDigit(token.charCodeAt(3)));
 }
 
 function addGroup(target: Map<string, number>, keys: readonly string[], weight: number): void {
@@ -146,7 +159,7 @@ const ENCODER_KEY_LIMIT = 200_000;
 export function createFeatureEncoder(
   featureIndex: ReadonlyMap<string, number>,
   options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
-): (tokens: readonly string[]) => EncodedFeatures {
+): (tokens: readonly string[], stemmed?: readonly string[]) => EncodedFeatures {
   let keys = new Map<string, number>();
   let modelIds = new Int32Array(1024);
   let stamps = new Int32Array(1024);
@@ -234,7 +247,8 @@ export function createFeatureEncoder(
     }
   };
 
-  return (tokens) => {
+  // `stemmed` (= stems(tokens)) may be passed in when the caller has it already.
+  return (tokens, stemmedTokens) => {
     if (keys.size > ENCODER_KEY_LIMIT) reset();
     stamp += 1;
     if (stamp === 0x7fffffff) {
@@ -242,7 +256,7 @@ export function createFeatureEncoder(
       stamp = 1;
     }
     count = 0;
-    const stemmed = stems(tokens);
+    const stemmed = stemmedTokens ?? stems(tokens);
     const words = new Int32Array(stemmed.length);
     for (let i = 0; i < stemmed.length; i++) {
       words[i] = wordKey(stemmed[i]!);

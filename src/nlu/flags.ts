@@ -183,6 +183,7 @@ const INTEGRITY_NOT_REPORTED_ALL = new RegExp(anyOf(INTEGRITY_NOT_REPORTED).sour
 const COMPLAINT_ANY = anyOf(COMPLAINT);
 const WRONG_DATA_ANY = anyOf(WRONG_DATA);
 const PERSISTENT_ANY = anyOf(PERSISTENT);
+const PRIORITY_ANY = anyOf(PRIORITY);
 
 export interface MessageFlags {
   readonly complaint: boolean;
@@ -260,7 +261,7 @@ export function withoutNeutralSpans(normalized: string): string {
 }
 
 export function detectPriorityGroup(normalized: string): boolean {
-  if (PRIORITY.some((pattern) => pattern.test(normalized))) return true;
+  if (PRIORITY_ANY.test(normalized)) return true;
   const age = AGE.exec(normalized);
   return age?.[1] !== undefined && Number(age[1]) >= 60 && Number(age[1]) < 130;
 }

@@ -40,10 +40,11 @@ const INDONESIAN = new Set(
   kah nya dong sih deh ya kok`.split(/\s+/),
 );
 
-export function detectLanguage(text: string): Language {
+/** `cleaned` is the output of `cleanText` (the classifier has it already); other text is cleaned here. */
+export function detectLanguage(text: string, options: { readonly cleaned?: boolean } = {}): Language {
   let english = 0;
   let indonesian = 0;
-  for (const match of cleanText(text).matchAll(/[\p{L}']+/gu)) {
+  for (const match of (options.cleaned === true ? text : cleanText(text)).matchAll(/[\p{L}']+/gu)) {
     const word = match[0];
     if (INDONESIAN.has(word)) indonesian += 1;
     else if (ENGLISH.has(word)) english += 1;

@@ -45,12 +45,23 @@ export function cleanText(text: string): string {
     .replace(CONTROL, ' ');
 }
 
+/** True when some character occurs three times in a row (a cheap pre-check for REPEATED_LETTERS). */
+function hasTripledChar(token: string): boolean {
+  for (let i = 2; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === token.charCodeAt(i - 1) && c === token.charCodeAt(i - 2)) return true;
+  }
+  return false;
+}
+
 /** Splits cleaned text into tokens, with repeated letters collapsed and "2" reduplication expanded. */
 export function tokenize(cleaned: string): string[] {
   const tokens: string[] = [];
   for (const match of cleaned.matchAll(TOKEN)) {
-    const token = match[0].replace(REPEATED_LETTERS, '$1');
-    const redup = REDUPLICATION.exec(token);
+    // The regular expressions run only where they can match (a tripled character, a final "2"):
+    // most tokens have neither, and this loop runs for every message.
+    const token = hasTripledChar(match[0]) ? match[0].replace(REPEATED_LETTERS, '$1') : match[0];
+    const redup = token.charCodeAt(token.length - 1) === 50 /* "2" */ ? REDUPLICATION.exec(token) : null;
     if (redup?.[1] !== undefined && !NOT_REDUPLICATION.has(redup[1])) {
       tokens.push(redup[1], redup[1]);
     } else {
