@@ -13,8 +13,9 @@ import { activeTickets } from './008-active-tickets.js';
 import { outboxInMessages } from './009-outbox-in-messages.js';
 import { holidayCoverageAlerts } from './010-holiday-coverage-alerts.js';
 import { dialogueState } from './011-dialogue-state.js';
+import { floodControl } from './012-flood-control.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState, floodControl];
