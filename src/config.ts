@@ -60,6 +60,20 @@ export interface Config {
   readonly telegram: TelegramConfig | null;
   readonly whatsapp: WhatsappConfig | null;
   readonly instagram: InstagramConfig | null;
+  readonly abuse: AbuseConfig;
+}
+
+/** Web chat identities and flood control that holds across them. */
+export interface AbuseConfig {
+  /** WEB_CHAT_SECRET: signs visitor ids; null = a key kept beside the database (made on first start). */
+  readonly webChatSecret: string | null;
+  /** New visitor ids one address may get per hour. */
+  readonly webChatVisitorsPerHour: number;
+  /** New tickets one web chat address may open per hour (across visitor ids); beyond, complaints join one flood ticket. */
+  readonly webChatTicketsPerHour: number;
+  /** New-ticket alerts per window posted one by one; beyond, one summary post per window. 0 = never batch. */
+  readonly alertBatchThreshold: number;
+  readonly alertBatchWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +151,22 @@ export function loadConfig(env: Env = process.env): Config {
     telegram,
     whatsapp,
     instagram,
+    abuse: readAbuse(reader),
+  };
+}
+
+function readAbuse(reader: EnvReader): AbuseConfig {
+  const whole = (name: string, fallback: number, min: number, max: number): number => reader.number(name, fallback, { min, max, integer: true });
+  return {
+    webChatSecret: reader.optionalMatching(
+      'WEB_CHAT_SECRET',
+      /^[\x21-\x7e]{32,256}$/,
+      'at least 32 printable characters without spaces (e.g. the output of `openssl rand -hex 32`)',
+    ),
+    webChatVisitorsPerHour: whole('WEB_CHAT_VISITORS_PER_HOUR', 30, 1, 100_000),
+    webChatTicketsPerHour: whole('WEB_CHAT_TICKETS_PER_HOUR', 10, 1, 100_000),
+    alertBatchThreshold: whole('STAFF_ALERT_BATCH_THRESHOLD', 10, 0, 10_000),
+    alertBatchWindowMs: whole('STAFF_ALERT_BATCH_MINUTES', 10, 1, 24 * 60) * 60_000,
   };
 }
 

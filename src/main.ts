@@ -24,6 +24,7 @@ import { createSlaPlanner } from './sla/planner.js';
 import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
 import { createStaffService, type StaffService } from './staff.js';
+import { createVisitorIdentities, loadWebChatSecret } from './server/web-identity.js';
 import { MAX_ATTACHMENT_BYTES } from './text-limits.js';
 import { openDatabase } from './store/db.js';
 
@@ -47,6 +48,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const db = openDatabase(config.dbPath);
   const knowledge = loadKnowledgeBase(config.intentsDir, config.officeFile);
   const policy = loadSlaPolicy({ file: config.slaFile, timeZone: config.timeZone });
+  // Web chat visitor ids are signed with this key; their address tag is the flood-control key.
+  const identities = createVisitorIdentities(loadWebChatSecret({ configured: config.abuse.webChatSecret, dbPath: config.dbPath }));
   const core = createCore({
     db,
     clock,
@@ -121,6 +124,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       return warning === null ? [] : [`calendar: ${warning.message}`];
     },
     webChatPerMinute: config.webChatPerMinute,
+    webChat: { identities, visitorsPerHour: config.abuse.webChatVisitorsPerHour, now: () => clock.now() },
     plugins: [
       (app) => registerDashboard(app, { core, staff, policy }),
       ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),

@@ -46,7 +46,9 @@ describe('sapa start', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, channels: { web: 'connected' } });
 
-    const visitorId = 'e2e-visitor-0123456789';
+    const issued = await fetch(`${url}/chat/visitors`, { method: 'POST' });
+    expect(issued.status).toBe(201);
+    const { visitorId } = (await issued.json()) as { visitorId: string };
     const posted = await fetch(`${url}/chat/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -56,12 +58,13 @@ describe('sapa start', () => {
     let history: { messages: { author: string; text: string }[] } = { messages: [] };
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !history.messages.some((m) => m.author === 'bot')) {
-      history = (await (await fetch(`${url}/chat/history?visitorId=${visitorId}`)).json()) as typeof history;
+      history = (await (await fetch(`${url}/chat/history`, { headers: { 'x-visitor-id': visitorId } })).json()) as typeof history;
       if (!history.messages.some((m) => m.author === 'bot')) await new Promise((r) => setTimeout(r, 100));
     }
     expect(history.messages.find((m) => m.author === 'bot')?.text).toContain('Rp950.000');
-    // Personal data and message text stay out of the logs.
+    // Personal data, message text and the visitor id stay out of the logs.
     expect(out).not.toContain('berapa biaya paspor');
+    expect(out).not.toContain(visitorId);
 
     const stoppedAt = Date.now();
     proc.kill('SIGTERM');

@@ -120,6 +120,7 @@ describe('disk full and read-only database', () => {
       webChatPerMinute: 1000,
     });
     try {
+      const visitorId = ((await app.inject({ method: 'POST', url: '/chat/visitors' })).json() as { visitorId: string }).visitorId;
       fillDisk(t.db);
       let status = 202;
       for (let i = 0; i < 20 && status === 202; i += 1) {
@@ -127,7 +128,7 @@ describe('disk full and read-only database', () => {
           await app.inject({
             method: 'POST',
             url: '/chat/messages',
-            payload: { visitorId: 'visitor-disk-full-0001', clientMessageId: `full-msg-${i}0000`, text: `halo ${'y'.repeat(3000)}` },
+            payload: { visitorId, clientMessageId: `full-msg-${i}0000`, text: `halo ${'y'.repeat(3000)}` },
           })
         ).statusCode;
       }
@@ -140,7 +141,7 @@ describe('disk full and read-only database', () => {
       const again = await app.inject({
         method: 'POST',
         url: '/chat/messages',
-        payload: { visitorId: 'visitor-disk-full-0001', clientMessageId: 'full-msg-retry0', text: 'halo' },
+        payload: { visitorId, clientMessageId: 'full-msg-retry0', text: 'halo' },
       });
       expect(again.statusCode).toBe(202);
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);

@@ -14,7 +14,7 @@ import { repoPath } from '../paths.js';
 import type { Db } from '../store/db.js';
 import { errorBody, toHttpError } from './errors.js';
 import { registerHealthRoutes } from './health.js';
-import { registerWebChatRoutes } from './web-chat-routes.js';
+import { registerWebChatRoutes, type WebChatDeps } from './web-chat-routes.js';
 
 export interface ServerDeps {
   readonly db: Db;
@@ -25,6 +25,8 @@ export interface ServerDeps {
   /** Shown on /healthz without making it fail (see health.ts). */
   readonly warnings?: () => readonly string[];
   readonly webChatPerMinute: number;
+  /** Web chat identities (the signing key) and their limits; default: a key for this process only. */
+  readonly webChat?: Pick<WebChatDeps, 'identities' | 'visitorsPerHour' | 'now'>;
   /** Extra routes (Telegram webhook, dashboard) registered by the composition root. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
 }
@@ -72,7 +74,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('NOT_FOUND', 'no such route')));
 
   registerHealthRoutes(app, { channels: deps.channels, problems: deps.problems, ...(deps.warnings ? { warnings: deps.warnings } : {}) });
-  await registerWebChatRoutes(app, { db: deps.db, web: deps.web, perMinute: deps.webChatPerMinute });
+  await registerWebChatRoutes(app, { db: deps.db, web: deps.web, perMinute: deps.webChatPerMinute, ...deps.webChat });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['chat.html'], wildcard: false });
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;

@@ -1,8 +1,13 @@
 /**
- * Web chat over HTTP: POST a message, read history, and receive replies as
- * server-sent events. Per-visitor rate limit via @fastify/rate-limit (keyed on the
- * visitor id, falling back to the IP address).
+ * Web chat over HTTP: get a visitor id, POST a message, read history, and receive replies
+ * as server-sent events. Visitor ids are issued and signed by the server
+ * (`POST /chat/visitors`, rate-limited per address; see web-identity.ts); every other
+ * route refuses ids it did not issue with 403. The id never travels in a URL: history
+ * takes it in the `X-Visitor-Id` header, and the event stream takes a short-lived
+ * single-use token (`POST /chat/stream-tokens`), because EventSource cannot send headers.
+ * Per-visitor message rate limit via @fastify/rate-limit.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLIENT_MESSAGE_ID_PATTERN, VISITOR_ID_PATTERN, WebChannelUnavailableError, type WebChannel, type WebChatMessage } from '../../channels/web.js';
 import { StorageUnavailableError } from '../intake.js';
@@ -11,6 +16,7 @@ import { findConversation } from '../store/conversations.js';
 import { listConversationMessages } from '../store/messages.js';
 import { HttpError } from './errors.js';
 import { openEventStream } from './sse.js';
+import { addressKey, createStreamTokens, createVisitorIdentities, type StreamTokens, type VisitorIdentities } from './web-identity.js';
 
 /** Generous so a 1 MB paste is accepted (stored truncated) instead of failing in the browser. */
 export const WEB_CHAT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -19,7 +25,20 @@ export interface WebChatDeps {
   readonly db: Db;
   readonly web: WebChannel;
   readonly perMinute: number;
+  /** Issues and checks visitor ids; default: a key that lives as long as the process. */
+  readonly identities?: VisitorIdentities;
+  /** New visitor ids one address may get per hour (WEB_CHAT_VISITORS_PER_HOUR). */
+  readonly visitorsPerHour?: number;
+  /** The clock stream tokens expire by. */
+  readonly now?: () => Date;
 }
+
+export const DEFAULT_VISITORS_PER_HOUR = 30;
+
+/** The header that carries the visitor id on GET /chat/history and POST /chat/stream-tokens. */
+export const VISITOR_HEADER = 'x-visitor-id';
+
+const NOT_ISSUED = 'this visitor id was not issued by this server; get a new one with POST /chat/visitors';
 
 interface PostBody {
   visitorId?: unknown;
@@ -28,11 +47,22 @@ interface PostBody {
   quickReplyPayload?: unknown;
 }
 
-function visitorFrom(value: unknown): string {
+function visitorFrom(value: unknown, identities: VisitorIdentities): string {
   if (typeof value !== 'string' || !VISITOR_ID_PATTERN.test(value)) {
     throw new HttpError('VALIDATION', 'visitorId must be 16-64 characters of A-Z, a-z, 0-9, _ or -');
   }
+  if (!identities.verify(value)) throw new HttpError('FORBIDDEN', NOT_ISSUED);
   return value;
+}
+
+/** The visitor id of a GET (history) or token request: from the header only, never the URL. */
+function visitorFromHeader(request: FastifyRequest, identities: VisitorIdentities): string {
+  const query = request.query as { visitorId?: unknown } | undefined;
+  if (query?.visitorId !== undefined) {
+    throw new HttpError('VALIDATION', 'send the visitor id in the X-Visitor-Id header, not in the URL');
+  }
+  const header = request.headers[VISITOR_HEADER];
+  return visitorFrom(Array.isArray(header) ? header[0] : header, identities);
 }
 
 export function historyFor(db: Db, visitorId: string, afterId = 0): WebChatMessage[] {
@@ -45,6 +75,46 @@ export function historyFor(db: Db, visitorId: string, afterId = 0): WebChatMessa
 
 export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
   const { db, web } = deps;
+  const identities = deps.identities ?? createVisitorIdentities(randomBytes(32));
+  const now = deps.now ?? ((): Date => new Date());
+  const streamTokens: StreamTokens = createStreamTokens(now);
+
+  app.post(
+    '/chat/visitors',
+    {
+      config: {
+        rateLimit: {
+          max: deps.visitorsPerHour ?? DEFAULT_VISITORS_PER_HOUR,
+          timeWindow: 3_600_000,
+          // An IPv6 subscriber counts by their /64, or rotating addresses would dodge the limit.
+          keyGenerator: (request: FastifyRequest) => `visitors:${addressKey(request.ip)}`,
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ visitorId: identities.issue(request.ip) }),
+  );
+
+  app.post(
+    '/chat/stream-tokens',
+    {
+      config: {
+        rateLimit: {
+          max: 60,
+          timeWindow: 60_000,
+          keyGenerator: (request: FastifyRequest) => {
+            const header = request.headers[VISITOR_HEADER];
+            return typeof header === 'string' && VISITOR_ID_PATTERN.test(header) ? `st:${header}` : `st-ip:${request.ip}`;
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const visitorId = visitorFromHeader(request, identities);
+      const issued = streamTokens.issue(visitorId);
+      if (issued === null) throw new HttpError('UNAVAILABLE', 'too many streams are being opened; try again shortly');
+      return reply.code(201).send({ token: issued.token, expiresAt: issued.expiresAt.toISOString() });
+    },
+  );
 
   app.post(
     '/chat/messages',
@@ -64,7 +134,7 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     },
     async (request, reply) => {
       const body = (request.body ?? {}) as PostBody;
-      const visitorId = visitorFrom(body.visitorId);
+      const visitorId = visitorFrom(body.visitorId, identities);
       if (typeof body.clientMessageId !== 'string' || !CLIENT_MESSAGE_ID_PATTERN.test(body.clientMessageId)) {
         throw new HttpError('VALIDATION', 'clientMessageId must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
       }
@@ -88,15 +158,18 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
   );
 
   app.get('/chat/history', async (request) => {
-    const query = request.query as { visitorId?: unknown; after?: unknown };
-    const visitorId = visitorFrom(query.visitorId);
+    const query = request.query as { after?: unknown };
+    const visitorId = visitorFromHeader(request, identities);
     const after = Number(query.after ?? 0);
     return { messages: historyFor(db, visitorId, Number.isFinite(after) ? after : 0) };
   });
 
   app.get('/chat/events', (request, reply) => {
-    const query = request.query as { visitorId?: unknown; after?: unknown };
-    const visitorId = visitorFrom(query.visitorId);
+    const query = request.query as { visitorId?: unknown; token?: unknown; after?: unknown };
+    if (query.visitorId !== undefined) throw new HttpError('VALIDATION', 'open the stream with a token from POST /chat/stream-tokens, not the visitor id');
+    // A stream token is spent by this request: a URL that reaches a log is useless afterwards.
+    const visitorId = typeof query.token === 'string' && query.token.length <= 64 ? streamTokens.redeem(query.token) : null;
+    if (visitorId === null) throw new HttpError('FORBIDDEN', 'the stream token is unknown, used or expired; get a new one with POST /chat/stream-tokens');
     const lastEventId = Number(request.headers['last-event-id'] ?? query.after ?? 0);
     let lastSent = Number.isFinite(lastEventId) ? lastEventId : 0;
 

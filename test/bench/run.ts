@@ -229,7 +229,17 @@ function startServer(dbPath: string): Promise<Server> {
     const started = performance.now();
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'sapa.js'), 'start'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', SAPA_DB: dbPath, PORT: '0', LOG_LEVEL: 'info' },
+      // 200 visitors from one address (loopback): the per-address limits on requests, new ids
+      // and new tickets would stop most of them, which measures the limits, not the server.
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        SAPA_DB: dbPath,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        WEB_CHAT_VISITORS_PER_HOUR: '100000',
+        WEB_CHAT_TICKETS_PER_HOUR: '100000',
+        HTTP_REQUESTS_PER_MINUTE: '0',
+      },
     });
     let out = '';
     const timer = setTimeout(() => {
@@ -283,10 +293,17 @@ async function benchServerRss(dir: string): Promise<{ peakRssMb: number; message
     const visitors = 200;
     const perVisitor = 10;
     const texts = ['berapa biaya paspor', 'syarat paspor anak apa saja', 'antrian lama sekali, saya kecewa', 'halo kak', 'kode otp tidak masuk'];
+    // Visitor ids are issued by the server, as the chat page gets them.
+    const ids: string[] = [];
+    for (let v = 0; v < visitors; v += 1) {
+      const issued = await fetch(`${server.url}/chat/visitors`, { method: 'POST' });
+      if (issued.status !== 201) throw new Error(`POST /chat/visitors answered ${issued.status}: ${await issued.text()}`);
+      ids.push(((await issued.json()) as { visitorId: string }).visitorId);
+    }
     const jobs: { visitorId: string; clientMessageId: string; text: string }[] = [];
     for (let round = 0; round < perVisitor; round += 1) {
       for (let v = 0; v < visitors; v += 1) {
-        jobs.push({ visitorId: `bench-visitor-${String(v).padStart(4, '0')}`, clientMessageId: `bench-msg-${v}-${round}`, text: `${texts[(v + round) % texts.length]} (${round})` });
+        jobs.push({ visitorId: ids[v]!, clientMessageId: `bench-msg-${v}-${round}`, text: `${texts[(v + round) % texts.length]} (${round})` });
       }
     }
     const start = performance.now();
@@ -307,7 +324,7 @@ async function benchServerRss(dir: string): Promise<{ peakRssMb: number; message
     // Until the last visitor has the bot's answers to all of its messages.
     const last = jobs[jobs.length - 1]!.visitorId;
     for (let i = 0; i < 200; i += 1) {
-      const history = (await (await fetch(`${server.url}/chat/history?visitorId=${last}`)).json()) as { messages?: { author: string }[] };
+      const history = (await (await fetch(`${server.url}/chat/history`, { headers: { 'x-visitor-id': last } })).json()) as { messages?: { author: string }[] };
       if ((history.messages ?? []).filter((m) => m.author === 'bot').length >= perVisitor) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -22,7 +22,8 @@ import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 const PASSWORD = 'rahasia-kantor-123';
-const VISITOR = 'browser-visitor-0123456789';
+/** Issued by the server in beforeAll, as the chat page gets it. */
+let VISITOR: string;
 const PAYLOAD = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 
 let t: TestCore;
@@ -60,6 +61,7 @@ if (SKIP) {
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      VISITOR = ((await (await fetch(`${base}/chat/visitors`, { method: 'POST' })).json()) as { visitorId: string }).visitorId;
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -138,7 +140,7 @@ if (SKIP) {
       await expect.poll(() => delivered.map((m) => m.text), { timeout: 10_000 }).toContain('Mohon maaf atas kejadian ini, Bapak/Ibu. Kami tindak lanjuti hari ini.');
       expect(delivered.find((m) => m.author === 'staff')?.conversationExternalId).toBe(VISITOR);
       await page.locator('#history .msg--out', { hasText: 'Kami tindak lanjuti' }).waitFor();
-      const history = (await (await fetch(`${base}/chat/history?visitorId=${VISITOR}`)).json()) as { messages: { author: string; text: string }[] };
+      const history = (await (await fetch(`${base}/chat/history`, { headers: { 'x-visitor-id': VISITOR } })).json()) as { messages: { author: string; text: string }[] };
       expect(history.messages.some((m) => m.author === 'staff' && m.text.includes('Kami tindak lanjuti'))).toBe(true);
 
       await page.click('#resolve');

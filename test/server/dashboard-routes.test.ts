@@ -18,6 +18,8 @@ const PUBLIC = new Set([
   'GET /chat.js',
   'GET /chat.css',
   'GET /widget.js',
+  'POST /chat/visitors',
+  'POST /chat/stream-tokens',
   'POST /chat/messages',
   'GET /chat/history',
   'GET /chat/events',
