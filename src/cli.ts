@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-errors.js';
 import { ConfigError, loadConfig, loadDotenvFile, type Config } from './config.js';
+import { restrictUmask } from './file-modes.js';
 import { createLogger } from './log.js';
 
 export { UsageError };
@@ -424,6 +425,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Entry point used by bin/sapa.js. */
 export async function main(): Promise<void> {
+  // Everything sapa creates (database, WAL, backups, caches) is readable by its user only.
+  restrictUmask();
   loadDotenvFile();
   const code = await runCli(process.argv.slice(2), {
     stdin: process.stdin,

@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createCore, type Core } from './core.js';
 import { createDigestScheduler } from './digest/index.js';
+import { restrictUmask } from './file-modes.js';
 import { createKnowledgeWatcher, loadKnowledgeBase, type KnowledgeWatcher } from './knowledge/index.js';
 import { buildServer } from './server/app.js';
 import { registerDashboard } from './server/dashboard/index.js';
@@ -45,6 +46,8 @@ export interface StartOptions {
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const startedAt = Date.now();
+  // The database, its WAL, backups and caches: readable by this user only (file-modes.ts).
+  restrictUmask();
   const db = openDatabase(config.dbPath);
   const knowledge = loadKnowledgeBase(config.intentsDir, config.officeFile);
   const policy = loadSlaPolicy({ file: config.slaFile, timeZone: config.timeZone });

@@ -7,6 +7,7 @@
  *   status and rating, so response-time statistics and reports stay intact.
  */
 import { existsSync } from 'node:fs';
+import { makePrivateFile, narrow, PRIVATE_FILE_MODE } from './file-modes.js';
 import type { Db } from './store/db.js';
 
 export const PURGED_TEXT = '[dihapus sesuai masa simpan]';
@@ -18,7 +19,10 @@ export interface BackupResult {
 
 export async function backupDatabase(db: Db, file: string, options: { overwrite?: boolean } = {}): Promise<BackupResult> {
   if (existsSync(file) && !options.overwrite) throw new Error(`${file} already exists; choose a new file name`);
+  // A backup holds everything the database does: 0600 from the first byte.
+  makePrivateFile(file);
   const result = await db.backup(file);
+  narrow(file, PRIVATE_FILE_MODE);
   return { file, pages: result.totalPages };
 }
 

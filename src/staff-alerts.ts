@@ -22,7 +22,9 @@ export type AlertKind =
   | 'csat_low'
   | 'digest'
   /** The holidays file has no official data for this or next year (weekly reminder). */
-  | 'holiday_calendar';
+  | 'holiday_calendar'
+  /** A burst of failed dashboard logins (guessing), at most once per window. */
+  | 'login_failures';
 
 /** A chat where staff or supervisors receive alerts (a group, or one person's chat). */
 export interface AlertTarget {

@@ -2,12 +2,16 @@
  * Staff accounts: officers (staff), supervisors and admins. Passwords are hashed with
  * scrypt from node:crypto (a well-kept primitive with no native add-on to build);
  * the stored form is `scrypt$N$r$p$salt$hash` so parameters can be raised later.
+ * Checking a password at login uses the asynchronous scrypt (libuv's thread pool), so
+ * the event loop keeps serving while it runs; the dashboard's login bounds how many run
+ * at once. Account changes (CLI, one-off) may hash synchronously.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { StaffRole } from './domain.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from './password-strength.js';
 import { prepared, type Db } from './store/db.js';
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH };
 export const STAFF_ROLES: readonly StaffRole[] = ['staff', 'supervisor', 'admin'];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
@@ -70,18 +74,39 @@ export function hashPassword(password: string): string {
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+const scryptAsync = (password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) => scrypt(password, salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))));
+
+/** Checks a password against a stored hash off the event loop (libuv's thread pool). */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
   return timingSafeEqual(actual, expected);
 }
 
-function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new StaffError('STAFF_WEAK_PASSWORD', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+/**
+ * A hash of a random password with the current parameters: checking an unknown username
+ * against it costs exactly what checking a real account costs (one scrypt), so neither
+ * the time nor the answer tells which usernames exist.
+ */
+let dummyHash: Promise<string> | null = null;
+/** Computed once, off the event loop, on first use. */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPasswordAsync(randomBytes(24).toString('base64url'));
+  return dummyHash;
+}
+
+async function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+function checkPassword(password: string, personalWords: readonly string[]): void {
+  const problem = passwordProblem(password, personalWords);
+  if (problem) throw new StaffError('STAFF_WEAK_PASSWORD', problem);
 }
 
 /** Normalizes an Indonesian phone number to digits with the 62 country code (0812... -> 62812...). */
@@ -103,8 +128,11 @@ export interface StaffService {
   setPassword(username: string, password: string): StaffAccount;
   linkTelegram(username: string, telegramUserId: string): StaffAccount;
   linkWhatsapp(username: string, number: string): StaffAccount;
-  /** Checks a password; returns the account only when it is active and the password matches. */
-  authenticate(username: string, password: string): StaffAccount | null;
+  /**
+   * Checks a password; returns the account only when it is active and the password matches.
+   * Unknown, disabled and password-less accounts cost one scrypt too and answer the same null.
+   */
+  authenticate(username: string, password: string): Promise<StaffAccount | null>;
 }
 
 export function createStaffService(db: Db, now: () => Date = () => new Date()): StaffService {
@@ -124,7 +152,7 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
         throw new StaffError('STAFF_INVALID_USERNAME', 'a username has 2-32 characters: a-z, 0-9, dot, underscore or dash, starting with a letter or digit');
       }
       if (!STAFF_ROLES.includes(role)) throw new StaffError('STAFF_INVALID_ROLE', `the role must be one of ${STAFF_ROLES.join(', ')}`);
-      checkPassword(password);
+      checkPassword(password, [name, displayName ?? '']);
       if (byUsername(name)) throw new StaffError('STAFF_EXISTS', `a staff account "${name}" already exists`);
       const id = Number(
         prepared(db, 'INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -160,7 +188,7 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
     },
     setPassword(username, password) {
       const row = must(username);
-      checkPassword(password);
+      checkPassword(password, [row.username, row.display_name ?? '']);
       prepared(db, 'UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), row.id);
       return reload(row.id);
     },
@@ -181,15 +209,15 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
       prepared(db, 'UPDATE staff SET whatsapp_number = ? WHERE id = ?').run(normalized, row.id);
       return reload(row.id);
     },
-    authenticate(username, password) {
+    async authenticate(username, password) {
       const row = byUsername(username);
-      // Hash anyway when the user is unknown, so timing does not reveal which usernames exist.
-      if (!row || row.password_hash === null) {
-        verifyPassword(password, hashPassword('timing-equalizer'));
-        return null;
-      }
-      if (row.disabled === 1) return null;
-      return verifyPassword(password, row.password_hash) ? toAccount(row) : null;
+      const usable = row !== undefined && row.password_hash !== null && row.disabled === 0;
+      // One scrypt whatever the case, so timing does not reveal which usernames exist.
+      const matches = await verifyPassword(password, usable ? row.password_hash! : await dummyPasswordHash());
+      if (!usable || !matches) return null;
+      // Re-read: the account may have been disabled or changed while scrypt ran.
+      const current = byUsername(username);
+      return current && current.disabled === 0 && current.password_hash === row.password_hash ? toAccount(current) : null;
     },
   };
 }

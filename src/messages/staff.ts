@@ -84,6 +84,12 @@ export const staffTexts = {
       : kind === 'replaced'
         ? '⚠️ WhatsApp SAPA diambil alih sesi lain; periksa apakah SAPA berjalan dua kali.'
         : '⚠️ WhatsApp menolak akun kantor (403); periksa ponsel kantor.',
+  loginFailures: (f: { failures: number; minutes: number; names: number; addresses: number; accounts: readonly string[] }): string =>
+    [
+      `🔐 ${f.failures} login dasbor gagal dalam ${f.minutes} menit terakhir (${f.names} nama pengguna, ${f.addresses} alamat IP).`,
+      f.accounts.length > 0 ? `Akun yang dicoba: ${f.accounts.join(', ')}.` : 'Tidak ada akun SAPA yang cocok dengan nama yang dicoba.',
+      'Kemungkinan ada yang menebak kata sandi. Admin: periksa log audit di dasbor; login yang gagal diperlambat otomatis.',
+    ].join('\n'),
   claimLabel: 'Ambil',
   resolveLabel: 'Selesai',
 } as const;

@@ -3,8 +3,9 @@
  * synchronous, so every transaction is atomic with respect to our own event loop.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile, narrow, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
 import { runMigrations } from './migrate.js';
 
 export type Db = Database.Database;
@@ -15,8 +16,23 @@ export interface OpenOptions {
   readonly readonly?: boolean;
 }
 
+/**
+ * The database holds NIKs, password hashes, WhatsApp keys and the Instagram session: the
+ * file is created 0600 before SQLite opens it (SQLite gives the WAL and shared-memory
+ * files the database file's mode), older files are narrowed to 0600, and the folder is
+ * 0700 when SAPA created it or it is the default `data/` (file-modes.ts).
+ */
+function secureLocation(path: string): void {
+  const dir = dirname(path);
+  const created = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (created || basename(dir) === 'data') makePrivateDir(dir);
+  makePrivateFile(path);
+  for (const suffix of ['-wal', '-shm', '-journal']) narrow(`${path}${suffix}`, PRIVATE_FILE_MODE);
+}
+
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && path !== '' && !options.readonly) secureLocation(path);
   const db = new Database(path, { readonly: options.readonly ?? false });
   if (!options.readonly) {
     // WAL lets the dashboard read while the router writes; NORMAL sync is durable

@@ -1,4 +1,4 @@
-/** Sessions, cookies, CSRF, login rate limit and lockout, logout, audit trail. */
+/** Sessions, cookies, CSRF, login rate limit and throttling, logout, audit trail. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, PASSWORD, type Harness } from './dashboard-harness.js';
 
@@ -103,28 +103,34 @@ describe('dashboard sessions', () => {
     }
   });
 
-  it('locks an account after five wrong passwords, without checking the password meanwhile', async () => {
+  it('slows an account down after five wrong passwords instead of locking it, without checking the password meanwhile', async () => {
     h = await createHarness();
-    for (let i = 0; i < 4; i += 1) expect((await login('siti', `salah-${i}-xxxxxxxx`)).statusCode).toBe(401);
-    const fifth = await login('siti', 'salah-5-xxxxxxxx');
-    expect(fifth.statusCode).toBe(429);
-    expect(fifth.json()).toHaveProperty('error.code', 'RATE_LIMITED');
-    // Even the right password is refused while locked.
+    for (let i = 0; i < 5; i += 1) expect((await login('siti', `salah-${i}-xxxxxxxx`)).statusCode).toBe(401);
+    const sixth = await login('siti', 'salah-6-xxxxxxxx');
+    expect(sixth.statusCode).toBe(429);
+    expect(sixth.headers['retry-after']).toBe('1');
+    expect(sixth.json()).toEqual({ error: { code: 'RATE_LIMITED', message: 'too many failed logins; try again in 1 s' } });
+    // Even the right password is refused while waiting.
     expect((await login('siti', PASSWORD)).statusCode).toBe(429);
     // Other accounts are unaffected.
     expect((await login('budi', PASSWORD)).statusCode).toBe(200);
-    h.t.clock.advance(15 * 60_000);
+    // One second later, not fifteen minutes.
+    h.t.clock.advance(1_000);
     expect((await login('siti', PASSWORD)).statusCode).toBe(200);
     const actions = h.t.db.prepare<[], { action: string }>("SELECT action FROM audit_log WHERE username = 'siti' ORDER BY id").all().map((r) => r.action);
-    expect(actions).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_locked', 'login_locked', 'login']);
+    expect(actions).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_throttled', 'login_throttled', 'login']);
   });
 
-  it('lets an admin lift a lockout early', async () => {
+  it('lets an admin lift a login delay early', async () => {
     h = await createHarness();
-    for (let i = 0; i < 5; i += 1) await login('siti', `salah-${i}-xxxxxxxx`);
+    for (let i = 0; i < 7; i += 1) await login('siti', `salah-${i}-xxxxxxxx`);
+    h.t.clock.advance(1_000);
+    await login('siti', 'salah-7-xxxxxxxx');
     const admin = await h.login('admin');
     const listed = (await admin.call('GET', '/api/staff')).json() as { staff: { username: string; lockedUntil: string | null }[] };
-    expect(listed.staff.find((s) => s.username === 'siti')?.lockedUntil).toBe('2026-11-30T01:15:00.000Z');
+    // Six checked failures: the next try waits 2 s.
+    expect(listed.staff.find((s) => s.username === 'siti')?.lockedUntil).toBe('2026-11-30T01:00:03.000Z');
+    expect(listed.staff.find((s) => s.username === 'budi')?.lockedUntil).toBeNull();
     expect((await admin.call('POST', '/api/staff/siti/unlock')).statusCode).toBe(200);
     expect((await login('siti', PASSWORD)).statusCode).toBe(200);
   });

@@ -1,6 +1,8 @@
 /**
- * The audit trail of account, login and channel actions. Ticket actions are already
- * recorded, with the officer, in ticket_events by TicketService.
+ * The audit trail of account, login and channel actions, and of who opened which ticket
+ * (UU PDP 27/2022: access to personal data must be accountable). Ticket changes are
+ * recorded, with the officer, in ticket_events by TicketService. Account changes made
+ * with `sapa staff` are recorded with `staffId` null and `username` "cli:<OS user>".
  */
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../store/db.js';
@@ -8,12 +10,16 @@ import type { Db } from '../../store/db.js';
 export type AuditAction =
   | 'login'
   | 'login_failed'
+  /** Before throttling replaced the lock; kept for old rows. */
   | 'login_locked'
+  | 'login_throttled'
   | 'logout'
   | 'staff_added'
   | 'staff_disabled'
   | 'staff_unlocked'
   | 'staff_password_set'
+  | 'staff_linked'
+  | 'ticket_viewed'
   | 'channel_action';
 
 export interface AuditEntry {

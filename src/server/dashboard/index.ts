@@ -17,7 +17,7 @@ import { registerCalendarRoutes } from './calendar-routes.js';
 import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
-import { createLogin, type LockoutPolicy } from './login.js';
+import { createLogin, type LoginPolicy } from './login.js';
 import { PUBLIC_ASSETS, registerPages } from './pages.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -33,7 +33,8 @@ export interface DashboardDeps {
   /** Login attempts per minute per IP address. */
   readonly loginPerMinute?: number;
   readonly sessionPolicy?: SessionPolicy;
-  readonly lockout?: LockoutPolicy;
+  /** Login throttling, the scrypt concurrency limit and the failure alert (login.ts). */
+  readonly loginPolicy?: Partial<LoginPolicy>;
 }
 
 export const DEFAULT_LOGIN_PER_MINUTE = 10;
@@ -43,7 +44,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   const sessionPolicy = deps.sessionPolicy ?? DEFAULT_SESSION_POLICY;
   const sessions = createSessionStore(core.db, core.clock, sessionPolicy);
   const audit = createAuditLog(core.db, core.clock);
-  const login = createLogin({ db: core.db, clock: core.clock, staff, audit, ...(deps.lockout ? { lockout: deps.lockout } : {}) });
+  const login = createLogin({ db: core.db, clock: core.clock, staff, audit, alerts: core.alerts, ...(deps.loginPolicy ? { policy: deps.loginPolicy } : {}) });
 
   await app.register(async (scope) => {
     await scope.register(cookie);
@@ -76,10 +77,10 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       timeZone: core.timeZone,
       clock: core.clock,
     });
-    registerTicketRoutes(scope, { core, staff, policy });
+    registerTicketRoutes(scope, { core, staff, policy, audit });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });
-    registerAdminRoutes(scope, { core, staff, audit, sessions });
+    registerAdminRoutes(scope, { core, staff, audit, sessions, login });
     registerCalendarRoutes(scope, { core, policy });
     registerEventsRoute(scope, { core, sessions });
     await registerPages(scope);

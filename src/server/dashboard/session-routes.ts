@@ -55,10 +55,17 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
         throw new HttpError('VALIDATION', 'send username and password');
       }
       if (password.length > 1024) throw new HttpError('UNAUTHORIZED', 'wrong username or password');
-      const result = login.attempt(username, password, request.ip);
+      const result = await login.attempt(username, password, request.ip);
       if (!result.ok) {
-        if (result.reason === 'locked') {
-          throw new HttpError('RATE_LIMITED', `too many failed logins; this account is locked until ${result.until.toISOString()}`);
+        // The same answers whether or not the username exists (see login.ts).
+        if (result.reason === 'throttled') {
+          const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+          reply.header('retry-after', String(seconds));
+          throw new HttpError('RATE_LIMITED', `too many failed logins; try again in ${seconds} s`);
+        }
+        if (result.reason === 'busy') {
+          reply.header('retry-after', '5');
+          throw new HttpError('UNAVAILABLE', 'too many logins at once; try again in a few seconds');
         }
         throw new HttpError('UNAUTHORIZED', 'wrong username or password');
       }

@@ -1,7 +1,8 @@
 /**
- * Ticket JSON API: the queue, one ticket with the applicant's whole history, and the
- * actions (claim, release, reply, note, status, priority/SERVQUAL). Every change goes
- * through TicketService, which records who did it in ticket_events.
+ * Ticket JSON API: the queue, one ticket with the part of the applicant's history the
+ * officer may see (ticket-access.ts), and the actions (claim, release, reply, note,
+ * status, priority/SERVQUAL). Every change goes through TicketService, which records who
+ * did it in ticket_events; every opening of a ticket goes to the audit log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHANNEL_NAMES } from '../../../channels/channel.js';
@@ -16,9 +17,10 @@ import { listContactMessages } from '../../store/messages.js';
 import { listTicketEvents } from '../../store/tickets.js';
 import { MAX_STORED_TEXT_CHARS } from '../../text-limits.js';
 import { HttpError } from '../errors.js';
+import type { AuditLog } from './audit.js';
 import { userOf, type DashboardUser } from './auth.js';
 import { body, limit, oneOf, optionalOneOf, positiveId, text } from './input.js';
-import { assertCanSee, seesEveryTicket } from './ticket-access.js';
+import { assertCanSee, seesEveryTicket, visibleHistory } from './ticket-access.js';
 import { queueTickets } from './ticket-query.js';
 import { createViews } from './ticket-view.js';
 
@@ -26,12 +28,16 @@ export interface TicketRouteDeps {
   readonly core: Core;
   readonly staff: StaffService;
   readonly policy: SlaPolicy;
+  readonly audit: AuditLog;
 }
+
+/** The page reloads the ticket on every live update: one audit entry per officer and ticket per this period. */
+export const TICKET_VIEW_AUDIT_EVERY_MS = 10 * 60_000;
 
 const STATUS_CHOICES = [...TICKET_STATUSES, 'active', 'all'] as const;
 const LANGUAGES: readonly Language[] = ['id', 'en'];
 
-export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy }: TicketRouteDeps): void {
+export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy, audit }: TicketRouteDeps): void {
   const { db, tickets } = core;
   const views = () => createViews({ db, staff, policy, now: core.clock.now() });
 
@@ -60,6 +66,17 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     return ticket;
   };
 
+  /** Who opened which ticket, when (UU PDP accountability); a reload within the period adds nothing. */
+  const recordView = (user: DashboardUser, ticket: Ticket, ip: string): void => {
+    const since = core.clock.now().getTime() - TICKET_VIEW_AUDIT_EVERY_MS;
+    const seen = db
+      .prepare<[number, number, string], { id: number }>(
+        "SELECT id FROM audit_log WHERE created_at > ? AND staff_id = ? AND action = 'ticket_viewed' AND target = ? LIMIT 1",
+      )
+      .get(since, user.account.id, ticket.ref);
+    if (!seen) audit.record({ staffId: user.account.id, username: user.account.username, action: 'ticket_viewed', target: ticket.ref, ip, data: { ticketId: ticket.id } });
+  };
+
   app.get('/api/tickets', async (request) => {
     const user = userOf(request);
     const q = request.query as Record<string, unknown>;
@@ -81,13 +98,16 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
   app.get('/api/tickets/:id', async (request) => {
     const user = userOf(request);
     const ticket = visibleTicket(user, (request.params as { id: string }).id);
+    recordView(user, ticket, request.ip);
     const v = views();
     const contact = getContactSummary(db, ticket.contactId);
+    // The history across channels, limited to what this officer may see (ticket-access.ts).
+    const history = visibleHistory(user.account, ticket, listContactMessages(db, ticket.contactId), (id) => tickets.get(id));
     return {
       ticket: { ...v.ticket(ticket), language: getConversation(db, ticket.conversationId)?.language ?? 'id' },
       contact: { displayName: contact.displayName, channels: [...new Set(contact.identities.map((i) => i.channel))] },
-      // The whole history across channels, internal notes included (staff only).
-      messages: listContactMessages(db, ticket.contactId).map(v.message),
+      messages: history.messages.map(v.message),
+      hiddenMessages: history.hidden,
       events: listTicketEvents(db, ticket.id).map(v.event),
     };
   });
