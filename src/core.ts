@@ -14,9 +14,9 @@ import { createClassifier } from './nlu/classifier.js';
 import type { Classifier } from './nlu/types.js';
 import { createOutboxDispatcher, type BackoffPolicy, type OutboxDispatcher } from './outbox.js';
 import { createRouter, type Router } from './router.js';
-import { createStaffAlerts, type AlertTarget, type StaffAlerts } from './staff-alerts.js';
+import { createStaffAlerts, type AlertBatching, type AlertTarget, type StaffAlerts } from './staff-alerts.js';
 import type { Db } from './store/db.js';
-import { createTicketService, type SlaPlanner, type TicketService } from './tickets.js';
+import { createTicketService, type SlaPlanner, type TicketFloodPolicy, type TicketService } from './tickets.js';
 
 export interface CoreDeps {
   readonly db: Db;
@@ -36,6 +36,10 @@ export interface CoreDeps {
   readonly random?: () => number;
   /** Where trained NLU models are kept between starts (training takes seconds, loading milliseconds). */
   readonly modelCacheDir?: string;
+  /** New tickets per web chat address per hour, across visitor ids; none = no cap. */
+  readonly ticketFlood?: TicketFloodPolicy;
+  /** One summary post instead of one per new ticket during a spike; none = always one each. */
+  readonly alertBatching?: AlertBatching;
 }
 
 export interface Core {
@@ -70,8 +74,8 @@ export function createCore(deps: CoreDeps): Core {
   let classifier = deps.classifier ?? createClassifier(knowledge, classifierOptions);
   const channels: Channel[] = [];
   const bus = createEventBus((err, event) => logger.error({ err, event: event.type }, 'event listener failed'));
-  const alerts = createStaffAlerts({ db, clock, bus, targets: deps.alertTargets ?? [] });
-  const tickets = createTicketService({ db, clock, sla, bus, alerts, timeZone });
+  const alerts = createStaffAlerts({ db, clock, bus, targets: deps.alertTargets ?? [], ...(deps.alertBatching ? { batching: deps.alertBatching } : {}) });
+  const tickets = createTicketService({ db, clock, sla, bus, alerts, timeZone, ...(deps.ticketFlood ? { flood: deps.ticketFlood } : {}) });
   const router = createRouter({
     db,
     clock,

@@ -62,6 +62,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     timeZone: config.timeZone,
     alertTargets: alertTargetsOf(config),
     ...(config.modelCacheDir === null ? {} : { modelCacheDir: config.modelCacheDir }),
+    ticketFlood: {
+      perHour: config.abuse.webChatTicketsPerHour,
+      originOf: (channel, externalId) => (channel === 'web' ? identities.addressTagOf(externalId) : null),
+    },
+    alertBatching: { threshold: config.abuse.alertBatchThreshold, windowMs: config.abuse.alertBatchWindowMs },
   });
   const slaScanner = createSlaScanner({
     db,
@@ -158,6 +163,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   slaScanner.start();
   holidayAlerter.tick();
   holidayAlerter.start();
+  // New-ticket alerts held during a spike go out as one summary a window later.
+  const alertBatchTimer = setInterval(() => {
+    try {
+      core.alerts.flushBatches();
+    } catch (err) {
+      logger.error({ err }, 'staff alert summary failed; tried again shortly');
+    }
+  }, 30_000);
+  alertBatchTimer.unref();
   const address = await server.listen({ port: config.port, host: config.host });
   // After listening: building a missed digest over a large database takes a moment.
   // Sends a digest missed while the bot was down, then runs at DIGEST_CRON.
@@ -175,6 +189,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         watcher.close();
         // Stop intake first, then finish routing and in-flight sends, then close the database.
         await server.close();
+        clearInterval(alertBatchTimer);
         await slaScanner.stop();
         await holidayAlerter.stop();
         await digest.stop();

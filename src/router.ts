@@ -40,6 +40,7 @@ import { noticesStep } from './router/steps/notices.js';
 import { scamStep } from './router/steps/scam.js';
 import { selfHelpStep } from './router/steps/self-help.js';
 import { smallTalkStep } from './router/steps/small-talk.js';
+import { sendHereStep } from './router/steps/send-here.js';
 import { statusStep } from './router/steps/status.js';
 import { surveyStep } from './router/steps/survey.js';
 import { PAYLOAD_INTENT, PAYLOAD_MORE, understandStep } from './router/steps/understand.js';
@@ -205,6 +206,7 @@ export function createRouter(deps: RouterDeps): Router {
     understandStep(kit),
     heldStep(kit),
     noticesStep(kit),
+    sendHereStep(kit),
     statusStep(kit),
     vagueStep(kit),
     handoffStep(kit),

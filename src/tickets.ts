@@ -3,6 +3,7 @@
  * applicant writes again within the reopen window. Every change writes a ticket event
  * and recomputes the stored SLA due times in the same transaction.
  */
+import type { ChannelName } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import type { Ticket, TicketPriority, TicketStatus } from './domain.js';
 import type { EventBus } from './events.js';
@@ -99,7 +100,23 @@ export interface TicketServiceDeps {
   readonly bus: EventBus;
   readonly alerts: StaffAlerts;
   readonly timeZone: string;
+  readonly flood?: TicketFloodPolicy;
 }
+
+/**
+ * New tickets per origin (a web chat address, across the visitor ids it got) per hour.
+ * Beyond the cap a complaint does not open a ticket of its own: it joins the origin's one
+ * flood ticket (normal priority, staff and supervisors told once), the applicant is still
+ * answered, and every message is stored.
+ */
+export interface TicketFloodPolicy {
+  /** New tickets one origin may open within an hour. */
+  readonly perHour: number;
+  /** The origin of a conversation (a keyed hash of its address), or null: not capped. */
+  originOf(channel: ChannelName, conversationExternalId: string): string | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
 
 const ALLOWED: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   open: ['pending', 'resolved', 'closed'],
@@ -129,7 +146,7 @@ export function ticketPauses(db: Db, ticketId: number): PauseInterval[] {
   return pauses;
 }
 
-export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: TicketServiceDeps): TicketService {
+export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flood }: TicketServiceDeps): TicketService {
   const mustGetRow = (id: number): TicketRow => {
     const row = getTicketRow(db, id);
     if (!row) throw new TicketError('TICKET_NOT_FOUND', `ticket #${id} does not exist`);
@@ -251,8 +268,50 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
     return updated;
   });
 
-  const openTx = db.transaction((input: OpenTicketInput): Ticket => {
-    const now = clock.now();
+  /** The origin of the conversation a ticket is being opened for, when flood control applies to it. */
+  const originOf = (input: OpenTicketInput): string | null => {
+    if (flood === undefined) return null;
+    const conversation = prepared<[number], { external_id: string }>(db, 'SELECT external_id FROM conversations WHERE id = ?').get(input.conversationId);
+    return conversation === undefined ? null : flood.originOf(input.channel, conversation.external_id);
+  };
+
+  /** The origin's flood ticket while it is active. */
+  const activeFloodTicket = (origin: string): TicketRow | null => {
+    const found = prepared<[string], { ticket_id: number }>(
+      db,
+      `SELECT o.ticket_id FROM ticket_origins o JOIN tickets t ON t.id = o.ticket_id
+        WHERE o.origin_key = ? AND o.kind = 'flood' AND t.status IN ('open', 'pending') ORDER BY o.ticket_id DESC LIMIT 1`,
+    ).get(origin);
+    return found === undefined ? null : getTicketRow(db, found.ticket_id);
+  };
+
+  /** A complaint beyond the origin's cap: joins its flood ticket (opened, and announced once, if there is none). */
+  const joinFlood = (input: OpenTicketInput, origin: string, now: Date): Ticket => {
+    const existing = activeFloodTicket(origin);
+    if (existing !== null) {
+      if (input.messageId === null) return toTicket(existing);
+      const ticket = addApplicantMessageTx(existing.id, input.messageId);
+      // Staff read the collected complaints on the flood ticket, whoever sent them.
+      if (existing.conversation_id !== input.conversationId) {
+        insertInternalNote(
+          db,
+          { conversationId: existing.conversation_id, ticketId: existing.id, staffId: null, author: 'system', text: staffTexts.floodJoined(maskPersonalData(input.summary)) },
+          now,
+        );
+      }
+      return ticket;
+    }
+    const ticket = insertOpened({ ...input, priority: 'normal', integrity: false }, now, { flood: true });
+    prepared(db, "INSERT INTO ticket_origins (ticket_id, origin_key, kind, created_at) VALUES (?, ?, 'flood', ?)").run(ticket.id, origin, now.getTime());
+    const text = staffTexts.ticketFlood(ticket, flood?.perHour ?? 0, maskPersonalData(ticket.summary));
+    alerts.raise({ kind: 'ticket_flood', audience: 'staff', ticketId: ticket.id, text });
+    alerts.raise({ kind: 'ticket_flood', audience: 'supervisor', ticketId: ticket.id, text });
+    bus.publish({ type: 'ticket.opened', ticketId: ticket.id });
+    return ticket;
+  };
+
+  /** Inserts the ticket, its "opened" event and its SLA plan (no announcement). */
+  const insertOpened = (input: OpenTicketInput, now: Date, extra: Record<string, unknown> = {}): Ticket => {
     const id = insertTicket(db, input, now);
     insertTicketEvent(
       db,
@@ -260,16 +319,32 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone }: T
         ticketId: id,
         actor: 'applicant',
         type: 'opened',
-        data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity },
+        data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity, ...extra },
       },
       now,
     );
     if (input.messageId !== null) prepared(db, 'UPDATE messages SET ticket_id = ? WHERE id = ?').run(id, input.messageId);
     // A ticket opened just now has no status history, hence no pauses. Keeps updated_at (= now).
     const row = mustGetRow(id);
-    const ticket = writeWithPlan(row, {}, now, [], new Date(row.updated_at));
+    return writeWithPlan(row, {}, now, [], new Date(row.updated_at));
+  };
+
+  const openTx = db.transaction((input: OpenTicketInput): Ticket => {
+    const now = clock.now();
+    const origin = originOf(input);
+    if (origin !== null && flood !== undefined) {
+      const opened = prepared<[string, number], { n: number }>(
+        db,
+        "SELECT count(*) AS n FROM ticket_origins WHERE origin_key = ? AND kind = 'regular' AND created_at > ?",
+      ).get(origin, now.getTime() - HOUR_MS);
+      if ((opened?.n ?? 0) >= flood.perHour) return joinFlood(input, origin, now);
+    }
+    const ticket = insertOpened(input, now);
+    if (origin !== null) {
+      prepared(db, "INSERT INTO ticket_origins (ticket_id, origin_key, kind, created_at) VALUES (?, ?, 'regular', ?)").run(ticket.id, origin, now.getTime());
+    }
     announce(ticket, now);
-    bus.publish({ type: 'ticket.opened', ticketId: id });
+    bus.publish({ type: 'ticket.opened', ticketId: ticket.id });
     return ticket;
   });
 

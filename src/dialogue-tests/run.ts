@@ -286,7 +286,7 @@ export function formatResult(result: DialogueResult, options: { transcript?: boo
     for (const turn of result.turns) {
       lines.push(`      > ${turn.step}${turn.outcome ? `  [${turn.outcome}${turn.ticket !== 'none' ? `, ticket ${turn.ticket}` : ''}]` : ''}`);
       for (const reply of turn.replies) {
-        lines.push(`        < ${excerpt(reply.text, 240)}`);
+        lines.push(`        < ${excerpt(reply.text, Number(process.env.SAPA_TRANSCRIPT_CHARS ?? 240))}`);
         if (reply.buttons.length > 0) lines.push(`          [${reply.buttons.map((b) => b.label).join(' | ')}]`);
       }
     }

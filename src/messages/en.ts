@@ -24,6 +24,7 @@ export const messagesEn: Messages = {
     `We are sorry for the inconvenience. We have recorded your complaint as ticket ${f.ref} and passed it to our service officers. ${when(f)} You can reply to this message to add details.`,
   integrityOpened: (f) =>
     `Thank you for reporting this. We have recorded it as ticket ${f.ref} and informed a supervisor. Official passport fees are paid only through the billing code in the M-Paspor app, never through brokers or officers. ${when(f)} Your identity is protected.`,
+  sendHere: (f) => `Please send the photo or document here, in this chat: we attach it to ticket ${f.ref} for the officer to see. ${when(f)}`,
   complaintAdded: (f) => `We have added your details to ticket ${f.ref}. ${when(f)}`,
   complaintReopened: (f) => `We have reopened ticket ${f.ref} because the problem is not solved yet. ${when(f)}`,
   handoffOpened: (f) =>
@@ -55,6 +56,8 @@ export const messagesEn: Messages = {
   vagueOpener:
     'Of course, we are glad to help. What is it about? Pick a topic below or type your question, for example "passport fee" or "lost passport".',
   clarify: 'Sorry, we want to be sure first: which of these do you mean? Pick one below, or put your question in other words.',
+  nothingMore: (topic) =>
+    `Our answer on "${topic}" is above, and we have nothing more detailed for this question. An officer can answer it: press "Ask an officer", or put the question in other words.`,
   clarifyOne: (topic) => `Sorry, we want to be sure first: do you mean "${topic}"? Pick below, or put your question in other words.`,
   moreLabel: 'More',
   askOfficerLabel: 'Ask an officer',

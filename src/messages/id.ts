@@ -26,6 +26,8 @@ export const messagesId: Messages = {
     `Mohon maaf atas ketidaknyamanan yang Bapak/Ibu alami. Keluhan ini kami catat sebagai tiket ${f.ref} dan sudah diteruskan ke petugas layanan. ${when(f)} Bapak/Ibu bisa membalas pesan ini untuk menambahkan keterangan.`,
   integrityOpened: (f) =>
     `Terima kasih sudah melapor. Laporan ini kami catat sebagai tiket ${f.ref} dan sudah diteruskan ke pengawas (supervisor). Biaya resmi paspor hanya dibayar melalui kode billing di aplikasi M-Paspor, tidak melalui perantara atau petugas. ${when(f)} Identitas pelapor kami jaga.`,
+  sendHere: (f) =>
+    `Silakan kirim foto atau dokumennya di sini, di percakapan ini: kami lampirkan ke tiket ${f.ref} agar petugas bisa melihatnya. ${when(f)}`,
   complaintAdded: (f) =>
     `Keterangan Bapak/Ibu sudah kami tambahkan ke tiket ${f.ref}. ${when(f)}`,
   complaintReopened: (f) =>
@@ -62,6 +64,8 @@ export const messagesId: Messages = {
   vagueOpener:
     'Tentu, dengan senang hati kami bantu. Soal apa, Bapak/Ibu? Pilih topik di bawah ini atau tuliskan pertanyaannya, misalnya "biaya paspor" atau "paspor hilang".',
   clarify: 'Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu yang mana? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.',
+  nothingMore: (topic) =>
+    `Jawaban kami soal "${topic}" sudah kami kirim di atas, dan kami belum punya keterangan yang lebih rinci untuk pertanyaan ini. Petugas bisa menjawabnya: tekan "Tanya petugas", atau tulis pertanyaannya dengan kata lain.`,
   clarifyOne: (topic) => `Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu tentang "${topic}"? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.`,
   moreLabel: 'Selengkapnya',
   askOfficerLabel: 'Tanya petugas',

@@ -55,6 +55,31 @@ export const staffTexts = {
       .join('\n'),
   integrityReport: (ticket: Ticket, maskedExcerpt: string): string =>
     [`⚠️ Laporan integritas (calo/pungli) ${ticket.ref} · ${channelLabel(ticket.channel)}`, `"${maskedExcerpt}"`, 'Mohon ditindaklanjuti oleh pengawas.'].join('\n'),
+  /** The per-address cap of new web chat tickets was reached: one post to staff and one to supervisors per flood ticket. */
+  ticketFlood: (ticket: Ticket, perHour: number, maskedExcerpt: string): string =>
+    [
+      `🚧 Banjir tiket dari ${channelLabel(ticket.channel)}: lebih dari ${perHour} tiket baru dari satu alamat dalam satu jam (identitas pengunjung berganti-ganti).`,
+      `Keluhan berikutnya dari alamat itu dikumpulkan di tiket ${ticket.ref} (prioritas Normal) tanpa pos satu per satu; semua pesan tetap tersimpan dan dijawab bot.`,
+      `Pesan pertama: "${maskedExcerpt}"`,
+    ].join('\n'),
+  /** Internal note on the flood ticket for a complaint from another visitor at the same address. */
+  floodJoined: (maskedExcerpt: string): string => `Keluhan dari pengunjung web lain dari alamat yang sama (dikumpulkan karena banjir tiket): "${maskedExcerpt}"`,
+  /** One post instead of one per new ticket during a spike; samples are already masked. */
+  alertBatch: (b: {
+    kind: 'ticket_opened' | 'integrity_report';
+    count: number;
+    minutes: number;
+    channels: readonly { channel: string; count: number }[];
+    samples: readonly { ref: string; excerpt: string }[];
+  }): string =>
+    [
+      b.kind === 'integrity_report'
+        ? `⚠️ ${b.count} laporan integritas baru lagi dalam ${b.minutes} menit (${b.channels.map((c) => `${channelLabel(c.channel)} ${c.count}`).join(', ')}).`
+        : `📥 ${b.count} tiket baru lagi dalam ${b.minutes} menit (${b.channels.map((c) => `${channelLabel(c.channel)} ${c.count}`).join(', ')}).`,
+      'Karena lonjakan, tiket ini tidak dikirim satu per satu. Contoh:',
+      ...b.samples.map((sample) => `• ${sample.ref}: "${sample.excerpt}"`),
+      'Semuanya ada di antrean dasbor.',
+    ].join('\n'),
   slaWarning: (f: SlaAlertFacts): string =>
     [
       f.assignee !== null

@@ -37,6 +37,8 @@ export interface Messages {
   readonly complaintOpened: (facts: TicketReplyFacts) => string;
   readonly integrityOpened: (facts: TicketReplyFacts) => string;
   readonly complaintAdded: (facts: TicketReplyFacts) => string;
+  /** With a ticket open, "where do I send it?": here, attached to the ticket. */
+  readonly sendHere: (facts: TicketReplyFacts) => string;
   readonly complaintReopened: (facts: TicketReplyFacts) => string;
   readonly handoffOpened: (facts: TicketReplyFacts) => string;
   readonly handoffAlreadyOpen: (facts: TicketReplyFacts) => string;
@@ -61,6 +63,8 @@ export interface Messages {
   /** Unsure what was meant: the candidate topics follow as buttons. */
   readonly clarify: string;
   /** Unsure, with one likely topic: "Maksud Bapak/Ibu tentang ...?" */
+  /** The answer the applicant would get is the one they just got: said so, with an officer offered. */
+  readonly nothingMore: (topic: string) => string;
   readonly clarifyOne: (topic: string) => string;
   /** The button that shows the rest of an answer. */
   readonly moreLabel: string;

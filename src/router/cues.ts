@@ -39,8 +39,11 @@ const ADULT = anyOf([/\b(dewasa|sudah menikah|adult|grown up)\b/]);
 
 const ABROAD = anyOf([
   /\b(luar negeri|luar negri|mancanegara|di negara lain|kbri|kjri|perwakilan ri)\b/,
-  /\b(di|in) (malaysia|singapura|singapore|hong ?kong|taiwan|arab|arab saudi|saudi|mekkah|makkah|madinah|jepang|japan|korea|australia|timor leste|dili|brunei|thailand|filipina|philippines|china|tiongkok|amerika|eropa|europe|uni emirat arab|dubai|qatar|kuwait|turki|turkey)\b/,
+  /\b(di|in|at) (malaysia|singapura|singapore|hong ?kong|taiwan|arab|arab saudi|saudi|mekkah|makkah|madinah|jeddah|jedah|riyadh|jepang|japan|tokyo|osaka|korea|seoul|australia|darwin|perth|sydney|melbourne|brisbane|timor leste|dili|brunei|thailand|bangkok|filipina|philippines|manila|china|tiongkok|amerika|usa|eropa|europe|belanda|netherlands|jerman|germany|inggris|london|uni emirat arab|dubai|abu dhabi|qatar|doha|kuwait|turki|turkey|istanbul|kuala lumpur|johor|sabah|sarawak|tawau|kota kinabalu|penang|taipei|new zealand|selandia baru)\b/,
   /\b(abroad|overseas|embassy|consulate)\b/,
+]);
+/** A passport kept by an employer or agent abroad: the mission (KBRI/KJRI) helps, as for a lost one. */
+const HELD_BY_EMPLOYER = anyOf([
   /\b(ditahan|dipegang|disita|diambil) (oleh )?(majikan|agen|bos|perusahaan)\b/,
   /\b(held|kept|taken) by (my )?(employer|agent|boss)\b/,
 ]);
@@ -62,22 +65,25 @@ const DATA_CHANGE = anyOf([
 const FIVE_YEARS = anyOf([/\b(5|lima) (tahun|thn|th|years?)\b/]);
 const TEN_YEARS = anyOf([/\b(10|sepuluh) (tahun|thn|th|years?)\b/]);
 
-/** The case facts a message states (none it does not). */
-export function detectFacts(forms: MessageForms): CaseFacts {
+/**
+ * The case facts a message states (none it does not). "abroad" is the case of a passport lost,
+ * stolen or held abroad: being abroad alone ("suami kerja di Malaysia", "mau kerja di Hongkong")
+ * says nothing about the passport, unless the case under discussion is already a lost one.
+ */
+export function detectFacts(forms: MessageForms, known: CaseFacts = {}): CaseFacts {
   let who: Who | undefined;
   if (test(CHILD, forms)) who = 'child';
   else if (test(ELDERLY, forms)) who = 'elderly';
   else if (test(ADULT, forms)) who = 'adult';
   let situation: Situation | undefined;
   const damaged = test(DAMAGED, forms);
+  const lost = test(LOST, forms);
   if (test(DATA_CHANGE, forms)) situation = 'data_change';
-  else if (test(ABROAD, forms) && !damaged) situation = 'abroad';
-  else {
-    const lost = test(LOST, forms);
-    // "hilang atau rusak": neither case in particular.
-    if (damaged && !lost) situation = 'damaged';
-    else if (lost && !damaged) situation = 'lost';
-  }
+  else if (test(HELD_BY_EMPLOYER, forms)) situation = 'abroad';
+  else if (test(ABROAD, forms) && !damaged && (lost || known.situation === 'lost' || known.situation === 'abroad')) situation = 'abroad';
+  // "hilang atau rusak": neither case in particular.
+  else if (damaged && !lost) situation = 'damaged';
+  else if (lost && !damaged) situation = 'lost';
   const years = test(TEN_YEARS, forms) ? 10 : test(FIVE_YEARS, forms) ? 5 : undefined;
   return {
     ...(who !== undefined ? { who } : {}),
@@ -178,6 +184,34 @@ const PRIORITY_APPLICANT = anyOf([
 
 export function isPriorityApplicant(forms: MessageForms): boolean {
   return test(PRIORITY_APPLICANT, forms);
+}
+
+/**
+ * With a ticket open, a question about its answer ("kapan ada jawaban?", "sudah dibaca?",
+ * "when will someone call me?") asks for the ticket's status, not for an FAQ.
+ */
+const TICKET_FOLLOW_UP = anyOf([
+  /\b(kapan|kpn|when)\b(?: \S+){0,4} (jawab|dijawab|jawaban|jawabannya|balas|dibalas|balasan|balasannya|respon|direspon|responnya|ditanggapi|tanggapan|dihubungi|ditelepon|ditelpon|telepon|diproses|ditindaklanjuti|ditangani|kabar|kabarnya|selesai)\b/,
+  /\b(sudah|udah|belum|blm) (ada )?(jawaban|balasan|tanggapan|kabar|dibaca|dibalas|direspon|ditanggapi|diproses|ditangani)\b/,
+  /\b(sampai mana|bagaimana kelanjutannya|gimana kelanjutannya|kelanjutannya bagaimana|ada kabar|ada update)\b/,
+  /\b(when will|how long until|how long before) (someone|you|an officer|the officer|the staff|staff|i)\b/,
+  /\b(any (update|news|reply|answer)|still waiting for (a|an|your) (reply|answer|call))\b/,
+]);
+
+export function isTicketFollowUp(forms: MessageForms): boolean {
+  return test(TICKET_FOLLOW_UP, forms);
+}
+
+/** With a ticket open: "kirim ke mana?", "where do I send the photo?": here, to the ticket. */
+const SEND_WHERE = anyOf([
+  /\b(kirim|kirimkan|dikirim|mengirim|serahkan|diserahkan|upload|unggah|lampirkan|kasih)\b(?: \S+){0,4} (ke mana|kemana|ke siapa|di mana|dimana|lewat mana|lewat apa)\b/,
+  /\b(ke mana|kemana|lewat mana) (saya )?(harus |bisa |boleh )?(kirim|kirimkan|mengirim|lampirkan|serahkan)\b/,
+  /\b(where|how) (do|can|should) i (send|submit|upload|attach|share)\b/,
+  /\b(send|submit) (it|them|the \S+|this|these|a photo|photos|evidence|proof) (to )?where\b/,
+]);
+
+export function asksWhereToSend(forms: MessageForms): boolean {
+  return test(SEND_WHERE, forms);
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -34,6 +34,8 @@ export interface DialogueState {
   readonly clarify: readonly string[] | null;
   /** When an officer's held ticket was last acknowledged to the applicant (ms), or null. */
   readonly ackAt: number | null;
+  /** What was last answered (intent, case, aspect, part), so the same text is not sent twice in a row. */
+  readonly lastAnswer: string | null;
   /** The last message routed (ms): the quiet period counts from here. */
   readonly at: number;
 }
@@ -45,6 +47,7 @@ export const EMPTY_DIALOGUE: DialogueState = Object.freeze({
   advice: null,
   clarify: null,
   ackAt: null,
+  lastAnswer: null,
   at: 0,
 });
 
@@ -60,6 +63,7 @@ interface Stored {
   v?: unknown;
   c?: unknown;
   k?: unknown;
+  l?: unknown;
   at?: unknown;
 }
 
@@ -89,6 +93,7 @@ export function readDialogue(raw: string | null, now: Date): DialogueState {
     advice: typeof data.v === 'string' ? data.v : null,
     clarify: Array.isArray(data.c) ? data.c.filter((item): item is string => typeof item === 'string') : null,
     ackAt: typeof data.k === 'number' ? data.k : null,
+    lastAnswer: typeof data.l === 'string' ? data.l : null,
     at,
   };
 }
@@ -105,6 +110,7 @@ export function writeDialogue(state: DialogueState): string | null {
   if (state.advice !== null) data.v = state.advice;
   if (state.clarify !== null) data.c = state.clarify;
   if (state.ackAt !== null) data.k = state.ackAt;
+  if (state.lastAnswer !== null) data.l = state.lastAnswer;
   return JSON.stringify(data);
 }
 
@@ -117,7 +123,8 @@ export function isEmpty(state: DialogueState): boolean {
     state.facts.years === undefined &&
     state.advice === null &&
     state.clarify === null &&
-    state.ackAt === null
+    state.ackAt === null &&
+    state.lastAnswer === null
   );
 }
 

@@ -120,6 +120,8 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
     return answer;
   };
 
+  const answerKey = (answer: ComposedAnswer, part: string): string => `${answer.intent}|${answer.case ?? '-'}|${answer.aspect ?? '-'}|${part}`;
+
   const isFaq = (kb: KnowledgeBase, intent: string): boolean => kb.intents.has(intent) && !NOT_FAQ.has(intent);
 
   const ticketFacts: RouterKit['ticketFacts'] = (turn, ticket) => {
@@ -172,12 +174,18 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
         ...turn.dialogue,
         topic: answer.intent,
         aspect: answer.aspect,
+        lastAnswer: answerKey(answer, options.part ?? 'default'),
         facts: options.facts ?? turn.dialogue.facts,
         advice: entry.troubleshooting ? answer.intent : null,
         clarify: null,
         at: turn.now.getTime(),
       };
       return true;
+    },
+
+    wouldRepeat(turn, intent, options = {}) {
+      if (!turn.kb.intents.has(intent) || turn.dialogue.lastAnswer === null) return false;
+      return answerKey(compose(turn, intent, options), options.part ?? 'default') === turn.dialogue.lastAnswer;
     },
 
     openTicket(turn, input) {

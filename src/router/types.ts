@@ -129,6 +129,8 @@ export interface RouterKit {
    * Returns false when the knowledge base has no such intent.
    */
   answer(turn: Turn, intent: string, options?: AnswerOptions): boolean;
+  /** Whether answering so would send the very part the applicant got last (within the quiet period). */
+  wouldRepeat(turn: Turn, intent: string, options?: AnswerOptions): boolean;
   /** Opens a ticket for the turn's message. */
   openTicket(turn: Turn, input: OpenTicketOptions): Ticket;
   /** Adds the message to the ticket once per turn (a second call is a no-op). */

@@ -9,7 +9,8 @@ import { createClassifier } from '../../src/nlu/classifier.js';
 import type { Classifier } from '../../src/nlu/types.js';
 import { repoPath, REPO_ROOT } from '../../src/paths.js';
 import { createSlaPlanner } from '../../src/sla/planner.js';
-import type { AlertTarget } from '../../src/staff-alerts.js';
+import type { AlertBatching, AlertTarget } from '../../src/staff-alerts.js';
+import type { TicketFloodPolicy } from '../../src/tickets.js';
 import { loadSlaPolicy, type SlaPolicy } from '../../src/sla/policy.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { createRecordingChannel, type RecordingChannel } from '../fakes/recording-channel.js';
@@ -69,6 +70,9 @@ export function createTestCore(
     alertTargets?: readonly AlertTarget[];
     /** A stub classifier (a fake input) instead of the trained one. */
     classifier?: Classifier;
+    /** Flood control and alert batching, as `sapa start` sets them from the configuration. */
+    ticketFlood?: TicketFloodPolicy;
+    alertBatching?: AlertBatching;
   } = {},
 ): TestCore {
   const db = options.db ?? openDatabase(':memory:');
@@ -84,6 +88,8 @@ export function createTestCore(
     random: () => 0.5,
     ...(TEST_CLASSIFIER_OPTIONS.cacheDir !== undefined ? { modelCacheDir: TEST_CLASSIFIER_OPTIONS.cacheDir } : {}),
     ...(options.alertTargets ? { alertTargets: options.alertTargets } : {}),
+    ...(options.ticketFlood ? { ticketFlood: options.ticketFlood } : {}),
+    ...(options.alertBatching ? { alertBatching: options.alertBatching } : {}),
   });
   const channel = options.channel ?? createRecordingChannel('telegram');
   core.addChannel(channel);

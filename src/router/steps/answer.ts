@@ -3,8 +3,12 @@
  * far, or the default reply, with a "more" button when there is more, and follow-up topics.
  * A second ask in the same message is answered too. Inside an open ticket the question is
  * also added to the ticket, so the officer sees it.
+ *
+ * The same part is never sent twice in a row for a typed question ("bisa diambil adik saya?"
+ * after the processing-time answer): the classifier's own topic is answered instead when it
+ * differs, otherwise the bot says it has nothing more and offers an officer (a miss).
  */
-import type { RouterKit, Step } from '../types.js';
+import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
 
 export function answerStep(kit: RouterKit): Step {
   return {
@@ -13,16 +17,43 @@ export function answerStep(kit: RouterKit): Step {
       const understanding = turn.understanding;
       const classification = turn.classification;
       if (understanding === null || !kit.isFaq(turn.kb, understanding.intent)) return next();
-      kit.resetMisses(turn);
-      const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
-      kit.answer(turn, understanding.intent, {
+      let intent = understanding.intent;
+      let options: AnswerOptions = {
         aspect: understanding.aspect,
         facts: understanding.facts,
         part: understanding.continuation ? 'more' : 'default',
-      });
+      };
+      if (turn.payload === null && kit.wouldRepeat(turn, intent, options)) {
+        const own = classification?.intent;
+        const alternative = own !== undefined && own !== intent && kit.isFaq(turn.kb, own) ? own : null;
+        if (alternative === null || kit.wouldRepeat(turn, alternative, { aspect: classification?.aspect ?? null, facts: understanding.facts })) {
+          return nothingMore(kit, turn, intent);
+        }
+        intent = alternative;
+        options = { aspect: classification?.aspect ?? null, facts: understanding.facts };
+      }
+      kit.resetMisses(turn);
+      const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
+      kit.answer(turn, intent, options);
       const second = understanding.second;
-      if (second !== null && second !== understanding.intent && kit.isFaq(turn.kb, second)) kit.answer(turn, second, { facts: understanding.facts });
+      if (second !== null && second !== intent && kit.isFaq(turn.kb, second)) kit.answer(turn, second, { facts: understanding.facts });
       return { outcome: 'faq', classification, ticketId };
     },
   };
+}
+
+function nothingMore(kit: RouterKit, turn: Turn, intent: string): Decision {
+  const classification = turn.classification;
+  if (turn.active) {
+    // Mid-case the officer sees the question on the ticket; the applicant is told the status.
+    kit.resetMisses(turn);
+    kit.addToTicket(turn, turn.active);
+    kit.reportStatus(turn, turn.active.id);
+    return { outcome: 'status', classification, ticketId: turn.active.id };
+  }
+  const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
+  const offered = kit.miss(turn, () => {
+    kit.reply(turn, turn.m.nothingMore(label), [{ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }]);
+  });
+  return { outcome: offered === 'offered' ? 'handoff_offered' : 'fallback', classification, ticketId: null };
 }

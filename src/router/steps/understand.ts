@@ -4,9 +4,10 @@
  * "and for my son?") is about the topic under discussion, for the part it asks (its aspect)
  * and the case it adds. A new, clear topic replaces the old one (and its case facts).
  */
-import { ANSWER_CASES, type AnswerAspect, type AnswerCase, type KnowledgeBase } from '../../knowledge/types.js';
+import { composeAnswer } from '../../knowledge/render.js';
+import { ANSWER_CASES, type AnswerAspect, type AnswerCase } from '../../knowledge/types.js';
 import type { Classification } from '../../nlu/types.js';
-import { detectFacts, isContinuation, wordCount } from '../cues.js';
+import { detectFacts, isContinuation, isTicketFollowUp, wordCount } from '../cues.js';
 import { caseKeys, hasFacts, mergeFacts, type CaseFacts } from '../dialogue.js';
 import type { RouterKit, Step, Turn, Understanding } from '../types.js';
 
@@ -51,7 +52,7 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
   const state = turn.dialogue;
   const kb = turn.kb;
   // A button's text is its label ("Paspor hilang/rusak"), which states nothing about the case.
-  const stated = turn.payload === null ? detectFacts(forms) : {};
+  const stated = turn.payload === null ? detectFacts(forms, state.facts) : {};
 
   const more = turn.payload === null ? null : PAYLOAD_MORE.exec(turn.payload);
   if (more && kb.intents.has(more[1]!)) {
@@ -72,6 +73,10 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     return { intent: c.intent, aspect: null, source: 'button', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
 
+  if (turn.active !== null && c.intent !== 'complaint' && !c.complaint && isTicketFollowUp(forms)) {
+    // "kapan ada jawaban?" with a ticket open is about that ticket, whatever the classifier read.
+    return { intent: 'ticket_status', aspect: null, source: 'context', continuation: false, facts: state.facts, stated, second: null };
+  }
   const topic = state.topic !== null && kit.isFaq(kb, state.topic) ? state.topic : null;
   if (topic !== null && isContinuation(forms)) {
     return { intent: topic, aspect: state.aspect, source: 'context', continuation: true, facts: mergeFacts(state.facts, stated), stated, second: null };
@@ -132,7 +137,9 @@ function isFollowUp(kit: RouterKit, turn: Turn, c: Classification, topic: string
   // The classifier's intent is no clear, different topic of its own.
   const weakOwnTopic = c.intent === topic || !kit.isFaq(turn.kb, c.intent) || c.confidence < OWN_TOPIC_CONFIDENCE;
   if (c.aspect !== null) {
-    if (!answersAspect(turn.kb, topic, c.aspect)) return false;
+    // Only when the topic has that part for this case ("how long?" about a lost passport has
+    // no part of its own: the processing-time answer is better than the loss steps again).
+    if (!answersAspect(turn, topic, c.aspect, mergeFacts(turn.dialogue.facts, stated))) return false;
     return weakOwnTopic || elliptical || GENERIC_FOR_ASPECT[c.aspect].includes(c.intent);
   }
   if (!hasFacts(stated)) return false;
@@ -141,12 +148,10 @@ function isFollowUp(kit: RouterKit, turn: Turn, c: Classification, topic: string
   return elliptical || weakOwnTopic;
 }
 
-/** Whether the topic (or one of its cases) has a part for this aspect. */
-function answersAspect(kb: KnowledgeBase, topic: string, aspect: AnswerAspect): boolean {
-  const entry = kb.intents.get(topic);
-  if (entry === undefined) return false;
-  if (entry.aspects[aspect] !== undefined) return true;
-  return Object.values(entry.cases).some((value) => value.aspects[aspect] !== undefined);
+/** Whether the topic, for the case known, has a part of its own for this aspect. */
+function answersAspect(turn: Turn, topic: string, aspect: AnswerAspect, facts: CaseFacts): boolean {
+  if (!turn.kb.intents.has(topic)) return false;
+  return composeAnswer(turn.kb, topic, turn.language, { aspect, cases: caseKeys(facts) }).aspect === aspect;
 }
 
 function factsOfCase(key: string): CaseFacts {
