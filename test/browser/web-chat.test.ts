@@ -1,0 +1,132 @@
+/**
+ * The applicant's chat page in a real browser (Debian's chromium via playwright-core, the
+ * real server on 127.0.0.1): the page gets its visitor id from the server and keeps it
+ * across reloads, an old unsigned id in localStorage is replaced without the applicant
+ * noticing, no request URL carries the id, and "Percakapan baru" starts afresh on a shared
+ * device while the previous conversation stays for staff. Skips only without chromium.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebChannel, type WebChannel } from '../../channels/web.js';
+import { buildServer } from '../../src/server/app.js';
+import { createTestCore, type TestCore } from '../helpers/core.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
+const STORED = 'sapa.visitorId';
+
+let t: TestCore;
+let web: WebChannel;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+if (SKIP) {
+  describe('web chat in chromium', () => {
+    it.skip(SKIP, () => undefined);
+  });
+} else {
+  describe('web chat in chromium', () => {
+    beforeAll(async () => {
+      t = createTestCore();
+      web = createWebChannel({ now: () => t.clock.now() });
+      t.core.addChannel(web);
+      await web.start(t.core.intake.sink);
+      t.core.outbox.start();
+      app = await buildServer({ db: t.db, logger: pino({ level: 'silent' }), web, channels: () => t.core.channels(), problems: () => [], webChatPerMinute: 100 });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
+      await t?.core.outbox.stop();
+      t?.close();
+    });
+
+    /** Every URL the page requested, and console errors. */
+    const watch = (page: Page): { urls: string[]; problems: string[] } => {
+      const urls: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      return { urls, problems };
+    };
+    const storedId = (page: Page): Promise<string | null> => page.evaluate<string | null>(`localStorage.getItem('${STORED}')`);
+    const botReplies = (page: Page) => page.locator('#log .msg--bot');
+
+    it('gets an id from the server, keeps it, replaces an old one, never puts it in a URL, and starts afresh on request', async () => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+      const page = await context.newPage();
+      const { urls, problems } = watch(page);
+
+      await page.goto(`${base}/`);
+      await botReplies(page).first().waitFor({ timeout: 15_000 });
+      await page.locator('#status[data-state="online"]').waitFor();
+      const first = await storedId(page);
+      expect(first).toMatch(/^v1[A-Za-z0-9_-]{48}$/);
+
+      // A question answered live over the stream.
+      await page.fill('#input', 'berapa biaya paspor?');
+      await page.click('#send');
+      await expect.poll(async () => (await botReplies(page).allTextContents()).join('\n'), { timeout: 15_000 }).toContain('Rp950.000');
+
+      // A reload keeps the conversation (same id, history shown again).
+      await page.reload();
+      await expect.poll(async () => (await botReplies(page).allTextContents()).join('\n'), { timeout: 15_000 }).toContain('Rp950.000');
+      expect(await storedId(page)).toBe(first);
+
+      // An id from before the server issued them is replaced transparently.
+      await page.evaluate(`localStorage.setItem('${STORED}', 'a3f1c2d4e5b60718293a4b5c6d7e8f90')`);
+      await page.reload();
+      await botReplies(page).first().waitFor({ timeout: 15_000 });
+      const replaced = await storedId(page);
+      expect(replaced).toMatch(/^v1[A-Za-z0-9_-]{48}$/);
+      expect(replaced).not.toBe(first);
+      await page.locator('#status[data-state="online"]').waitFor();
+
+      // "Percakapan baru": confirmed, the log empties, a new id, a new greeting.
+      const before = replaced!;
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click('#new-conversation');
+      await expect.poll(() => storedId(page), { timeout: 15_000 }).not.toBe(before);
+      const fresh = await storedId(page);
+      expect(fresh).toMatch(/^v1[A-Za-z0-9_-]{48}$/);
+      await botReplies(page).first().waitFor({ timeout: 15_000 });
+      expect(await page.locator('#log .msg--applicant').allTextContents()).toEqual(['AndaHalo']);
+      await page.fill('#input', 'status tiket saya');
+      await page.click('#send');
+      await expect.poll(() => page.locator('#log .msg--applicant').count(), { timeout: 15_000 }).toBe(2);
+      // Declining the question changes nothing.
+      page.once('dialog', (dialog) => void dialog.dismiss());
+      await page.click('#new-conversation');
+      expect(await storedId(page)).toBe(fresh);
+
+      // Server side: the earlier conversations are still there for staff.
+      const conversations = t.db.prepare("SELECT external_id FROM conversations WHERE channel = 'web' ORDER BY id").all() as { external_id: string }[];
+      expect(conversations.map((c) => c.external_id)).toEqual([first, before, fresh]);
+      const earlier = t.db.prepare("SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = ?").get(first) as { n: number };
+      expect(earlier.n).toBeGreaterThanOrEqual(4);
+
+      // No request URL carried a visitor id; the stream was opened with tokens.
+      const ids = [first!, before, fresh!];
+      expect(urls.filter((url) => ids.some((id) => url.includes(id)))).toEqual([]);
+      expect(urls.some((url) => url.includes('/chat/events?token='))).toBe(true);
+      // The refused old id (403 on history) is the only failed request the page made.
+      expect(problems.filter((p) => !/403/.test(p))).toEqual([]);
+      await context.close();
+    });
+  });
+}
