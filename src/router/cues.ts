@@ -33,6 +33,8 @@ const CHILD = anyOf([
 const ELDERLY = anyOf([
   /\b(lansia|lanjut usia|kakek|nenek|manula|opa|oma)\b/,
   /\b(usia|umur|berumur|berusia) ([6-9]\d|1[01]\d)\b/,
+  // "bapak saya sudah 65", "mama su 70 tahun"
+  /\b(bapak|bapa|ayah|papa|mama|mamak|ibu|mertua|orang tua|ortu)( saya| kami)? (sudah |su |udah )?([6-9]\d|1[01]\d)( tahun| thn)?\b/,
   /\b(elderly|senior citizen|grandmother|grandfather|grandma|grandpa|aged ([6-9]\d))\b/,
 ]);
 const ADULT = anyOf([/\b(dewasa|sudah menikah|adult|grown up)\b/]);

@@ -9,6 +9,7 @@
  * differs, otherwise the bot says it has nothing more and offers an officer (a miss).
  */
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
+import { unsureBetween } from './clarify.js';
 
 export function answerStep(kit: RouterKit): Step {
   return {
@@ -24,8 +25,9 @@ export function answerStep(kit: RouterKit): Step {
         part: understanding.continuation ? 'more' : 'default',
       };
       if (turn.payload === null && kit.wouldRepeat(turn, intent, options)) {
-        const own = classification?.intent;
-        const alternative = own !== undefined && own !== intent && kit.isFaq(turn.kb, own) ? own : null;
+        // The classifier's own topic only when it is sure of it (an unsure guess is worse than saying so).
+        const own = classification !== null && !kit.isFaq(turn.kb, classification.intent) ? null : classification;
+        const alternative = own !== null && own.intent !== intent && unsureBetween(kit, turn, own) === null ? own.intent : null;
         if (alternative === null || kit.wouldRepeat(turn, alternative, { aspect: classification?.aspect ?? null, facts: understanding.facts })) {
           return nothingMore(kit, turn, intent);
         }

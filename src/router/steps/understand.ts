@@ -8,6 +8,7 @@ import { composeAnswer } from '../../knowledge/render.js';
 import { ANSWER_CASES, type AnswerAspect, type AnswerCase } from '../../knowledge/types.js';
 import type { Classification } from '../../nlu/types.js';
 import { detectFacts, isContinuation, isTicketFollowUp, wordCount } from '../cues.js';
+import { unsureBetween } from './clarify.js';
 import { caseKeys, hasFacts, mergeFacts, type CaseFacts } from '../dialogue.js';
 import type { RouterKit, Step, Turn, Understanding } from '../types.js';
 
@@ -86,6 +87,14 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     const aspect = c.aspect ?? (hasFacts(stated) ? state.aspect : null);
     return { intent: topic, aspect, source: 'context', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
+  if (topic !== null && !c.complaint && isUnsureShortFollowUp(kit, turn, c)) {
+    // A short message the classifier cannot place, in the middle of a topic ("kalo lewat 2
+    // jam?", "my brother can pick it up?"), most likely continues it: the topic's part for the
+    // case (the answer step says so, and offers an officer, rather than send the same text twice).
+    const facts = mergeFacts(state.facts, stated);
+    const aspect = c.aspect !== null && answersAspect(turn, topic, c.aspect, facts) ? c.aspect : null;
+    return { intent: topic, aspect, source: 'context', continuation: false, facts, stated, second: null };
+  }
   if (stated.situation === 'data_change' && kb.intents.has('renewal') && !NOT_OVERRIDDEN.has(c.intent)) {
     // A name changed by a court or a corrected birth date is a walk-in data change, whatever
     // the classifier made of it (it is no plain M-Paspor replacement).
@@ -146,6 +155,24 @@ function isFollowUp(kit: RouterKit, turn: Turn, c: Classification, topic: string
   const keys = caseKeys(stated);
   if (!keys.some((key) => entry.cases[key] !== undefined)) return false;
   return elliptical || weakOwnTopic;
+}
+
+/** A context follow-up is short... */
+const UNSURE_FOLLOW_UP_MAX_WORDS = 12;
+/** ...and the classifier's out-of-scope verdict no surer than this (a visa question stays out of scope). */
+const UNSURE_OUT_OF_SCOPE = 0.7;
+/** Intents that are never read as a topic's follow-up. */
+const OWN_KIND: ReadonlySet<string> = new Set(['greeting', 'thanks', 'human_handoff', 'ticket_status', 'complaint']);
+
+function isUnsureShortFollowUp(kit: RouterKit, turn: Turn, c: Classification): boolean {
+  if (OWN_KIND.has(c.intent) || c.integrity || wordCount(turn.text) > UNSURE_FOLLOW_UP_MAX_WORDS) return false;
+  if (c.intent === 'out_of_scope') {
+    // "kalo beta pung bapa su 65?": a case of the topic, however foreign the words look.
+    const forms = turn.forms();
+    const casted = hasFacts(detectFacts(forms)) && (ELLIPTICAL_START.test(forms.normalized) || ELLIPTICAL_START.test(forms.lower));
+    return casted || c.confidence < UNSURE_OUT_OF_SCOPE;
+  }
+  return kit.isFaq(turn.kb, c.intent) && unsureBetween(kit, turn, c) !== null;
 }
 
 /** Whether the topic, for the case known, has a part of its own for this aspect. */
