@@ -5,6 +5,7 @@
  */
 import { modelCacheDirOf as modelCacheBesideDb } from './paths.js';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { validate as validateCron } from 'node-cron';
@@ -41,6 +42,48 @@ export interface InstagramConfig {
   readonly proxyUrl: string | null;
 }
 
+/**
+ * Which proxies may say who the client is (X-Forwarded-For, X-Forwarded-Proto): none, the
+ * nearest N hops, or the proxies' addresses / CIDR ranges. Decides `request.ip` everywhere
+ * (rate limits, audit log).
+ */
+export type TrustProxy = false | number | readonly string[];
+
+/** The HTTP server's exposure: who it trusts, and the limits that hold before a body is parsed. */
+export interface HttpConfig {
+  readonly trustProxy: TrustProxy;
+  /** The address applicants and staff use (PUBLIC_URL); https turns on Secure cookies and upgrade-insecure-requests. */
+  readonly publicUrl: string | null;
+  /** Origins allowed to frame the chat page (the office website with the widget), besides SAPA itself. */
+  readonly frameAncestors: readonly string[];
+  readonly bodyLimit: number;
+  readonly chatBodyLimit: number;
+  readonly jsonMaxDepth: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** A socket with no traffic either way for this long is closed. */
+  readonly connectionTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  /** Open connections from one address; enforced only when no proxy is trusted (behind one, the proxy limits). */
+  readonly maxConnectionsPerAddress: number;
+  /** Requests per address per minute, counted before the body is read; 0 = off. */
+  readonly requestsPerMinutePerAddress: number;
+  readonly streams: StreamConfig;
+}
+
+/** Server-sent event streams (web chat replies, dashboard updates). */
+export interface StreamConfig {
+  /** Web chat streams from one address (a visitor has one: a new one replaces the old). */
+  readonly perAddress: number;
+  /** Dashboard streams of one session (tabs); the oldest is replaced. */
+  readonly perSession: number;
+  readonly total: number;
+  readonly heartbeatMs: number;
+  /** A stream that carried no event for this long is ended; the browser reconnects and resumes. */
+  readonly idleTimeoutMs: number;
+}
+
 export interface Config {
   readonly dbPath: string;
   /** Where trained NLU models are kept between starts; beside the database unless SAPA_MODEL_CACHE says otherwise. */
@@ -57,6 +100,7 @@ export interface Config {
   readonly digestCron: string;
   /** Web chat: messages one visitor may send per minute. */
   readonly webChatPerMinute: number;
+  readonly http: HttpConfig;
   readonly telegram: TelegramConfig | null;
   readonly whatsapp: WhatsappConfig | null;
   readonly instagram: InstagramConfig | null;
@@ -148,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     slaScanCron,
     digestCron,
     webChatPerMinute: reader.number('WEB_CHAT_PER_MINUTE', 20, { min: 1, max: 10_000, integer: true }),
+    http: readHttp(reader),
     telegram,
     whatsapp,
     instagram,
@@ -168,6 +213,102 @@ function readAbuse(reader: EnvReader): AbuseConfig {
     alertBatchThreshold: whole('STAFF_ALERT_BATCH_THRESHOLD', 10, 0, 10_000),
     alertBatchWindowMs: whole('STAFF_ALERT_BATCH_MINUTES', 10, 1, 24 * 60) * 60_000,
   };
+}
+
+/** The HTTP settings with no variables set (the server's defaults when a test builds it without a config). */
+export function defaultHttpConfig(): HttpConfig {
+  return readHttp(createEnvReader({}));
+}
+
+function readHttp(reader: EnvReader): HttpConfig {
+  const whole = (name: string, fallback: number, min: number, max: number): number => reader.number(name, fallback, { min, max, integer: true });
+  const requestTimeoutMs = whole('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000);
+  const headersTimeoutMs = whole('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1_000, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not be more than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`);
+  }
+  const connectionTimeoutMs = whole('HTTP_CONNECTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000);
+  const heartbeatMs = whole('SSE_HEARTBEAT_MS', 25_000, 1_000, 600_000);
+  if (heartbeatMs >= connectionTimeoutMs) {
+    throw new ConfigError('SSE_HEARTBEAT_MS', `must be less than HTTP_CONNECTION_TIMEOUT_MS (${connectionTimeoutMs}), or quiet streams are cut; got "${heartbeatMs}"`);
+  }
+  const maxConnections = whole('HTTP_MAX_CONNECTIONS', 1_000, 10, 100_000);
+  // Default: 500, or half the connections when HTTP_MAX_CONNECTIONS is lower.
+  const total = whole('SSE_MAX_STREAMS', Math.min(500, Math.floor(maxConnections / 2)), 1, 100_000);
+  if (total >= maxConnections) {
+    throw new ConfigError('SSE_MAX_STREAMS', `must be less than HTTP_MAX_CONNECTIONS (${maxConnections}), so streams cannot take every connection; got "${total}"`);
+  }
+  return {
+    trustProxy: readTrustProxy(reader.optionalString('TRUST_PROXY')),
+    publicUrl: reader.optionalUrl('PUBLIC_URL'),
+    frameAncestors: readFrameAncestors(reader.optionalString('WEB_CHAT_FRAME_ANCESTORS')),
+    bodyLimit: whole('HTTP_BODY_LIMIT', 256 * 1024, 1024, 10 * 1024 * 1024),
+    chatBodyLimit: whole('HTTP_BODY_LIMIT_CHAT', 32 * 1024, 1024, 1024 * 1024),
+    jsonMaxDepth: whole('HTTP_JSON_MAX_DEPTH', 20, 2, 1_000),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    connectionTimeoutMs,
+    keepAliveTimeoutMs: whole('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
+    maxConnections,
+    maxConnectionsPerAddress: whole('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 64, 1, 100_000),
+    requestsPerMinutePerAddress: whole('HTTP_REQUESTS_PER_MINUTE', 600, 0, 1_000_000),
+    streams: {
+      perAddress: whole('SSE_STREAMS_PER_ADDRESS', 10, 1, 10_000),
+      perSession: whole('SSE_STREAMS_PER_SESSION', 4, 1, 100),
+      total,
+      heartbeatMs,
+      idleTimeoutMs: whole('SSE_IDLE_TIMEOUT_MS', 15 * 60_000, 10_000, 24 * 3_600_000),
+    },
+  };
+}
+
+const TRUST_PROXY_ACCEPTED =
+  'a number of proxies in front of SAPA (e.g. 1), or comma-separated proxy addresses or CIDR ranges (e.g. 127.0.0.1 or 10.0.0.0/8,::1), or loopback; "false" or unset trusts none';
+
+/** TRUST_PROXY: unset or "false" trusts no proxy; "true" is refused (it would let anyone forge X-Forwarded-For). */
+function readTrustProxy(value: string | null): TrustProxy {
+  if (value === null || value.toLowerCase() === 'false' || value === '0') return false;
+  if (/^(true|all|\*)$/i.test(value)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `trusting every address would let anyone forge X-Forwarded-For and pass the rate limits; give ${TRUST_PROXY_ACCEPTED}; got "${value}"`,
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be ${TRUST_PROXY_ACCEPTED}; a hop count goes up to 10, got "${value}"`);
+    return hops;
+  }
+  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  for (const item of items) {
+    if (!isProxyAddress(item)) throw new ConfigError('TRUST_PROXY', `must be ${TRUST_PROXY_ACCEPTED}; got "${item}"`);
+  }
+  return items;
+}
+
+function isProxyAddress(item: string): boolean {
+  if (item === 'loopback' || item === 'linklocal' || item === 'uniquelocal') return true;
+  const [address, prefix, extra] = item.split('/');
+  if (address === undefined || extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** WEB_CHAT_FRAME_ANCESTORS: origins (scheme://host[:port], "*." allowed at the start of the host), space or comma separated. */
+function readFrameAncestors(value: string | null): string[] {
+  if (value === null) return [];
+  const items = value.split(/[\s,]+/).filter((item) => item !== '');
+  for (const item of items) {
+    if (!/^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(item)) {
+      throw new ConfigError(
+        'WEB_CHAT_FRAME_ANCESTORS',
+        `must be origins of the websites that embed the chat widget, space- or comma-separated, such as https://www.kanimkupang.go.id (no path, no quotes); got "${item}"`,
+      );
+    }
+  }
+  return items;
 }
 
 function readWhatsapp(reader: EnvReader): WhatsappConfig | null {

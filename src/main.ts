@@ -132,9 +132,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       return warning === null ? [] : [`calendar: ${warning.message}`];
     },
     webChatPerMinute: config.webChatPerMinute,
+    http: config.http,
     webChat: { identities, visitorsPerHour: config.abuse.webChatVisitorsPerHour, now: () => clock.now() },
     plugins: [
-      (app) => registerDashboard(app, { core, staff, policy }),
+      // Secure cookies when the configured public address is https (never from a request header).
+      (app) => registerDashboard(app, { core, staff, policy, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false }),
       ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),
     ],
   });
@@ -265,14 +267,22 @@ function createTelegram(
   });
 }
 
-/** POST <path of TELEGRAM_WEBHOOK_URL>: 401 on a wrong secret, 200 only once the update is stored. */
-function telegramWebhookRoute(telegram: TelegramChannel, webhookUrl: string): (app: FastifyInstance) => void {
+/**
+ * POST <path of TELEGRAM_WEBHOOK_URL>: 401 on a wrong secret, 200 once the update is stored,
+ * and 200 for a malformed update with the right secret (logged: redelivering it cannot help).
+ * The body reaches the handler as text, so it is parsed only after the secret was checked.
+ */
+function telegramWebhookRoute(telegram: TelegramChannel, webhookUrl: string): (app: FastifyInstance) => Promise<void> {
   const path = new URL(webhookUrl).pathname;
-  return (app) => {
-    app.post(path, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-      const header = request.headers['x-telegram-bot-api-secret-token'];
-      const result = await telegram.handleWebhook(request.body, typeof header === 'string' ? header : undefined);
-      return reply.code(result.status).send();
+  return async (app) => {
+    await app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      scope.post(path, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+        const header = request.headers['x-telegram-bot-api-secret-token'];
+        const result = await telegram.handleWebhook(request.body, typeof header === 'string' ? header : undefined);
+        return reply.code(result.status).send();
+      });
     });
   };
 }

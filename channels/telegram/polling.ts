@@ -53,7 +53,8 @@ export async function runPollLoop(deps: PollLoopDeps, onFirstAttempt: () => void
   while (!isStopping()) {
     try {
       if (!prepared) {
-        bot.botInfo = await telegram.callApi('getMe', {}, { signal: timeoutSignal(requestTimeoutMs) });
+        // Asked once per process (telegraf reads it for every update; restarts of the loop reuse it).
+        bot.botInfo ??= await telegram.callApi('getMe', {}, { signal: timeoutSignal(requestTimeoutMs) });
         // A webhook left over from webhook mode makes getUpdates answer 409.
         await telegram.callApi('deleteWebhook', { drop_pending_updates: false }, { signal: timeoutSignal(requestTimeoutMs) });
         prepared = true;

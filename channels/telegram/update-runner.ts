@@ -2,9 +2,12 @@
  * Runs each update through telegraf once per process. Update ids already
  * handled are skipped (the core's unique key catches the rest, e.g. after a
  * restart); concurrent webhook redeliveries of the same id share one run.
+ * A malformed update (one the intake cannot read) is logged and counts as
+ * handled: refusing it would have it delivered again forever.
  */
 import type { Update } from 'telegraf/types';
 import type { Logger } from 'pino';
+import { malformedUpdateReason } from './update-shape.js';
 
 export interface UpdateRunner {
   /** Rejects when the update was not stored, so the caller does not acknowledge it. */
@@ -23,6 +26,12 @@ export function createUpdateRunner(deps: {
   const running = new Map<number, Promise<void>>();
   return {
     process(update) {
+      const malformed = malformedUpdateReason(update);
+      if (malformed !== null) {
+        const updateId = (update as { update_id?: unknown } | null)?.update_id;
+        deps.log.warn({ updateId: typeof updateId === 'number' ? updateId : undefined, problem: malformed }, 'malformed update acknowledged and dropped');
+        return Promise.resolve();
+      }
       const id = update.update_id;
       if (seen.has(id)) {
         deps.log.debug({ updateId: id }, 'repeated update id dropped');

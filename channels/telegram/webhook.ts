@@ -8,6 +8,7 @@ import type { Update } from 'telegraf/types';
 import type { Logger } from 'pino';
 import { logSafeError } from './errors.js';
 import { ALLOWED_UPDATES } from './polling.js';
+import { malformedUpdateReason } from './update-shape.js';
 import { abortableSleep } from '../channel.js';
 import { timeoutSignal } from './signals.js';
 import type { StatusTracker } from './status.js';
@@ -40,6 +41,7 @@ export interface WebhookEndpointDeps {
 export interface WebhookEndpoint {
   /** Sets the webhook, retrying with backoff; `onFirstAttempt` fires once it is set or the first attempt failed. */
   setup(onFirstAttempt: () => void): Promise<void>;
+  /** `body`: the parsed JSON, or the raw text (parsed here, after the secret was checked). */
   handle(body: unknown, secretHeader: string | undefined): Promise<WebhookResponse>;
 }
 
@@ -52,7 +54,8 @@ export function createWebhookEndpoint(deps: WebhookEndpointDeps): WebhookEndpoin
       let attempt = 0;
       while (!isStopping()) {
         try {
-          bot.botInfo = await telegram.callApi('getMe', {}, { signal: timeoutSignal(requestTimeoutMs) });
+          // Asked once: a retry after a failed setWebhook does not ask again.
+          bot.botInfo ??= await telegram.callApi('getMe', {}, { signal: timeoutSignal(requestTimeoutMs) });
           await telegram.callApi(
             'setWebhook',
             { url: webhook.url, secret_token: webhook.secretToken, allowed_updates: [...ALLOWED_UPDATES] },
@@ -78,16 +81,31 @@ export function createWebhookEndpoint(deps: WebhookEndpointDeps): WebhookEndpoin
         return { status: 401 };
       }
       if (!deps.isAccepting()) return { status: 503 };
-      if (!isUpdate(body)) return { status: 400 };
+      // From here the sender knows the secret: a body we cannot read is logged and acknowledged,
+      // because Telegram would deliver it again, without end, after any other answer.
+      const update = typeof body === 'string' ? parseJson(body) : body;
+      if (!isUpdate(update)) {
+        log.warn({ problem: malformedUpdateReason(update) ?? 'not an update' }, 'malformed webhook update acknowledged and dropped');
+        return { status: 200 };
+      }
       try {
-        await updates.process(body);
+        await updates.process(update);
         return { status: 200 };
       } catch (err) {
-        log.error({ err: logSafeError(err), updateId: body.update_id }, 'storing a webhook update failed; Telegram will deliver it again');
+        log.error({ err: logSafeError(err), updateId: update.update_id }, 'storing a webhook update failed; Telegram will deliver it again');
         return { status: 500 };
       }
     },
   };
+}
+
+/** The body as JSON, or undefined when it is not JSON (the route hands the handler the raw text). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isUpdate(body: unknown): body is Update {

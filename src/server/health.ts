@@ -1,5 +1,11 @@
+/**
+ * GET /healthz for load balancers and monitors: the overall state and each channel's
+ * state, nothing more (no internal URLs, error texts or WhatsApp pairing codes: anyone
+ * can call it). The whole report, with each channel's details, the problems and the
+ * warnings, is for admins: GET /api/health in the dashboard reads `app.healthReport()`.
+ */
 import type { FastifyInstance } from 'fastify';
-import type { Channel, ChannelState } from '../../channels/channel.js';
+import type { Channel, ChannelState, ChannelStatus } from '../../channels/channel.js';
 
 export interface HealthDeps {
   readonly channels: () => readonly Channel[];
@@ -9,27 +15,47 @@ export interface HealthDeps {
   readonly warnings?: () => readonly string[];
 }
 
-export interface HealthBody {
+/** What anyone may read. */
+export interface PublicHealthBody {
   readonly ok: boolean;
   readonly channels: Readonly<Record<string, ChannelState>>;
-  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** What an admin reads (GET /api/health). */
+export interface HealthBody extends PublicHealthBody {
+  readonly details: Readonly<Record<string, ChannelStatus>>;
   readonly problems: readonly string[];
   /** Never affect `ok` or the status code: a warning is not an outage. */
   readonly warnings: readonly string[];
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get('/healthz', async (_request, reply) => {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The full health report (buildServer decorates the root instance). */
+    healthReport: () => HealthBody;
+  }
+}
+
+export function createHealthReport(deps: HealthDeps): () => HealthBody {
+  return () => {
     const channels: Record<string, ChannelState> = {};
-    const details: Record<string, unknown> = {};
+    const details: Record<string, ChannelStatus> = {};
     for (const channel of deps.channels()) {
       const status = channel.status();
       channels[channel.name] = status.state;
       details[channel.name] = status;
     }
     const problems = deps.problems();
-    const warnings = deps.warnings?.() ?? [];
-    const body: HealthBody = { ok: problems.length === 0, channels, details, problems, warnings };
-    return reply.code(body.ok ? 200 : 503).send(body);
+    return { ok: problems.length === 0, channels, details, problems, warnings: deps.warnings?.() ?? [] };
+  };
+}
+
+export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  const report = createHealthReport(deps);
+  app.decorate('healthReport', report);
+  app.get('/healthz', async (_request, reply) => {
+    const { ok, channels } = report();
+    const body: PublicHealthBody = { ok, channels };
+    return reply.code(ok ? 200 : 503).header('cache-control', 'no-store').send(body);
   });
 }

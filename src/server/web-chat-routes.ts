@@ -15,16 +15,21 @@ import type { Db } from '../store/db.js';
 import { findConversation } from '../store/conversations.js';
 import { listConversationMessages } from '../store/messages.js';
 import { HttpError } from './errors.js';
-import { openEventStream } from './sse.js';
+import { openLimitedStream } from './stream-limits.js';
 import { addressKey, createStreamTokens, createVisitorIdentities, type StreamTokens, type VisitorIdentities } from './web-identity.js';
 
-/** Generous so a 1 MB paste is accepted (stored truncated) instead of failing in the browser. */
-export const WEB_CHAT_BODY_LIMIT = 4 * 1024 * 1024;
+/**
+ * A message body's limit (HTTP_BODY_LIMIT_CHAT): room for the 8,000 characters that are
+ * stored (at most 3 bytes each in UTF-8), and small enough that trickled bodies cannot fill memory.
+ */
+export const WEB_CHAT_BODY_LIMIT = 32 * 1024;
 
 export interface WebChatDeps {
   readonly db: Db;
   readonly web: WebChannel;
   readonly perMinute: number;
+  /** Largest accepted message body in bytes (default WEB_CHAT_BODY_LIMIT). */
+  readonly bodyLimit?: number;
   /** Issues and checks visitor ids; default: a key that lives as long as the process. */
   readonly identities?: VisitorIdentities;
   /** New visitor ids one address may get per hour (WEB_CHAT_VISITORS_PER_HOUR). */
@@ -119,7 +124,7 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
   app.post(
     '/chat/messages',
     {
-      bodyLimit: WEB_CHAT_BODY_LIMIT,
+      bodyLimit: deps.bodyLimit ?? WEB_CHAT_BODY_LIMIT,
       config: {
         rateLimit: {
           max: deps.perMinute,
@@ -174,7 +179,8 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     let lastSent = Number.isFinite(lastEventId) ? lastEventId : 0;
 
     let unsubscribe = (): void => undefined;
-    const stream = openEventStream(request, reply, { onClose: () => unsubscribe() });
+    // One stream per visitor (a new one replaces the old), a few per address, a total for the server.
+    const stream = openLimitedStream(request, reply, { kind: 'chat', owner: visitorId, onClose: () => unsubscribe() });
     const write = (message: WebChatMessage): void => {
       if (message.id <= lastSent) return;
       lastSent = message.id;

@@ -349,12 +349,51 @@ describe('telegram channel: webhook', () => {
     expect(await channel.handleWebhook(update, undefined)).toEqual({ status: 401 });
     expect(sink.attempts).toHaveLength(0);
 
-    expect(await channel.handleWebhook({ hello: 'world' }, webhook.secretToken)).toEqual({ status: 400 });
     expect(await channel.handleWebhook(update, webhook.secretToken)).toEqual({ status: 200 });
     expect(sink.stored.map((m) => m.text)).toEqual(['halo dari webhook']);
     // A redelivery (Telegram did not see our 200) is answered once.
     expect(await channel.handleWebhook(update, webhook.secretToken)).toEqual({ status: 200 });
     expect(sink.attempts).toHaveLength(1);
+  });
+
+  it('acknowledges malformed updates with the right secret (logged), so they are not delivered forever', async () => {
+    const { fake, sink, channel, logs } = await setup({ webhook });
+    await channel.start(sink);
+    const good = fake.build.text(5030, 'halo') as unknown as { message: Record<string, unknown> };
+    const poison: unknown[] = [
+      '{"update_id": 5031, "message": ',
+      'not json at all',
+      { hello: 'world' },
+      [1, 2, 3],
+      { update_id: 'x' },
+      { update_id: 5032, message: { ...good.message, chat: undefined } },
+      { update_id: 5033, message: { ...good.message, text: 42 } },
+      { update_id: 5034, message: { ...good.message, from: undefined } },
+      { update_id: 5035, message: { ...good.message, photo: 'no' } },
+      { update_id: 5036, callback_query: { id: 7, from: { id: 1 } } },
+    ];
+    for (const body of poison) {
+      expect(await channel.handleWebhook(body, webhook.secretToken), JSON.stringify(body)).toEqual({ status: 200 });
+    }
+    // Without the secret, a malformed body is still refused.
+    expect(await channel.handleWebhook('not json at all', 'salah')).toEqual({ status: 401 });
+    expect(sink.attempts).toHaveLength(0);
+    expect(logs.lines().filter((l) => l.level === 40 && /malformed .*update acknowledged/.test(l.raw))).toHaveLength(poison.length);
+    // The raw text of a good update (as the route hands it over) is stored.
+    expect(await channel.handleWebhook(JSON.stringify(good), webhook.secretToken)).toEqual({ status: 200 });
+    expect(sink.stored.map((m) => m.text)).toEqual(['halo']);
+  });
+
+  it('asks getMe once: not again when setting the webhook is retried, nor per update', async () => {
+    const { fake, sink, channel } = await setup({ webhook });
+    fake.failNext('setWebhook', failures.serverError(), 2);
+    await channel.start(sink);
+    await waitFor(() => fake.webhook() !== undefined, 'the webhook to be set');
+    for (let i = 0; i < 3; i += 1) {
+      expect(await channel.handleWebhook(fake.build.text(5040 + i, `halo ${i}`), webhook.secretToken)).toEqual({ status: 200 });
+    }
+    expect(fake.callsOf('setWebhook')).toHaveLength(3);
+    expect(fake.callsOf('getMe')).toHaveLength(1);
   });
 
   it('answers 500 when the store fails, so Telegram delivers again', async () => {

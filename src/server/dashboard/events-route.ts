@@ -1,13 +1,14 @@
 /**
  * GET /api/events: live updates for the queue and ticket pages as server-sent events.
  * Events carry ids only (ticket id, change kind); pages fetch what they show through the
- * JSON API, where the access rules apply. The stream ends when the session does.
+ * JSON API, where the access rules apply. The stream ends when the session does; each
+ * session holds at most SSE_STREAMS_PER_SESSION of them (see stream-limits.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core.js';
 import type { DomainEvent } from '../../events.js';
 import { hasRole, userOf } from './auth.js';
-import { openEventStream } from '../sse.js';
+import { openLimitedStream } from '../stream-limits.js';
 import type { SessionStore } from './sessions.js';
 
 interface Outgoing {
@@ -43,7 +44,10 @@ export function registerEventsRoute(app: FastifyInstance, deps: { core: Core; se
     const supervisor = hasRole(account, 'supervisor');
     let counter = 0;
     let unsubscribe = (): void => undefined;
-    const stream = openEventStream(request, reply, {
+    // A few per session (tabs; the oldest is replaced), within the server's total.
+    const stream = openLimitedStream(request, reply, {
+      kind: 'dashboard',
+      owner: String(session.id),
       onClose: () => unsubscribe(),
       // The stream ends with the session (logout, expiry, disabled account).
       stillWanted: () => sessions.isLive(session.id),

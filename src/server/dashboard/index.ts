@@ -17,6 +17,7 @@ import { registerCalendarRoutes } from './calendar-routes.js';
 import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
+import { registerHealthRoute } from './health-route.js';
 import { createLogin, type LoginPolicy } from './login.js';
 import { PUBLIC_ASSETS, registerPages } from './pages.js';
 import { registerReportRoutes } from './report-routes.js';
@@ -28,7 +29,7 @@ export interface DashboardDeps {
   readonly core: Core;
   readonly staff: StaffService;
   readonly policy: SlaPolicy;
-  /** Mark the cookie Secure even without x-forwarded-proto (HTTPS ends at a proxy that does not say so). */
+  /** Mark the session cookie Secure: PUBLIC_URL is https (never taken from a request header). */
   readonly secureCookies?: boolean;
   /** Login attempts per minute per IP address. */
   readonly loginPerMinute?: number;
@@ -83,6 +84,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     registerAdminRoutes(scope, { core, staff, audit, sessions, login });
     registerCalendarRoutes(scope, { core, policy });
     registerEventsRoute(scope, { core, sessions });
+    registerHealthRoute(scope);
     await registerPages(scope);
   });
 }

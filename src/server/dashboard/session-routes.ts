@@ -15,7 +15,7 @@ export interface SessionRouteDeps {
   readonly sessions: SessionStore;
   readonly sessionPolicy: SessionPolicy;
   readonly audit: AuditLog;
-  /** Always mark the cookie Secure (HTTPS ends at a proxy that sends no x-forwarded-proto). */
+  /** Mark the cookie Secure: the configured PUBLIC_URL is https. */
   readonly secureCookies: boolean;
   readonly loginPerMinute: number;
   /** The office zone, so pages show times as the office reads them. */
@@ -36,8 +36,8 @@ export const userJson = (account: StaffAccount) => ({
 
 export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): void {
   const { login, sessions, audit } = deps;
-  // trustProxy is on, so protocol follows x-forwarded-proto from the TLS proxy.
-  const secure = (request: FastifyRequest): boolean => deps.secureCookies || request.protocol === 'https';
+  // From PUBLIC_URL, not from X-Forwarded-Proto: a header anyone can send decides nothing here.
+  const secure = (_request: FastifyRequest): boolean => deps.secureCookies;
 
   app.post(
     '/api/session',
