@@ -239,6 +239,8 @@ function startServer(dbPath: string): Promise<Server> {
         WEB_CHAT_VISITORS_PER_HOUR: '100000',
         WEB_CHAT_TICKETS_PER_HOUR: '100000',
         HTTP_REQUESTS_PER_MINUTE: '0',
+        // 50 requests in flight over fetch's pool exceed the default connections per address (ECONNRESET).
+        HTTP_MAX_CONNECTIONS_PER_ADDRESS: '10000',
       },
     });
     let out = '';
