@@ -240,8 +240,8 @@ const PROBLEM_EVIDENCE =
 const UNCUED_COMPLAINT = 0.6;
 
 const COURTESY = new Set(['greeting', 'thanks']);
-/** Topics an integrity report's story names (the money, the office): the report still wins. */
-const INTEGRITY_CONTEXT = new Set(['payment', 'fees', 'express_service', 'office_info', 'processing_time', 'requirements_new', 'human_handoff']);
+/** Topics an integrity report's story names (the money, the office, the quota sold): the report still wins. */
+const INTEGRITY_CONTEXT = new Set(['payment', 'fees', 'express_service', 'office_info', 'processing_time', 'requirements_new', 'human_handoff', 'mpaspor_quota']);
 const INTEGRITY_CONTEXT_FAQ = 0.9;
 /** Confidence a topic rule reports: it is a rule, not a model probability. */
 const RULE_CONFIDENCE = 0.6;

@@ -16,6 +16,8 @@ export const PAYLOAD_INTENT = /^intent:([a-z0-9_]{1,64})$/;
 /** The "more" button: the rest of a topic (`more:<intent>:<case or ->:<aspect or ->`). */
 export const PAYLOAD_MORE = /^more:([a-z0-9_]{1,64}):([a-z_]{1,16}|-):([a-z]{1,16}|-)$/;
 
+/** A question after the open ticket is short; a longer message says more and is routed as such. */
+const TICKET_QUESTION_MAX_WORDS = 12;
 /** A follow-up is short: longer messages say what they are about. */
 const FOLLOW_UP_MAX_WORDS = 8;
 /** Below this the classifier's own topic does not outweigh the one under discussion. */
@@ -74,8 +76,9 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     return { intent: c.intent, aspect: null, source: 'button', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
   }
 
-  if (turn.active !== null && c.intent !== 'complaint' && !c.complaint && isTicketFollowUp(forms)) {
-    // "kapan ada jawaban?" with a ticket open is about that ticket, whatever the classifier read.
+  if (turn.active !== null && !c.integrity && wordCount(turn.text) <= TICKET_QUESTION_MAX_WORDS && isTicketFollowUp(forms)) {
+    // "kapan ada jawaban?" with a ticket open is about that ticket, whatever the classifier
+    // read (impatience included: the status answers it, and the question joins the ticket).
     return { intent: 'ticket_status', aspect: null, source: 'context', continuation: false, facts: state.facts, stated, second: null };
   }
   const topic = state.topic !== null && kit.isFaq(kb, state.topic) ? state.topic : null;
