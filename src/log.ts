@@ -1,12 +1,25 @@
 /**
  * The root logger. Message text and personal data stay out of info logs: callers log
- * ids, not texts; anything free-form that must be logged goes through maskPersonalData.
+ * ids, not texts. As a safety net, everything free-form is masked (maskPersonalData):
+ * the message string, string fields of the log object (top level), and an error's
+ * message and stack (provider errors sometimes echo a phone number or a chat id).
  */
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { maskPersonalData } from './privacy.js';
 
 export type { Logger };
+
+function maskError(err: unknown): unknown {
+  const serialized = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  const out: Record<string, unknown> = { ...serialized };
+  for (const key of ['message', 'stack']) {
+    const value = out[key];
+    if (typeof value === 'string') out[key] = maskPersonalData(value);
+  }
+  return out;
+}
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -17,6 +30,14 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       redact: {
         paths: ['text', '*.text', 'password', '*.password', 'token', '*.token', 'req.headers.cookie', 'req.headers.authorization'],
         censor: '[redacted]',
+      },
+      serializers: { err: maskError, error: maskError },
+      formatters: {
+        log(object) {
+          const out: Record<string, unknown> = {};
+          for (const [key, value] of Object.entries(object)) out[key] = typeof value === 'string' ? maskPersonalData(value) : value;
+          return out;
+        },
       },
       hooks: {
         // Free-form log messages are masked too, in case one carries a number.
