@@ -199,7 +199,7 @@ const COMMANDS: Record<string, Command> = {
   staff: {
     summary: 'manage staff accounts (add, list, disable, passwd, link-telegram, link-whatsapp)',
     usage: STAFF_USAGE_TEXT,
-    help: 'Passwords are read from standard input (--password-stdin), never from the command line.\nRoles: staff (tickets), supervisor (also reports), admin (also accounts and channels).',
+    help: 'Passwords are read from standard input (--password-stdin), never from the command line. They need 10+ characters and must be\nhard to guess (zxcvbn strength 3 of 4; a phrase of a few words works); a weak one is refused with the reason.\npasswd and disable end the account\'s dashboard sessions at once. Every change is written to the audit log as cli:<OS user>.\nRoles: staff (tickets), supervisor (also reports), admin (also accounts and channels).',
     options: { role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
     async run(args, io) {
       const config = configFrom(io);
