@@ -6,12 +6,12 @@ const form = document.getElementById('add');
 
 function accountCard(a) {
   const buttons = [];
-  if (a.lockedUntil) buttons.push(el('button', { type: 'button', text: 'Buka kunci', onclick: () => act(`/api/staff/${encodeURIComponent(a.username)}/unlock`, 'Kunci dibuka.') }));
+  if (a.lockedUntil) buttons.push(el('button', { type: 'button', text: 'Lepas penundaan login', onclick: () => act(`/api/staff/${encodeURIComponent(a.username)}/unlock`, 'Penundaan login dilepas.') }));
   if (!a.disabled && a.id !== state.user.id) buttons.push(el('button', { type: 'button', className: 'danger', text: 'Nonaktifkan', onclick: () => act(`/api/staff/${encodeURIComponent(a.username)}/disable`, 'Akun dinonaktifkan.') }));
   return el(
     'li',
     { className: 'card' },
-    el('div', { className: 'card__head' }, el('span', { className: 'card__ref', text: a.username }), badge(LABELS.role[a.role] ?? a.role, 'channel'), a.disabled ? badge('Nonaktif', 'overdue') : null, a.lockedUntil ? badge(`Terkunci s.d. ${formatTime(a.lockedUntil)}`, 'warning') : null),
+    el('div', { className: 'card__head' }, el('span', { className: 'card__ref', text: a.username }), badge(LABELS.role[a.role] ?? a.role, 'channel'), a.disabled ? badge('Nonaktif', 'overdue') : null, a.lockedUntil ? badge(`Login ditunda s.d. ${formatTime(a.lockedUntil)}`, 'warning') : null),
     el('div', { className: 'card__meta' }, el('span', { text: a.displayName ?? '' }), el('span', { text: `Dibuat ${formatTime(a.createdAt)}` })),
     buttons.length ? el('div', { className: 'actions' }, ...buttons) : null,
   );

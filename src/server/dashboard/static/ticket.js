@@ -37,8 +37,10 @@ function renderTimers(ticket) {
   $('timers').replaceChildren(...rows);
 }
 
-function renderHistory(messages) {
+function renderHistory(messages, hidden = 0) {
   $('history').replaceChildren(
+    // Messages of tickets a colleague holds are not sent to this officer (ticket-access.ts).
+    ...(hidden > 0 ? [el('li', { className: 'msg__meta', text: `${hidden} pesan lain dari pemohon ini ada di tiket petugas lain dan tidak ditampilkan.` })] : []),
     ...messages.map((m) => {
       const kind = m.visibility === 'internal' ? 'internal' : m.direction;
       const who = m.visibility === 'internal' ? `Catatan internal · ${m.staff ?? 'sistem'}` : m.author === 'staff' && m.staff ? `Petugas ${m.staff}` : (LABELS.author[m.author] ?? m.author);
@@ -88,7 +90,7 @@ async function load() {
     current = data.ticket;
     renderHead(data.ticket, data.contact);
     renderTimers(data.ticket);
-    renderHistory(data.messages);
+    renderHistory(data.messages, data.hiddenMessages ?? 0);
     renderEvents(data.events);
     renderActions(data.ticket);
     await loadCanned(data.ticket.language ?? 'id');
