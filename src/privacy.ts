@@ -91,12 +91,21 @@ function maskNumber(run: string): string {
 
 function maskRun(run: string): string {
   if (digitsOf(run).length < 8 || isHarmless(run)) return run;
-  // "tunggu 2 jam 081234567890" is one run ("2 081234567890"): keep a leading count, date,
-  // time or amount readable when what follows is a number on its own. (A leading group of
-  // 3-4 digits is not split off: it may be the start of a NIK or a phone number.)
+  // "tunggu 2 jam 081234567890" is one run ("2 081234567890"): keep a leading count, date or
+  // time readable when a phone number follows on its own. Never when the run holds 16 digits
+  // ("53 71 01 120390 0001" is a NIK in groups), and never a group of 3-4 digits (it may
+  // start a NIK or a phone number).
   const lead = /^(\d{1,2}|\d{1,2}[.:]\d{2}|\d{1,2}([./-])\d{1,2}\2\d{2,4}) /.exec(run);
-  if (lead && digitsOf(run.slice(lead[0].length)).length >= 8 && (lead[1]!.length <= 2 || isHarmless(lead[1]!))) {
-    return `${lead[0]}${maskRun(run.slice(lead[0].length))}`;
+  const rest = lead ? run.slice(lead[0].length) : '';
+  if (
+    lead &&
+    digitsOf(run).length !== 16 &&
+    /^(?:\(?0|\+?62)/.test(rest) &&
+    digitsOf(rest).length >= 9 &&
+    digitsOf(rest).length <= 14 &&
+    (lead[1]!.length <= 2 || isHarmless(lead[1]!))
+  ) {
+    return `${lead[0]}${maskRun(rest)}`;
   }
   // A "(" that opened the run but was never closed belongs to the surrounding text.
   const reopen = run.startsWith('(') && !run.includes(')') ? '(' : '';

@@ -74,6 +74,9 @@ describe('the formats from the issue', () => {
   it('keeps a count, date or time in front of a number readable', () => {
     expect(maskPersonalData('sudah tunggu 2 081234567890')).toBe('sudah tunggu 2 0812****90');
     expect(maskPersonalData('03/12/2026 081234567890')).toBe('03/12/2026 0812****90');
+    // Found by the NIK property: a NIK in 2-digit groups is not split up.
+    expect(maskPersonalData('NIK 53 71 01 120390 0001')).toBe('NIK 5371************');
+    expect(maskPersonalData('NIK 00 00 00 800000 0000')).toBe('NIK 0000************');
   });
 });
 
