@@ -14,8 +14,9 @@ import { outboxInMessages } from './009-outbox-in-messages.js';
 import { holidayCoverageAlerts } from './010-holiday-coverage-alerts.js';
 import { dialogueState } from './011-dialogue-state.js';
 import { floodControl } from './012-flood-control.js';
+import { staffDesk } from './013-staff-desk.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState, floodControl];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState, floodControl, staffDesk];
