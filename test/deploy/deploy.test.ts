@@ -133,7 +133,7 @@ describe('reverse proxy (deploy/nginx.conf)', () => {
   });
 
   it('turns buffering off for every server-sent-events route the server has', () => {
-    // Every route that opens an event stream (src/server, openEventStream).
+    // Every route that opens an event stream (src/server, openEventStream or, within the stream limits, openLimitedStream).
     const routes: string[] = [];
     const walk = (d: string): void => {
       for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -145,7 +145,7 @@ describe('reverse proxy (deploy/nginx.conf)', () => {
           const found = [...source.matchAll(/app\.(?:get|post|route)\(\s*'([^']+)'/g)];
           found.forEach((m, i) => {
             const handler = source.slice(m.index, found[i + 1]?.index ?? source.length);
-            if (m[1] && handler.includes('openEventStream(')) routes.push(m[1]);
+            if (m[1] && /open(?:Event|Limited)Stream\(/.test(handler)) routes.push(m[1]);
           });
         }
       }
