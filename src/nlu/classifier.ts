@@ -5,11 +5,11 @@
  * below which a message is out_of_scope. Flags are detected independently of the intent.
  */
 import type { KnowledgeBase } from '../knowledge/types.js';
-import { createFeatureEncoder, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
+import { createFeatureEncoder, createFeatureKeys, DEFAULT_FEATURE_OPTIONS, extractFeatures, stems, type FeatureOptions } from './features.js';
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber, withoutNeutralSpans, type ComplaintFlags } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
-import { complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
+import { COMPLAINT_GRAMS, complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
 import { cachedModel, modelKey, type ModelSource } from './model-cache.js';
 import { createSpellingCorrector } from './spelling.js';
 import { detectAspect } from './aspect.js';
@@ -363,7 +363,10 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     ...(options.onError !== undefined ? { onError: options.onError } : {}),
   });
   const model = softmaxModel(trained.intent);
-  const complaintModel = complaintModelFrom(trained.complaint);
+  // One reading of a message's feature keys for both models when their n-grams match.
+  const sharedKeys =
+    featureOptions.minGram === COMPLAINT_GRAMS.minGram && featureOptions.maxGram === COMPLAINT_GRAMS.maxGram ? createFeatureKeys(featureOptions) : undefined;
+  const complaintModel = complaintModelFrom(trained.complaint, sharedKeys);
   const { inScopeStems } = trained;
   const speller = createSpellingCorrector(trained.vocabulary);
   /** As `prepare`, with typos corrected against the training vocabulary (classification only). */
@@ -375,7 +378,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
 
   // Same probabilities as model.predict(extractFeatures(tokens, featureOptions)), computed
   // without building the feature map (most of the cost of classifying a message).
-  const encode = createFeatureEncoder(model.featureIndex, featureOptions);
+  const encode = createFeatureEncoder(model.featureIndex, featureOptions, sharedKeys);
 
   function scoresOf(tokens: readonly string[], stemmed?: readonly string[]): IntentScore[] {
     const { ids, values, count } = encode(tokens, stemmed);

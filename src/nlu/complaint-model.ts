@@ -8,7 +8,7 @@
  * own where they fire; this model adds what no list of phrases anticipates.
  */
 import { COMPLAINT_CUE_NAMES, complaintCues } from './complaint-cues.js';
-import { createFeatureEncoder, extractFeatures, type FeatureOptions } from './features.js';
+import { createFeatureEncoder, extractFeatures, type FeatureKeys, type FeatureOptions } from './features.js';
 import { softmaxModel, trainSoftmax, type SoftmaxOptions, type SoftmaxParameters } from './softmax.js';
 
 export interface ComplaintTrainingExample {
@@ -48,7 +48,14 @@ export function trainComplaintParameters(examples: readonly ComplaintTrainingExa
 }
 
 /** The scorer of trained (or restored) parameters; without any, it never fires and the rules decide alone. */
-export function complaintModelFrom(parameters: SoftmaxParameters | null): ComplaintModel {
+/** The n-gram lengths the scorer reads: a `FeatureKeys` shared with it must use these. */
+export const COMPLAINT_GRAMS = { minGram: COMPLAINT_FEATURES.minGram, maxGram: COMPLAINT_FEATURES.maxGram } as const;
+
+/**
+ * `keys`: feature keys shared with the intent model (same n-gram lengths), so a message's keys
+ * are found once for both.
+ */
+export function complaintModelFrom(parameters: SoftmaxParameters | null, keys?: FeatureKeys): ComplaintModel {
   if (parameters === null) return { probability: () => 0 };
   const model = softmaxModel(parameters);
   const yes = model.labels.indexOf(YES);
@@ -56,7 +63,7 @@ export function complaintModelFrom(parameters: SoftmaxParameters | null): Compla
     // Nothing to learn from (a knowledge base without labelled examples): the rules decide alone.
     return { probability: () => 0 };
   }
-  const encode = createFeatureEncoder(model.featureIndex, COMPLAINT_FEATURES);
+  const encode = createFeatureEncoder(model.featureIndex, COMPLAINT_FEATURES, keys);
   const cueIds = CUE_KEYS.map((key) => model.featureIndex.get(key) ?? -1);
   let ids = new Int32Array(512);
   let values = new Float64Array(512);

@@ -155,22 +155,75 @@ const ENCODER_KEY_LIMIT = 200_000;
  * distinct features in the order `extractFeatures` inserts them, with the same values, so
  * `SoftmaxModel.predictSparse` gives exactly what `predict(extractFeatures(...))` gives.
  * The returned arrays are reused by the next call.
+ *
+ * Several models reading the same feature keys (the intent model and the complaint scorer:
+ * same stems, bigrams and n-gram lengths, other weights) share one `FeatureKeys`: the keys of
+ * a message are found once, and each model only resolves them to its own ids and weights.
  */
 export function createFeatureEncoder(
   featureIndex: ReadonlyMap<string, number>,
   options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+  keys: FeatureKeys = createFeatureKeys(options),
 ): (tokens: readonly string[], stemmed?: readonly string[]) => EncodedFeatures {
+  if (keys.minGram !== options.minGram || keys.maxGram !== options.maxGram) {
+    throw new Error('a shared FeatureKeys must use the same n-gram lengths as every model reading it');
+  }
+  const model = keys.register(featureIndex);
+  let ids = new Int32Array(256);
+  let values = new Float64Array(256);
+  return (tokens, stemmed) => {
+    const message = keys.read(tokens, stemmed);
+    const { order, count, wordCount } = message;
+    if (count > ids.length) {
+      ids = new Int32Array(count * 2);
+      values = new Float64Array(count * 2);
+    }
+    const modelIds = model.ids();
+    // Binary presence, scaled so a group's total L2 norm equals its weight (as addGroup).
+    const emit = (from: number, to: number, weight: number): void => {
+      if (to === from) return;
+      const value = weight / Math.sqrt(to - from);
+      for (let i = from; i < to; i++) {
+        ids[i] = modelIds[order[i]!]!;
+        values[i] = value;
+      }
+    };
+    emit(0, wordCount, options.wordWeight);
+    emit(wordCount, count, options.charWeight);
+    return { ids, values, count };
+  };
+}
+
+/** The distinct feature keys of one message as interned ids: words and bigrams first, then n-grams. */
+export interface MessageKeys {
+  readonly order: Int32Array;
+  readonly count: number;
+  /** order[0, wordCount) are the word group, order[wordCount, count) the character group. */
+  readonly wordCount: number;
+}
+
+export interface FeatureKeys {
+  readonly minGram: number;
+  readonly maxGram: number;
+  /** A model's view: `ids()[key]` is its feature id of an interned key (-1 when unknown to it). */
+  register(featureIndex: ReadonlyMap<string, number>): { ids(): Int32Array };
+  /** The keys of a message; the same `tokens` array read twice in a row is read once. */
+  read(tokens: readonly string[], stemmed?: readonly string[]): MessageKeys;
+}
+
+export function createFeatureKeys(options: Pick<FeatureOptions, 'minGram' | 'maxGram'>): FeatureKeys {
   let keys = new Map<string, number>();
-  let modelIds = new Int32Array(1024);
-  let stamps = new Int32Array(1024);
+  let capacity = 1024;
+  let stamps = new Int32Array(capacity);
   let stamp = 0;
   let wordKeys = new Map<string, number>();
   let bigramKeys = new Map<number, number>();
   let tokenKeys = new Map<string, Int32Array>();
-  let ids = new Int32Array(256);
-  let values = new Float64Array(256);
-  /** Distinct keys of the current message, in first-seen order. */
   let order = new Int32Array(256);
+  let count = 0;
+  let wordCount = 0;
+  let lastTokens: readonly string[] | null = null;
+  const models: { index: ReadonlyMap<string, number>; ids: Int32Array }[] = [];
 
   const reset = (): void => {
     keys = new Map();
@@ -179,6 +232,7 @@ export function createFeatureEncoder(
     tokenKeys = new Map();
     stamps.fill(0);
     stamp = 0;
+    lastTokens = null;
   };
 
   const intern = (key: string): number => {
@@ -186,15 +240,18 @@ export function createFeatureEncoder(
     if (id !== undefined) return id;
     id = keys.size;
     keys.set(key, id);
-    if (id >= modelIds.length) {
-      const grownModelIds = new Int32Array(modelIds.length * 2);
-      grownModelIds.set(modelIds);
-      modelIds = grownModelIds;
-      const grownStamps = new Int32Array(stamps.length * 2);
+    if (id >= capacity) {
+      capacity *= 2;
+      const grownStamps = new Int32Array(capacity);
       grownStamps.set(stamps);
       stamps = grownStamps;
+      for (const model of models) {
+        const grown = new Int32Array(capacity);
+        grown.set(model.ids);
+        model.ids = grown;
+      }
     }
-    modelIds[id] = featureIndex.get(key) ?? -1;
+    for (const model of models) model.ids[id] = model.index.get(key) ?? -1;
     return id;
   };
 
@@ -218,67 +275,61 @@ export function createFeatureEncoder(
     return cached;
   };
 
-  let count = 0;
   const add = (key: number): void => {
     if (stamps[key] === stamp) return;
     stamps[key] = stamp;
     if (count >= order.length) {
-      const size = order.length * 2;
-      const grownOrder = new Int32Array(size);
+      const grownOrder = new Int32Array(order.length * 2);
       grownOrder.set(order);
       order = grownOrder;
-      const grownIds = new Int32Array(size);
-      grownIds.set(ids);
-      ids = grownIds;
-      const grownValues = new Float64Array(size);
-      grownValues.set(values);
-      values = grownValues;
     }
     order[count++] = key;
   };
-  /** Resolves the keys of order[from, count) to model ids, each with its group's value. */
-  const emit = (from: number, weight: number): void => {
-    if (count === from) return;
-    // Binary presence, scaled so a group's total L2 norm equals its weight (as addGroup).
-    const value = weight / Math.sqrt(count - from);
-    for (let i = from; i < count; i++) {
-      ids[i] = modelIds[order[i]!]!;
-      values[i] = value;
-    }
-  };
 
-  // `stemmed` (= stems(tokens)) may be passed in when the caller has it already.
-  return (tokens, stemmedTokens) => {
-    if (keys.size > ENCODER_KEY_LIMIT) reset();
-    stamp += 1;
-    if (stamp === 0x7fffffff) {
-      stamps.fill(0);
-      stamp = 1;
-    }
-    count = 0;
-    const stemmed = stemmedTokens ?? stems(tokens);
-    const words = new Int32Array(stemmed.length);
-    for (let i = 0; i < stemmed.length; i++) {
-      words[i] = wordKey(stemmed[i]!);
-      add(words[i]!);
-    }
-    for (let i = 0; i + 1 < stemmed.length; i++) {
-      // Word keys are unique per stem, so the pair of them names the bigram "b:<a>_<b>".
-      const pair = words[i]! * 0x200000 + words[i + 1]!;
-      let id = bigramKeys.get(pair);
-      if (id === undefined) {
-        id = intern(`b:${stemmed[i]}_${stemmed[i + 1]}`);
-        bigramKeys.set(pair, id);
+  const message = { get order() { return order; }, get count() { return count; }, get wordCount() { return wordCount; } };
+
+  return {
+    minGram: options.minGram,
+    maxGram: options.maxGram,
+    register(index) {
+      const model = { index, ids: new Int32Array(capacity) };
+      for (const [key, id] of keys) model.ids[id] = index.get(key) ?? -1;
+      models.push(model);
+      lastTokens = null;
+      return { ids: () => model.ids };
+    },
+    read(tokens, stemmedTokens) {
+      if (tokens === lastTokens) return message;
+      if (keys.size > ENCODER_KEY_LIMIT) reset();
+      stamp += 1;
+      if (stamp === 0x7fffffff) {
+        stamps.fill(0);
+        stamp = 1;
       }
-      add(id);
-    }
-    emit(0, options.wordWeight);
-    const wordCount = count;
-    for (const token of tokens) {
-      const grams = gramKeys(token);
-      for (let i = 0; i < grams.length; i++) add(grams[i]!);
-    }
-    emit(wordCount, options.charWeight);
-    return { ids, values, count };
+      count = 0;
+      const stemmed = stemmedTokens ?? stems(tokens);
+      const words = new Int32Array(stemmed.length);
+      for (let i = 0; i < stemmed.length; i++) {
+        words[i] = wordKey(stemmed[i]!);
+        add(words[i]!);
+      }
+      for (let i = 0; i + 1 < stemmed.length; i++) {
+        // Word keys are unique per stem, so the pair of them names the bigram "b:<a>_<b>".
+        const pair = words[i]! * 0x200000 + words[i + 1]!;
+        let id = bigramKeys.get(pair);
+        if (id === undefined) {
+          id = intern(`b:${stemmed[i]}_${stemmed[i + 1]}`);
+          bigramKeys.set(pair, id);
+        }
+        add(id);
+      }
+      wordCount = count;
+      for (const token of tokens) {
+        const grams = gramKeys(token);
+        for (let i = 0; i < grams.length; i++) add(grams[i]!);
+      }
+      lastTokens = tokens;
+      return message;
+    },
   };
 }
