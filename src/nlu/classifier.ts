@@ -420,6 +420,19 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     return second?.intent ?? null;
   }
 
+  /**
+   * The learnt scorer's verdict. It reads the message without the spans that are declared not
+   * to be grievances ("tidak mau pakai calo", "fotonya kurang jelas", "tidak ribet"): the words
+   * inside them ("calo", "ditolak") would otherwise count against a neutral message.
+   */
+  function scoredComplaint(prefix: string, tokens: readonly string[], stemmed: readonly string[], text: string): boolean {
+    const threshold = tokens.length <= SHORT_MESSAGE_TOKENS ? SHORT_COMPLAINT_THRESHOLD : COMPLAINT_THRESHOLD;
+    const neutral = withoutNeutralSpans(text);
+    if (neutral === text) return complaintModel.probability(prefix, tokens, stemmed) >= threshold;
+    const kept = neutral.split(' ').filter((token) => token !== '');
+    return kept.length > 0 && complaintModel.probability(prefix, kept) >= threshold;
+  }
+
   function classify(text: string): Classification {
     const { prefix, cleaned, tokens: typed } = prepare(text, lexicon);
     // The model reads the words with typos corrected; the precise rules read what was typed
@@ -437,9 +450,7 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
     // (The scorer runs only when no rule has decided already.)
-    const cued =
-      ruleCued ||
-      (tokens.length > 0 && complaintModel.probability(prefix, tokens, stemmed) >= (tokens.length <= SHORT_MESSAGE_TOKENS ? SHORT_COMPLAINT_THRESHOLD : COMPLAINT_THRESHOLD));
+    const cued = ruleCued || (tokens.length > 0 && scoredComplaint(prefix, tokens, stemmed, correctedText));
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
 
