@@ -82,6 +82,8 @@ export interface TicketService {
   addApplicantMessage(ticketId: number, messageId: number): Ticket;
   claim(ticketId: number, staffId: number): Ticket;
   release(ticketId: number, staffId: number): Ticket;
+  /** Hands the ticket to `toStaffId` (a supervisor's or the holder's decision; the caller checks who may). */
+  assign(ticketId: number, toStaffId: number, actor: Actor): Ticket;
   /** A public staff reply, delivered through the outbox; counts as the staff response for SLA. */
   staffReply(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
   addNote(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
@@ -382,6 +384,13 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
       if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
       if (ticket.assigneeId === staffId) return ticket;
       return change(ticketId, { assigneeId: staffId }, { actor: { type: 'staff', staffId }, type: 'claimed', data: { from: ticket.assigneeId } });
+    },
+
+    assign(ticketId, toStaffId, actor) {
+      const ticket = mustGet(ticketId);
+      if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
+      if (ticket.assigneeId === toStaffId) return ticket;
+      return change(ticketId, { assigneeId: toStaffId }, { actor, type: 'assigned', data: { from: ticket.assigneeId, to: toStaffId } });
     },
 
     release(ticketId, staffId) {

@@ -1,5 +1,5 @@
 /**
- * Accounts (admin), channel status (admin) and the alert feed (everyone, by audience).
+ * Accounts (admin) and channel status (admin); the alert feed is in desk-routes.ts.
  * The channels endpoint passes `channel.status()` through as is, so later adapters
  * (WhatsApp QR or pairing code, Instagram challenge) show up without dashboard changes.
  */
@@ -9,7 +9,7 @@ import type { StaffRole } from '../../domain.js';
 import { STAFF_ROLES, type StaffAccount, type StaffService } from '../../staff.js';
 import { HttpError } from '../errors.js';
 import type { AuditLog } from './audit.js';
-import { hasRole, userOf } from './auth.js';
+import { userOf } from './auth.js';
 import { body, limit, oneOf } from './input.js';
 import type { Login } from './login.js';
 import type { SessionStore } from './sessions.js';
@@ -114,15 +114,4 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
       }),
     ),
   }));
-
-  app.get('/api/alerts', async (request) => {
-    const user = userOf(request);
-    const q = request.query as Record<string, unknown>;
-    const supervisor = hasRole(user.account, 'supervisor');
-    const alerts = core.alerts
-      .recent(limit(q['limit'], 50, 200) * (supervisor ? 1 : 2))
-      .filter((a) => supervisor || a.audience === 'staff')
-      .slice(0, limit(q['limit'], 50, 200));
-    return { alerts: alerts.map((a) => ({ id: a.id, kind: a.kind, audience: a.audience, ticketId: a.ticketId, text: a.text, createdAt: a.createdAt.toISOString() })) };
-  });
 }

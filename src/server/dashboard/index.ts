@@ -14,6 +14,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { createAuditLog } from './audit.js';
 import { createAuthHook } from './auth.js';
 import { registerCalendarRoutes } from './calendar-routes.js';
+import { registerDeskRoutes } from './desk-routes.js';
 import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
@@ -79,6 +80,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       clock: core.clock,
     });
     registerTicketRoutes(scope, { core, staff, policy, audit });
+    registerDeskRoutes(scope, { core, staff });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });
     registerAdminRoutes(scope, { core, staff, audit, sessions, login });

@@ -1,7 +1,7 @@
 /**
  * The queue query: listTickets' filters and order (nearest running SLA due time first), plus
- * the staff visibility rule (free or own tickets), which needs an OR that TicketFilter cannot
- * express. Kept next to its only user; it reads through the tickets_status index.
+ * a search's hits and the rule "free or own tickets" (an OR that TicketFilter cannot
+ * express). Kept next to its only user; it reads through the tickets_status index.
  */
 import type { ChannelName } from '../../../channels/channel.js';
 import type { Ticket, TicketPriority, TicketStatus } from '../../domain.js';
@@ -15,12 +15,19 @@ export interface QueueFilter {
   readonly channel?: ChannelName;
   /** Only tickets that are unassigned or assigned to this officer. */
   readonly visibleTo?: number;
+  /** Only these tickets (a search's hits). */
+  readonly ids?: readonly number[];
   readonly limit: number;
 }
 
 export function queueTickets(db: Db, filter: QueueFilter): Ticket[] {
+  if (filter.ids !== undefined && filter.ids.length === 0) return [];
   const where: string[] = [];
   const values: (string | number)[] = [];
+  if (filter.ids !== undefined) {
+    where.push(`id IN (${filter.ids.map(() => '?').join(', ')})`);
+    values.push(...filter.ids);
+  }
   if (filter.status.length > 0) {
     where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
     values.push(...filter.status);

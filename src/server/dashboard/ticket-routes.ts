@@ -1,8 +1,9 @@
 /**
- * Ticket JSON API: the queue, one ticket with the part of the applicant's history the
- * officer may see (ticket-access.ts), and the actions (claim, release, reply, note,
- * status, priority/SERVQUAL). Every change goes through TicketService, which records who
- * did it in ticket_events; every opening of a ticket goes to the audit log.
+ * Ticket JSON API: the queue (with search, unread counts and each ticket's last message),
+ * one ticket with the part of the applicant's history the officer may see and the contact
+ * panel (ticket-access.ts), and the actions (claim, release, assign, reply, note, status,
+ * priority/SERVQUAL). Every change goes through TicketService, which records who did it in
+ * ticket_events; every opening of a ticket goes to the audit log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHANNEL_NAMES } from '../../../channels/channel.js';
@@ -12,15 +13,27 @@ import { CONVERSATIONAL_INTENT_IDS, SERVQUAL_DIMENSIONS, type Language } from '.
 import { renderAnswer } from '../../knowledge/render.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { StaffService } from '../../staff.js';
+import { maskIdentifier, maskPersonalData } from '../../privacy.js';
 import { getConversation, getContactSummary } from '../../store/conversations.js';
 import { listContactMessages } from '../../store/messages.js';
+import {
+  lastMessageIdOf,
+  lastPublicMessages,
+  listContactIdentities,
+  listContactNotes,
+  listContactTickets,
+  listTicketTakeovers,
+  markTicketRead,
+  searchTicketIds,
+  unreadCounts,
+} from '../../store/staff-desk.js';
 import { listTicketEvents } from '../../store/tickets.js';
 import { MAX_STORED_TEXT_CHARS } from '../../text-limits.js';
 import { HttpError } from '../errors.js';
 import type { AuditLog } from './audit.js';
 import { userOf, type DashboardUser } from './auth.js';
 import { body, limit, oneOf, optionalOneOf, positiveId, text } from './input.js';
-import { assertCanSee, seesEveryTicket, visibleHistory } from './ticket-access.js';
+import { accessOf, assertCanAct, canAct, visibleHistory } from './ticket-access.js';
 import { queueTickets } from './ticket-query.js';
 import { createViews } from './ticket-view.js';
 
@@ -39,7 +52,8 @@ const LANGUAGES: readonly Language[] = ['id', 'en'];
 
 export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy, audit }: TicketRouteDeps): void {
   const { db, tickets } = core;
-  const views = () => createViews({ db, staff, policy, now: core.clock.now() });
+  const intentLabel = (intent: string): string | null => core.knowledge().intents.get(intent)?.label.id ?? null;
+  const views = (user: DashboardUser) => createViews({ db, staff, policy, now: core.clock.now(), viewer: user.account, intentLabel });
 
   const statusFilter = (raw: unknown): readonly TicketStatus[] => {
     if (raw === undefined || raw === '') return ACTIVE_TICKET_STATUSES;
@@ -59,10 +73,13 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     return account.id;
   };
 
-  /** The ticket, if this officer may see it (404 before 403: ids are not secret, contents are). */
-  const visibleTicket = (user: DashboardUser, rawId: unknown): Ticket => {
-    const ticket = tickets.get(positiveId(rawId));
-    assertCanSee(user.account, ticket);
+  /** The ticket, if it exists (every officer may read every ticket: ticket-access.ts). */
+  const findTicket = (rawId: unknown): Ticket => tickets.get(positiveId(rawId));
+
+  /** The ticket, if this officer may act on it (404 before 403: ids are not secret, contents are). */
+  const actionableTicket = (user: DashboardUser, rawId: unknown): Ticket => {
+    const ticket = findTicket(rawId);
+    assertCanAct(user.account, ticket);
     return ticket;
   };
 
@@ -77,71 +94,147 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     if (!seen) audit.record({ staffId: user.account.id, username: user.account.username, action: 'ticket_viewed', target: ticket.ref, ip, data: { ticketId: ticket.id } });
   };
 
+  /** A queue card's excerpt: one line, at most 140 characters. */
+  const excerpt = (text: string): string => {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length <= 140 ? flat : `${flat.slice(0, 139)}…`;
+  };
+
   app.get('/api/tickets', async (request) => {
     const user = userOf(request);
     const q = request.query as Record<string, unknown>;
     const priority = optionalOneOf(q['priority'], TICKET_PRIORITIES, 'priority');
     const channel = optionalOneOf(q['channel'], CHANNEL_NAMES, 'channel');
     const assignee = assigneeFilter(q['assignee'], user);
-    const list = queueTickets(db, {
-      status: statusFilter(q['status']),
+    const max = limit(q['limit'], 200, 500);
+    const search = typeof q['q'] === 'string' ? q['q'].trim().slice(0, 100) : '';
+    const filter = {
+      // A search looks through every status unless one is asked for.
+      status: search !== '' && (q['status'] === undefined || q['status'] === '') ? [] : statusFilter(q['status']),
       ...(priority ? { priority } : {}),
       ...(channel ? { channel } : {}),
       ...(assignee !== undefined ? { assignee } : {}),
-      ...(seesEveryTicket(user.account) ? {} : { visibleTo: user.account.id }),
-      limit: limit(q['limit'], 200, 500),
-    });
-    const v = views();
-    return { tickets: list.map(v.ticket) };
-  });
-
-  app.get('/api/tickets/:id', async (request) => {
-    const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
-    recordView(user, ticket, request.ip);
-    const v = views();
-    const contact = getContactSummary(db, ticket.contactId);
-    // The history across channels, limited to what this officer may see (ticket-access.ts).
-    const history = visibleHistory(user.account, ticket, listContactMessages(db, ticket.contactId), (id) => tickets.get(id));
+      limit: max,
+    };
+    // Team view: staff see their colleagues' tickets too, read-only (ticket-access.ts).
+    const list = search === '' ? queueTickets(db, filter) : queueTickets(db, { ...filter, ids: searchTicketIds(db, search, 500) });
+    const v = views(user);
+    const ids = list.map((t) => t.id);
+    const unread = unreadCounts(db, user.account.id, ids);
+    const last = lastPublicMessages(db, ids);
     return {
-      ticket: { ...v.ticket(ticket), language: getConversation(db, ticket.conversationId)?.language ?? 'id' },
-      contact: { displayName: contact.displayName, channels: [...new Set(contact.identities.map((i) => i.channel))] },
-      messages: history.messages.map(v.message),
-      hiddenMessages: history.hidden,
-      events: listTicketEvents(db, ticket.id).map(v.event),
+      tickets: list.map((t) => {
+        const message = last.get(t.id);
+        const readOnly = !canAct(user.account, t);
+        return {
+          ...v.ticket(t),
+          unread: unread.get(t.id) ?? 0,
+          lastMessage: message
+            ? { author: message.author, text: excerpt(readOnly ? maskPersonalData(message.text) : message.text), at: message.createdAt.toISOString() }
+            : null,
+        };
+      }),
     };
   });
 
-  const respond = (ticket: Ticket) => ({ ticket: views().ticket(ticket) });
+  /**
+   * The contact panel: channels, past tickets and notes about the contact. On a ticket the
+   * officer may only read, identifiers are masked and the notes about the contact left out.
+   */
+  const contactPanel = (user: DashboardUser, ticket: Ticket) => {
+    const full = canAct(user.account, ticket);
+    const summary = getContactSummary(db, ticket.contactId);
+    const v = views(user);
+    return {
+      id: ticket.contactId,
+      displayName: summary.displayName,
+      channels: [...new Set(summary.identities.map((i) => i.channel))],
+      identities: listContactIdentities(db, ticket.contactId).map((i) => ({
+        channel: i.channel,
+        displayName: i.displayName,
+        phone: i.phone === null ? null : full ? i.phone : maskIdentifier(i.phone),
+        username: i.username,
+      })),
+      tickets: listContactTickets(db, ticket.contactId)
+        .filter((t) => t.id !== ticket.id)
+        .map((t) => {
+          const view = v.ticket(t);
+          return { id: view.id, ref: view.ref, status: view.status, intentLabel: view.intentLabel, summary: view.summary, access: view.access, createdAt: view.createdAt, assignee: view.assignee };
+        }),
+      notes: full
+        ? listContactNotes(db, ticket.contactId).map((n) => ({ id: n.id, text: n.text, staffName: n.staffId === null ? null : (staff.get(n.staffId)?.displayName ?? staff.get(n.staffId)?.username ?? null), createdAt: n.createdAt.toISOString() }))
+        : null,
+    };
+  };
+
+  app.get('/api/tickets/:id', async (request) => {
+    const user = userOf(request);
+    const ticket = findTicket((request.params as { id: string }).id);
+    recordView(user, ticket, request.ip);
+    // Opening the page reads everything on it: the unread count of this ticket drops to 0.
+    markTicketRead(db, user.account.id, ticket.id, lastMessageIdOf(db, ticket.id), core.clock.now());
+    const v = views(user);
+    // The history across channels, limited to what this officer may see (ticket-access.ts).
+    const history = visibleHistory(user.account, ticket, listContactMessages(db, ticket.contactId), (id) => tickets.get(id));
+    const access = accessOf(user.account, ticket);
+    return {
+      ticket: { ...v.ticket(ticket), language: getConversation(db, ticket.conversationId)?.language ?? 'id' },
+      access,
+      contact: contactPanel(user, ticket),
+      messages: history.messages.map((shown) => v.message(shown.message, shown.masked)),
+      hiddenMessages: history.hidden,
+      events: listTicketEvents(db, ticket.id).map(v.event),
+      takeoverRequests: listTicketTakeovers(db, ticket.id)
+        .filter((r) => access === 'full' || r.requesterId === user.account.id)
+        .map((r) => ({ id: r.id, requester: staff.get(r.requesterId)?.displayName ?? staff.get(r.requesterId)?.username ?? null, requesterId: r.requesterId, note: r.note, createdAt: r.createdAt.toISOString() })),
+    };
+  });
+
+  const respond = (user: DashboardUser, ticket: Ticket) => ({ ticket: views(user).ticket(ticket) });
 
   app.post('/api/tickets/:id/claim', async (request) => {
     const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
-    // Taking over a colleague's ticket is a supervisor's call; visibleTicket already refuses staff.
-    return respond(tickets.claim(ticket.id, user.account.id));
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
+    // Taking over a colleague's ticket is a supervisor's call (staff ask: a take-over request).
+    return respond(user, tickets.claim(ticket.id, user.account.id));
   });
 
   app.post('/api/tickets/:id/release', async (request) => {
     const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
-    return respond(tickets.release(ticket.id, user.account.id));
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
+    return respond(user, tickets.release(ticket.id, user.account.id));
+  });
+
+  /**
+   * Hands the ticket to a colleague: a supervisor for any ticket, an officer for a ticket she
+   * holds (or a free one). The colleague must have an active account.
+   */
+  app.post('/api/tickets/:id/assign', async (request) => {
+    const user = userOf(request);
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
+    const input = body(request);
+    const raw = input['to'];
+    const target =
+      typeof raw === 'number' ? staff.get(raw) : typeof raw === 'string' ? (/^\d+$/.test(raw) ? staff.get(Number(raw)) : staff.findByUsername(raw)) : null;
+    if (!target || target.disabled) throw new HttpError('VALIDATION', 'to must be the username or id of an active staff account');
+    return respond(user, tickets.assign(ticket.id, target.id, { type: 'staff', staffId: user.account.id }));
   });
 
   app.post('/api/tickets/:id/messages', async (request, reply) => {
     const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
     const input = body(request);
     const message = text(input['text'], 'text', MAX_STORED_TEXT_CHARS);
     if (input['internal'] !== undefined && typeof input['internal'] !== 'boolean') throw new HttpError('VALIDATION', 'internal must be true or false');
     // A public reply goes to the applicant on their channel through the outbox.
     const result = input['internal'] === true ? tickets.addNote(ticket.id, user.account.id, message) : tickets.staffReply(ticket.id, user.account.id, message);
-    return reply.code(201).send({ messageId: result.messageId, ...respond(result.ticket) });
+    return reply.code(201).send({ messageId: result.messageId, ...respond(user, result.ticket) });
   });
 
   const setStatus = (to: TicketStatus) => async (request: FastifyRequest) => {
     const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
-    return respond(tickets.setStatus(ticket.id, to, { type: 'staff', staffId: user.account.id }));
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
+    return respond(user, tickets.setStatus(ticket.id, to, { type: 'staff', staffId: user.account.id }));
   };
   app.post('/api/tickets/:id/resolve', setStatus('resolved'));
   app.post('/api/tickets/:id/close', setStatus('closed'));
@@ -150,7 +243,7 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
 
   app.patch('/api/tickets/:id', async (request) => {
     const user = userOf(request);
-    const ticket = visibleTicket(user, (request.params as { id: string }).id);
+    const ticket = actionableTicket(user, (request.params as { id: string }).id);
     const input = body(request);
     const priority = optionalOneOf(input['priority'], TICKET_PRIORITIES, 'priority');
     const servqual = optionalOneOf(input['servqual'], SERVQUAL_DIMENSIONS, 'servqual');
@@ -159,7 +252,7 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     let updated = ticket;
     if (priority) updated = tickets.setPriority(ticket.id, priority, actor);
     if (servqual) updated = tickets.setServqual(ticket.id, servqual, actor);
-    return respond(updated);
+    return respond(user, updated);
   });
 
   /** Canned answers: every FAQ intent's answer, rendered with the office profile. */

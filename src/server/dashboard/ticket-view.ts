@@ -7,9 +7,11 @@ import type { ChannelName } from '../../../channels/channel.js';
 import { ACTIVE_TICKET_STATUSES, type StoredMessage, type Ticket } from '../../domain.js';
 import { durationBusinessMs } from '../../sla/calendar.js';
 import { timerDuration, type SlaPolicy, type SlaTimer } from '../../sla/policy.js';
-import type { StaffService } from '../../staff.js';
+import { maskPersonalData } from '../../privacy.js';
+import type { StaffAccount, StaffService } from '../../staff.js';
 import type { Db } from '../../store/db.js';
 import type { TicketEvent } from '../../store/tickets.js';
+import { accessOf, type TicketAccess } from './ticket-access.js';
 
 export type SlaBadge = 'overdue' | 'warning' | 'ok' | 'none';
 
@@ -41,8 +43,13 @@ export interface TicketView {
   readonly integrity: boolean;
   readonly channel: ChannelName;
   readonly intent: string;
+  /** The intent's label from the knowledge base (Indonesian), or the id when the intent is unknown. */
+  readonly intentLabel: string;
   readonly servqual: Ticket['servqual'];
+  /** Masked (NIK, passport, phone) when the viewer may only read the ticket. */
   readonly summary: string;
+  /** What the viewer may do: act on it (free, own, or a supervisor) or only read it (a colleague's). */
+  readonly access: TicketAccess;
   readonly contactName: string | null;
   readonly assignee: StaffRef | null;
   readonly createdAt: string;
@@ -99,7 +106,8 @@ export function slaView(policy: SlaPolicy, ticket: Ticket, now: Date): SlaView {
 
 export interface Views {
   ticket(ticket: Ticket): TicketView;
-  message(message: StoredMessage): MessageView;
+  /** `masked`: personal numbers masked (a ticket the viewer may only read). */
+  message(message: StoredMessage, masked?: boolean): MessageView;
   event(event: TicketEvent): EventView;
 }
 
@@ -110,8 +118,11 @@ export interface MessageView {
   readonly direction: 'in' | 'out';
   readonly author: StoredMessage['author'];
   readonly staff: string | null;
+  /** The officer's display name (or username). */
+  readonly staffName: string | null;
   readonly visibility: StoredMessage['visibility'];
   readonly text: string;
+  readonly masked: boolean;
   readonly textTruncated: boolean;
   readonly createdAt: string;
   readonly deliveryStatus: StoredMessage['deliveryStatus'];
@@ -124,12 +135,25 @@ export interface EventView {
   readonly type: string;
   readonly actor: TicketEvent['actor'];
   readonly staff: string | null;
+  readonly staffName: string | null;
   readonly data: Readonly<Record<string, unknown>>;
+  /** Names of the officers the event's `from`/`to` ids point to (claimed, released, assigned). */
+  readonly fromStaff: string | null;
+  readonly toStaff: string | null;
   readonly at: string;
 }
 
 /** Views for one request: staff names and contact names are looked up once each. */
-export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPolicy; now: Date }): Views {
+export function createViews(deps: {
+  db: Db;
+  staff: StaffService;
+  policy: SlaPolicy;
+  now: Date;
+  /** Who is looking: decides `access` and masking. */
+  viewer: StaffAccount;
+  /** The intent's label for staff (knowledge base, Indonesian). */
+  intentLabel: (intent: string) => string | null;
+}): Views {
   const staffCache = new Map<number, StaffRef | null>();
   const staffRef = (id: number | null): StaffRef | null => {
     if (id === null) return null;
@@ -139,9 +163,16 @@ export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPoli
     }
     return staffCache.get(id) ?? null;
   };
+  const nameOf = (id: unknown): string | null => {
+    if (typeof id !== 'number') return null;
+    const ref = staffRef(id);
+    return ref ? (ref.displayName ?? ref.username) : null;
+  };
   const contactName = deps.db.prepare<[number], { display_name: string | null }>('SELECT display_name FROM contacts WHERE id = ?');
   return {
-    ticket: (t) => ({
+    ticket: (t) => {
+      const access = accessOf(deps.viewer, t);
+      return {
       id: t.id,
       ref: t.ref,
       status: t.status,
@@ -150,8 +181,10 @@ export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPoli
       integrity: t.integrity,
       channel: t.channel,
       intent: t.intent,
+      intentLabel: deps.intentLabel(t.intent) ?? t.intent,
       servqual: t.servqual,
-      summary: t.summary,
+      summary: access === 'read' ? maskPersonalData(t.summary) : t.summary,
+      access,
       contactName: contactName.get(t.contactId)?.display_name ?? null,
       assignee: staffRef(t.assigneeId),
       createdAt: t.createdAt.toISOString(),
@@ -166,16 +199,19 @@ export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPoli
       reopenCount: t.reopenCount,
       escalationLevel: t.escalationLevel,
       sla: slaView(deps.policy, t, deps.now),
-    }),
-    message: (m) => ({
+      };
+    },
+    message: (m, masked = false) => ({
       id: m.id,
       channel: m.channel,
       ticketId: m.ticketId,
       direction: m.direction,
       author: m.author,
       staff: staffRef(m.staffId)?.username ?? null,
+      staffName: nameOf(m.staffId),
       visibility: m.visibility,
-      text: m.text,
+      text: masked ? maskPersonalData(m.text) : m.text,
+      masked,
       textTruncated: m.textTruncated,
       createdAt: m.createdAt.toISOString(),
       deliveryStatus: m.deliveryStatus,
@@ -183,6 +219,15 @@ export function createViews(deps: { db: Db; staff: StaffService; policy: SlaPoli
       intent: m.intent,
       confidence: m.confidence,
     }),
-    event: (e) => ({ type: e.type, actor: e.actor, staff: staffRef(e.staffId)?.username ?? null, data: e.data, at: e.createdAt.toISOString() }),
+    event: (e) => ({
+      type: e.type,
+      actor: e.actor,
+      staff: staffRef(e.staffId)?.username ?? null,
+      staffName: nameOf(e.staffId),
+      data: e.data,
+      fromStaff: nameOf(e.data['from']),
+      toStaff: nameOf(e.data['to']),
+      at: e.createdAt.toISOString(),
+    }),
   };
 }
