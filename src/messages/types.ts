@@ -65,6 +65,8 @@ export interface Messages {
   /** Unsure, with one likely topic: "Maksud Bapak/Ibu tentang ...?" */
   /** The answer the applicant would get is the one they just got: said so, with an officer offered. */
   readonly nothingMore: (topic: string) => string;
+  /** Said before a question back when the message was also added to the open ticket. */
+  readonly inTicketNote: (ref: string) => string;
   readonly clarifyOne: (topic: string) => string;
   /** The button that shows the rest of an answer. */
   readonly moreLabel: string;

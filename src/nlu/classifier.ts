@@ -270,8 +270,18 @@ function eitherFlags(a: ComplaintFlags, b: ComplaintFlags): ComplaintFlags {
 
 /** Clauses: sentences, and asks joined by "dan"/"and"/"terus"/"juga" when both halves have words enough. */
 const SENTENCE_END = /[.?!;\n]+/;
-const ASK_JOIN = /(?:,? \b(?:dan|and|serta|terus|lalu|trus|juga|sama|plus|also|deng|dengan)\b|,) (?=(?:berapa|brp|kapan|apa|apakah|bagaimana|bagemana|gimana|gmn|dimana|di mana|syarat|biaya|harga|bisa|boleh|how|what|when|where|can|do|is)\b)/i;
+const ASK_JOIN = /(?:,? \b(?:dan|and|serta|terus|lalu|trus|juga|sama|plus|also|deng|dengan)\b|,) (?=(?:berapa|brp|kapan|apa|apakah|bagaimana|bagemana|gimana|gmn|dimana|di mana|bisa|boleh|how|what|when|where|can|do|is)\b|(?:syarat|biaya|harga|dokumen|tarif)\w*)/i;
+/** A clause that asks something: a question word or a part of a topic ("wawancara tgl 10 kemarin" asks nothing). */
+const ASKING_WORDS = new Set(
+  'apa apakah berapa bagaimana kapan dimana mana siapa kenapa mengapa bisa boleh harus perlu syarat biaya harga dokumen tarif cara how what when where which who why can could should much many'.split(' '),
+);
 const MIN_CLAUSE_WORDS = 3;
+/** A clause asking only a fee or a time may be this short ("biayanya berapa"). */
+const MIN_ASPECT_CLAUSE_WORDS = 2;
+/** The topic a clause asking only a fee or a time asks (when the main ask is another topic). */
+const ASPECT_TOPIC: Readonly<Record<string, string>> = { fee: 'fees', time: 'processing_time' };
+/** Topics whose own answers carry the fee or the time of their case: no second ask needed. */
+const ASPECT_TOPIC_OWNERS = new Set(['fees', 'processing_time', 'lost_damaged', 'express_service', 'payment']);
 /** A clause must name its topic at least this clearly to count as a second ask. */
 const SECOND_ASK_PROBABILITY = 0.55;
 /** Small talk, complaints and requests for a human are handled whole, never as a second FAQ ask. */
@@ -404,20 +414,27 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
    * paspor 10 tahun dan berapa lama jadinya?" -> fees, then processing_time).
    */
   function secondAsk(prefix: string, mainIntent: string): string | null {
-    // Two asks need two clauses of three words or more: a shorter message has one ask.
-    if (wordCount(prefix) < 2 * MIN_CLAUSE_WORDS) return null;
-    const clauses = splitClauses(prefix).filter((clause) => wordCount(clause) >= MIN_CLAUSE_WORDS);
+    // Two asks need two clauses: a clause of three words or more, or a short one that asks a
+    // fee or a time ("..., biayanya berapa?"); a shorter message has one ask.
+    if (wordCount(prefix) < MIN_CLAUSE_WORDS + MIN_ASPECT_CLAUSE_WORDS) return null;
+    const clauses = splitClauses(prefix).filter((clause) => wordCount(clause) >= MIN_ASPECT_CLAUSE_WORDS);
     if (clauses.length < 2) return null;
     let second: IntentScore | null = null;
+    let askedPart: string | null = null;
     for (const clause of clauses) {
       const { tokens } = read(clause);
+      if (tokens.length < MIN_ASPECT_CLAUSE_WORDS || !tokens.some((token) => ASKING_WORDS.has(token))) continue;
+      // A clause that asks a fee or a time asks the fee or time topic, however weakly the model
+      // reads its few words.
+      const part = ASPECT_TOPIC[detectAspect(tokens.join(' ')) ?? ''];
+      if (part !== undefined && part !== mainIntent && !ASPECT_TOPIC_OWNERS.has(mainIntent) && isAnswerableAsk(kb, part)) askedPart ??= part;
       if (tokens.length < MIN_CLAUSE_WORDS) continue;
       const top = scoresOf(tokens)[0];
       if (top === undefined || top.intent === mainIntent || !isAnswerableAsk(kb, top.intent)) continue;
       if (top.probability < SECOND_ASK_PROBABILITY) continue;
       if (second === null || top.probability > second.probability) second = top;
     }
-    return second?.intent ?? null;
+    return second?.intent ?? askedPart;
   }
 
   /**

@@ -216,6 +216,16 @@ export function asksWhereToSend(forms: MessageForms): boolean {
   return test(SEND_WHERE, forms);
 }
 
+/** A question: a question mark, or a question word ("berapa", "bisa", "how", ...). */
+const QUESTION = anyOf([
+  /\?/,
+  /\b(apa|apakah|berapa|bagaimana|gimana|gmn|bagemana|kapan|kpn|dimana|di mana|kemana|ke mana|siapa|kenapa|mengapa|knp|bisa|bisakah|boleh|bolehkah|harus|haruskah|perlu|perlukah|mana|how|what|when|where|which|who|why|can|could|should|may|do i|does|is it|are)\b/,
+]);
+
+export function isQuestion(forms: MessageForms): boolean {
+  return test(QUESTION, forms);
+}
+
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Words in the original text (emoji and punctuation not counted). */

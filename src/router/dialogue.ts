@@ -34,7 +34,7 @@ export interface DialogueState {
   readonly clarify: readonly string[] | null;
   /** When an officer's held ticket was last acknowledged to the applicant (ms), or null. */
   readonly ackAt: number | null;
-  /** What was last answered (intent, case, aspect, part), so the same text is not sent twice in a row. */
+  /** A hash of the answer last sent, so the same text is not sent twice in a row. */
   readonly lastAnswer: string | null;
   /** The last message routed (ms): the quiet period counts from here. */
   readonly at: number;

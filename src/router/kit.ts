@@ -120,7 +120,17 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
     return answer;
   };
 
-  const answerKey = (answer: ComposedAnswer, part: string): string => `${answer.intent}|${answer.case ?? '-'}|${answer.aspect ?? '-'}|${part}`;
+  /**
+   * What identifies an answer sent: its text (two parts of a topic may read the same, e.g. a
+   * topic's "time" part and its default reply), as a short FNV-1a hash kept in the dialogue.
+   */
+  const answerKey = (answer: ComposedAnswer): string => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < answer.text.length; i++) hash = Math.imul(hash ^ answer.text.charCodeAt(i), 0x01000193);
+    return (hash >>> 0).toString(36);
+  };
+
+  const sentThisTurn = new WeakMap<Turn, string[]>();
 
   const isFaq = (kb: KnowledgeBase, intent: string): boolean => kb.intents.has(intent) && !NOT_FAQ.has(intent);
 
@@ -169,12 +179,14 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
       // The priority-service note only for an applicant who belongs to a priority group (and once).
       const note = answer.intent !== 'priority_service' && !turn.priorityNoted && isPriorityApplicant(turn.forms()) ? `\n\n${turn.m.priorityNote}` : '';
       if (note !== '') turn.priorityNoted = true;
+      sentThisTurn.set(turn, [...(sentThisTurn.get(turn) ?? []), answerKey(answer)]);
       reply(turn, answer.text + note, buttonsFor(turn, answer, options.followups !== false), options.ticketId ?? null);
       turn.dialogue = {
         ...turn.dialogue,
         topic: answer.intent,
         aspect: answer.aspect,
-        lastAnswer: answerKey(answer, options.part ?? 'default'),
+        // Every answer of this turn (a second ask adds one), so neither is repeated next.
+        lastAnswer: (sentThisTurn.get(turn) ?? []).join(','),
         facts: options.facts ?? turn.dialogue.facts,
         advice: entry.troubleshooting ? answer.intent : null,
         clarify: null,
@@ -185,7 +197,7 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
 
     wouldRepeat(turn, intent, options = {}) {
       if (!turn.kb.intents.has(intent) || turn.dialogue.lastAnswer === null) return false;
-      return answerKey(compose(turn, intent, options), options.part ?? 'default') === turn.dialogue.lastAnswer;
+      return turn.dialogue.lastAnswer.split(',').includes(answerKey(compose(turn, intent, options)));
     },
 
     openTicket(turn, input) {

@@ -6,10 +6,11 @@
  *
  * The same part is never sent twice in a row for a typed question ("bisa diambil adik saya?"
  * after the processing-time answer): the classifier's own topic is answered instead when it
- * differs, otherwise the bot says it has nothing more and offers an officer (a miss).
+ * differs and is sure, the close candidates are offered when it is not, and otherwise the bot
+ * says it has nothing more and offers an officer (a miss).
  */
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
-import { unsureBetween } from './clarify.js';
+import { askWhichOne, unsureBetween } from './clarify.js';
 
 export function answerStep(kit: RouterKit): Step {
   return {
@@ -29,7 +30,9 @@ export function answerStep(kit: RouterKit): Step {
         const own = classification !== null && !kit.isFaq(turn.kb, classification.intent) ? null : classification;
         const alternative = own !== null && own.intent !== intent && unsureBetween(kit, turn, own) === null ? own.intent : null;
         if (alternative === null || kit.wouldRepeat(turn, alternative, { aspect: classification?.aspect ?? null, facts: understanding.facts })) {
-          return nothingMore(kit, turn, intent);
+          // Other topics the message may mean: ask which; with none, say there is nothing more.
+          const others = own === null ? null : unsureBetween(kit, turn, own)?.filter((id) => id !== intent) ?? null;
+          return others !== null && others.length > 0 ? askWhichOne(kit, turn, others) : nothingMore(kit, turn, intent);
         }
         intent = alternative;
         options = { aspect: classification?.aspect ?? null, facts: understanding.facts };

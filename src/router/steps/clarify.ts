@@ -7,7 +7,7 @@
  */
 import type { QuickReply } from '../../../channels/channel.js';
 import type { Classification } from '../../nlu/types.js';
-import type { RouterKit, Step, Turn } from '../types.js';
+import type { Decision, RouterKit, Step, Turn } from '../types.js';
 
 /** An FAQ answer needs at least this confidence; below it the bot asks. */
 export const CLARIFY_BELOW_CONFIDENCE = 0.5;
@@ -27,24 +27,34 @@ export function clarifyStep(kit: RouterKit): Step {
       if (classification === null || understanding === null || understanding.source !== 'message' || understanding.second !== null) return next();
       const options = unsureBetween(kit, turn, classification);
       if (options === null) return next();
-      if (turn.active) {
-        // Mid-case, an unclear message most likely belongs to the case: it joins the ticket
-        // and the applicant gets its status (as for a message the bot cannot place at all).
-        kit.resetMisses(turn);
-        kit.addToTicket(turn, turn.active);
-        kit.reportStatus(turn, turn.active.id);
-        return { outcome: 'status', classification, ticketId: turn.active.id };
-      }
-      const ticketId = null;
-      const offered = kit.miss(turn, () => {
-        const buttons: QuickReply[] = [...kit.topicButtons(turn, options).slice(0, 3), { label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }];
-        const first = turn.kb.intents.get(options[0]!)!;
-        kit.reply(turn, options.length === 1 ? turn.m.clarifyOne(first.label[turn.language]) : turn.m.clarify, buttons, ticketId);
-        turn.dialogue = { ...turn.dialogue, clarify: options };
-      });
-      return { outcome: offered === 'offered' ? 'handoff_offered' : 'clarify', classification, ticketId };
+      return askWhichOne(kit, turn, options);
     },
   };
+}
+
+/**
+ * "Which one did you mean?" with the candidates as buttons and one for an officer; a miss
+ * toward the offer of an officer. With a ticket open the message also joins the ticket (the
+ * officer sees it) and the applicant is told so, but still gets the question: a status
+ * report alone ("Tiket #1: sedang ditangani") leaves their question unanswered.
+ */
+export function askWhichOne(kit: RouterKit, turn: Turn, options: readonly string[]): Decision {
+  const classification = turn.classification;
+  const buttons: QuickReply[] = [...kit.topicButtons(turn, options).slice(0, 3), { label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }];
+  const first = turn.kb.intents.get(options[0]!)!;
+  const question = options.length === 1 ? turn.m.clarifyOne(first.label[turn.language]) : turn.m.clarify;
+  if (turn.active) {
+    kit.resetMisses(turn);
+    const ticket = kit.addToTicket(turn, turn.active);
+    kit.reply(turn, `${turn.m.inTicketNote(ticket.ref)} ${question}`, buttons, ticket.id);
+    turn.dialogue = { ...turn.dialogue, clarify: [...options] };
+    return { outcome: 'clarify', classification, ticketId: ticket.id };
+  }
+  const offered = kit.miss(turn, () => {
+    kit.reply(turn, question, buttons, null);
+    turn.dialogue = { ...turn.dialogue, clarify: [...options] };
+  });
+  return { outcome: offered === 'offered' ? 'handoff_offered' : 'clarify', classification, ticketId: null };
 }
 
 /** The FAQ intents to offer when the classifier is unsure, or null when it is sure enough. */

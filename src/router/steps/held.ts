@@ -1,11 +1,11 @@
 /**
  * An officer holds the applicant's ticket: every message joins it. The bot does not talk
  * over the officer, but it is never silent either: a clear FAQ question is answered, a
- * status question gets the status, and anything else gets a short acknowledgement (at most
+ * status question gets the status, and anything else (news, impatience) gets a short acknowledgement (at most
  * once per quiet period) saying the message reached the officer and, after hours, when the
  * office opens. Scam reports go on to the scam step (which flags the ticket).
  */
-import { isScamReport } from '../cues.js';
+import { isQuestion, isScamReport } from '../cues.js';
 import { DIALOGUE_QUIET_MS } from '../dialogue.js';
 import type { RouterKit, Step, Turn } from '../types.js';
 
@@ -26,9 +26,12 @@ export function heldStep(kit: RouterKit): Step {
         kit.reportStatus(turn, classification?.ticketNumber ?? active.id);
         return { outcome: 'status', classification, ticketId: active.id };
       }
+      // Only a question is answered ("saya masih menunggu di sini" is news for the officer).
       const faq =
         kit.isFaq(turn.kb, understanding.intent) &&
-        (understanding.source !== 'message' || (classification !== null && classification.confidence >= HELD_ANSWER_CONFIDENCE && !classification.complaint));
+        (understanding.source === 'button' ||
+          (isQuestion(turn.forms()) &&
+            (understanding.source === 'context' || (classification !== null && classification.confidence >= HELD_ANSWER_CONFIDENCE && !classification.complaint))));
       if (faq) kit.answer(turn, understanding.intent, { aspect: understanding.aspect, facts: understanding.facts, part: understanding.continuation ? 'more' : 'default', ticketId: active.id });
       if (acknowledgementDue(turn)) {
         kit.reply(turn, turn.m.heldAcknowledged(kit.ticketFacts(turn, active)), [], active.id);

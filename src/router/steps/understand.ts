@@ -8,6 +8,7 @@ import { composeAnswer } from '../../knowledge/render.js';
 import { ANSWER_CASES, type AnswerAspect, type AnswerCase } from '../../knowledge/types.js';
 import type { Classification } from '../../nlu/types.js';
 import { detectFacts, isContinuation, isTicketFollowUp, wordCount } from '../cues.js';
+import { isForeignDomain } from '../../nlu/domain.js';
 import { unsureBetween } from './clarify.js';
 import { caseKeys, hasFacts, mergeFacts, type CaseFacts } from '../dialogue.js';
 import type { RouterKit, Step, Turn, Understanding } from '../types.js';
@@ -164,6 +165,8 @@ function isFollowUp(kit: RouterKit, turn: Turn, c: Classification, topic: string
 const UNSURE_FOLLOW_UP_MAX_WORDS = 12;
 /** ...and the classifier's out-of-scope verdict no surer than this (a visa question stays out of scope). */
 const UNSURE_OUT_OF_SCOPE = 0.7;
+/** A message this short is read in context whatever the classifier's out-of-scope verdict. */
+const BRIEF_WORDS = 6;
 /** Intents that are never read as a topic's follow-up. */
 const OWN_KIND: ReadonlySet<string> = new Set(['greeting', 'thanks', 'human_handoff', 'ticket_status', 'complaint']);
 
@@ -173,7 +176,9 @@ function isUnsureShortFollowUp(kit: RouterKit, turn: Turn, c: Classification): b
     // "kalo beta pung bapa su 65?": a case of the topic, however foreign the words look.
     const forms = turn.forms();
     const casted = hasFacts(detectFacts(forms)) && (ELLIPTICAL_START.test(forms.normalized) || ELLIPTICAL_START.test(forms.lower));
-    return casted || c.confidence < UNSURE_OUT_OF_SCOPE;
+    // A few words with nothing foreign in them ("hari ini su rabu") belong to the topic too.
+    const brief = wordCount(turn.text) <= BRIEF_WORDS && !isForeignDomain(forms.normalized);
+    return casted || brief || c.confidence < UNSURE_OUT_OF_SCOPE;
   }
   return kit.isFaq(turn.kb, c.intent) && unsureBetween(kit, turn, c) !== null;
 }
