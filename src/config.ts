@@ -42,6 +42,18 @@ export interface InstagramConfig {
   readonly proxyUrl: string | null;
 }
 
+/** Meta's official platform (channels/meta): Messenger and Instagram API with Instagram Login, one webhook. */
+export interface MetaConfig {
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly graphApiRoot: string;
+  readonly instagramGraphApiRoot: string;
+  readonly graphApiVersion: string;
+  readonly humanAgentTag: boolean;
+  readonly messenger: { readonly pageId: string; readonly accessToken: string } | null;
+  readonly instagram: { readonly accountId: string; readonly accessToken: string } | null;
+}
+
 /**
  * Which proxies may say who the client is (X-Forwarded-For, X-Forwarded-Proto): none, the
  * nearest N hops, or the proxies' addresses / CIDR ranges. Decides `request.ip` everywhere
@@ -104,6 +116,8 @@ export interface Config {
   readonly telegram: TelegramConfig | null;
   readonly whatsapp: WhatsappConfig | null;
   readonly instagram: InstagramConfig | null;
+  /** Messenger and the official Instagram API (null when neither is configured). */
+  readonly meta: MetaConfig | null;
   readonly abuse: AbuseConfig;
 }
 
@@ -165,6 +179,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const whatsapp = readWhatsapp(reader);
   const instagram = readInstagram(reader);
+  const meta = readMeta(reader);
+  if (meta?.instagram && instagram !== null) {
+    throw new ConfigError(
+      'INSTAGRAM_ACCOUNT_ID',
+      'and IG_USERNAME/IG_PASSWORD are both set: use one Instagram path. Keep INSTAGRAM_ACCOUNT_ID and INSTAGRAM_ACCESS_TOKEN (the official API) and remove IG_USERNAME and IG_PASSWORD (see "Moving from the unofficial Instagram channel" in the README)',
+    );
+  }
   const slaScanCron = reader.string('SLA_SCAN_CRON', '* * * * *');
   if (!validateCron(slaScanCron)) {
     throw new ConfigError(
@@ -196,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     telegram,
     whatsapp,
     instagram,
+    meta,
     abuse: readAbuse(reader),
   };
 }
@@ -361,6 +383,46 @@ function readInstagram(reader: EnvReader): InstagramConfig | null {
     pollMaxMs: pollMax * 1000,
     sendsPerMinute: reader.number('IG_SENDS_PER_MINUTE', 20, { min: 0, max: 60, integer: true }),
     proxyUrl: reader.optionalUrl('IG_PROXY_URL'),
+  };
+}
+
+const META_TOKEN = /^[A-Za-z0-9._|-]{20,2048}$/;
+
+function readMeta(reader: EnvReader): MetaConfig | null {
+  const pageId = reader.optionalMatching('MESSENGER_PAGE_ID', /^\d{5,25}$/, 'the numeric id of the Facebook Page (Page settings → About → Page ID)');
+  const pageToken = reader.optionalMatching('MESSENGER_PAGE_ACCESS_TOKEN', META_TOKEN, 'a Page access token from the Meta app (it starts with EAA)');
+  const igId = reader.optionalMatching('INSTAGRAM_ACCOUNT_ID', /^\d{5,25}$/, 'the numeric id of the Instagram professional account (from the Meta app, Instagram API setup)');
+  const igToken = reader.optionalMatching('INSTAGRAM_ACCESS_TOKEN', META_TOKEN, 'an Instagram user access token from the Meta app (it starts with IG)');
+  if ((pageId === null) !== (pageToken === null)) {
+    throw new ConfigError(pageId === null ? 'MESSENGER_PAGE_ID' : 'MESSENGER_PAGE_ACCESS_TOKEN', 'is required when the other of MESSENGER_PAGE_ID and MESSENGER_PAGE_ACCESS_TOKEN is set');
+  }
+  if ((igId === null) !== (igToken === null)) {
+    throw new ConfigError(igId === null ? 'INSTAGRAM_ACCOUNT_ID' : 'INSTAGRAM_ACCESS_TOKEN', 'is required when the other of INSTAGRAM_ACCOUNT_ID and INSTAGRAM_ACCESS_TOKEN is set');
+  }
+  const appSecret = reader.optionalMatching('META_APP_SECRET', /^[A-Za-z0-9]{16,128}$/, 'the app secret of the Meta app (App settings → Basic → App secret, 32 characters)');
+  const verifyToken = reader.optionalMatching('META_VERIFY_TOKEN', /^[\x21-\x7e]{8,256}$/, '8-256 printable characters without spaces, the same you type as "Verify token" in the Meta app');
+  const graphApiRoot = reader.url('META_GRAPH_API_ROOT', 'https://graph.facebook.com');
+  const instagramGraphApiRoot = reader.url('INSTAGRAM_GRAPH_API_ROOT', 'https://graph.instagram.com');
+  const graphApiVersion = reader.optionalMatching('META_GRAPH_API_VERSION', /^v\d{1,3}\.\d{1,2}$/, 'a Graph API version such as v25.0') ?? 'v25.0';
+  const humanAgentTag = reader.oneOf('META_HUMAN_AGENT_TAG', ['true', 'false'] as const, 'false') === 'true';
+  if (pageId === null && igId === null) {
+    if (appSecret !== null || verifyToken !== null) {
+      throw new ConfigError(appSecret !== null ? 'META_APP_SECRET' : 'META_VERIFY_TOKEN', 'is set, but neither MESSENGER_PAGE_ID nor INSTAGRAM_ACCOUNT_ID is: set the channel(s) to run, or remove it');
+    }
+    return null;
+  }
+  const channels = pageId !== null ? 'MESSENGER_PAGE_ID' : 'INSTAGRAM_ACCOUNT_ID';
+  if (appSecret === null) throw new ConfigError('META_APP_SECRET', `is required when ${channels} is set (webhook posts are signed with it and refused without a valid signature)`);
+  if (verifyToken === null) throw new ConfigError('META_VERIFY_TOKEN', `is required when ${channels} is set (Meta sends it back when you subscribe the webhook)`);
+  return {
+    appSecret,
+    verifyToken,
+    graphApiRoot,
+    instagramGraphApiRoot,
+    graphApiVersion,
+    humanAgentTag,
+    messenger: pageId !== null && pageToken !== null ? { pageId, accessToken: pageToken } : null,
+    instagram: igId !== null && igToken !== null ? { accountId: igId, accessToken: igToken } : null,
   };
 }
 

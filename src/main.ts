@@ -8,6 +8,7 @@ import type { Channel } from '../channels/channel.js';
 import { createTelegramChannel, type TelegramChannel } from '../channels/telegram.js';
 import { createTelegramStaffGroup } from '../channels/telegram/staff-group.js';
 import { createWebChannel } from '../channels/web.js';
+import { createMetaChannel, createMetaWebhook, type MetaChannel, type MetaWebhook } from '../channels/meta.js';
 import type { WhatsappChannel } from '../channels/whatsapp.js';
 import { alertTargetsOf } from './alert-targets.js';
 import { systemClock, type Clock } from './clock.js';
@@ -26,6 +27,8 @@ import { createSlaScanner } from './sla/scanner.js';
 import { loadSlaPolicy } from './sla/policy.js';
 import { createStaffService, type StaffService } from './staff.js';
 import { createVisitorIdentities, loadWebChatSecret } from './server/web-identity.js';
+import { metaWebhookRoute } from './server/meta-webhook.js';
+import { findConversation } from './store/conversations.js';
 import { MAX_ATTACHMENT_BYTES } from './text-limits.js';
 import { openDatabase } from './store/db.js';
 
@@ -119,6 +122,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       }),
     );
   }
+  const meta = config.meta === null ? null : createMeta(config.meta, core, logger, clock);
+  if (meta !== null) channels.push(...meta.channels);
   for (const channel of channels) core.addChannel(channel);
 
   const server = await buildServer({
@@ -138,6 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       // Secure cookies when the configured public address is https (never from a request header).
       (app) => registerDashboard(app, { core, staff, policy, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false }),
       ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),
+      ...(meta !== null ? [metaWebhookRoute(meta.webhook)] : []),
     ],
   });
 
@@ -285,4 +291,34 @@ function telegramWebhookRoute(telegram: TelegramChannel, webhookUrl: string): (a
       });
     });
   };
+}
+
+/** Types of files applicants may attach on Messenger and Instagram (kept on their ticket). */
+const META_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
+
+/** Messenger and the official Instagram API: one webhook (GET/POST /webhooks/meta) for both channels. */
+function createMeta(meta: NonNullable<Config['meta']>, core: Core, logger: Logger, clock: Clock): { channels: MetaChannel[]; webhook: MetaWebhook } {
+  const common = {
+    apiVersion: meta.graphApiVersion,
+    humanAgentTag: meta.humanAgentTag,
+    media: { maxBytes: MAX_ATTACHMENT_BYTES, allowedMimeTypes: META_MEDIA_TYPES },
+    logger,
+    clock,
+    onProblem: (text: string) => core.alerts.raise({ kind: 'channel_problem', audience: 'staff', ticketId: null, text }),
+  };
+  // The 24-hour window runs from the applicant's last message, as the core recorded it.
+  const lastInboundAt = (channel: 'messenger' | 'instagram') => (externalId: string) =>
+    findConversation(core.db, channel, externalId)?.lastInboundAt ?? null;
+  const channels: MetaChannel[] = [];
+  if (meta.messenger !== null) {
+    channels.push(
+      createMetaChannel({ ...common, kind: 'messenger', accountId: meta.messenger.pageId, accessToken: meta.messenger.accessToken, apiRoot: meta.graphApiRoot, lastInboundAt: lastInboundAt('messenger') }),
+    );
+  }
+  if (meta.instagram !== null) {
+    channels.push(
+      createMetaChannel({ ...common, kind: 'instagram', accountId: meta.instagram.accountId, accessToken: meta.instagram.accessToken, apiRoot: meta.instagramGraphApiRoot, lastInboundAt: lastInboundAt('instagram') }),
+    );
+  }
+  return { channels, webhook: createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, targets: channels, logger }) };
 }

@@ -11,6 +11,7 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   telegram: 'Telegram',
   whatsapp: 'WhatsApp',
   instagram: 'Instagram',
+  messenger: 'Messenger',
 };
 
 const PRIORITY = { normal: 'Normal', high: 'TINGGI' } as const;

@@ -1,0 +1,437 @@
+/**
+ * Messenger and the official Instagram API in the composed application (startApp,
+ * configured from environment variables): Meta's webhook driven with correctly signed,
+ * real-shaped payloads over HTTP on loopback, and replies going out to fake Graph API
+ * servers (one for graph.facebook.com, one for graph.instagram.com) speaking Meta's JSON.
+ * The clock is injected; waits poll a condition with a bounded deadline, never sleep.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { signBody } from '../../channels/meta.js';
+import { createFakeClock, type FakeClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { StoredMessage } from '../../src/domain.js';
+import { startApp, type RunningApp } from '../../src/main.js';
+import { findConversation } from '../../src/store/conversations.js';
+import { listAttachments, listConversationMessages } from '../../src/store/messages.js';
+import { MONDAY_MORNING } from '../helpers/core.js';
+import { createFakeGraphApi, graphErrors, type FakeGraphApi, type SendCall } from '../fakes/meta-graph-api.js';
+
+const VERSION = 'v25.0';
+const APP_SECRET = 'd41d8cd98f00b204e9800998ecf8427e';
+const VERIFY_TOKEN = 'sapa-kupang-verify-2026';
+const PAGE_ID = '104522119123456';
+const PAGE_TOKEN = 'EAAGm0PX4ZCpsBAFakePageToken1234567890';
+const IG_ID = '17841405822304914';
+const IG_TOKEN = 'IGAAFakeInstagramUserToken0987654321';
+const HOUR = 3_600_000;
+
+interface Harness {
+  readonly app: RunningApp;
+  readonly clock: FakeClock;
+  readonly messenger: FakeGraphApi;
+  readonly instagram: FakeGraphApi;
+  readonly dir: string;
+}
+
+async function startHarness(extra: Record<string, string> = {}): Promise<Harness> {
+  const messenger = await createFakeGraphApi({ version: VERSION, accountId: PAGE_ID, token: PAGE_TOKEN });
+  const instagram = await createFakeGraphApi({ version: VERSION, accountId: IG_ID, token: IG_TOKEN });
+  const dir = mkdtempSync(join(tmpdir(), 'sapa-meta-'));
+  const clock = createFakeClock(MONDAY_MORNING);
+  const config = loadConfig({
+    SAPA_DB: join(dir, 'sapa.db'),
+    PORT: '0',
+    META_APP_SECRET: APP_SECRET,
+    META_VERIFY_TOKEN: VERIFY_TOKEN,
+    MESSENGER_PAGE_ID: PAGE_ID,
+    MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
+    INSTAGRAM_ACCOUNT_ID: IG_ID,
+    INSTAGRAM_ACCESS_TOKEN: IG_TOKEN,
+    META_GRAPH_API_ROOT: messenger.apiRoot,
+    INSTAGRAM_GRAPH_API_ROOT: instagram.apiRoot,
+    ...extra,
+  });
+  const app = await startApp(config, pino({ level: 'silent' }), { clock });
+  return { app, clock, messenger, instagram, dir };
+}
+
+async function stopHarness(h: Harness): Promise<void> {
+  await h.app.stop();
+  await h.messenger.close();
+  await h.instagram.close();
+  rmSync(h.dir, { recursive: true, force: true });
+}
+
+async function waitFor<T>(probe: () => T | undefined | false, what: string, ms = 8_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+let midCounter = 0;
+const newMid = (prefix = 'm_'): string => `${prefix}${(midCounter += 1)}AbC-dEf_${Date.now().toString(36)}`;
+
+type Json = Record<string, unknown>;
+
+/** Meta's envelope: `{object, entry: [{id, time, messaging: [...]}]}`. */
+function envelope(object: 'page' | 'instagram', accountId: string, time: number, messaging: Json[]): Json {
+  return { object, entry: [{ id: accountId, time, messaging }] };
+}
+
+/** A Messenger message event as in Meta's "messages" webhook reference. */
+function messengerMessage(psid: string, time: number, message: Json): Json {
+  return envelope('page', PAGE_ID, time, [{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: time, message }]);
+}
+
+/** An Instagram message event as in Meta's Instagram webhook examples. */
+function instagramMessage(igsid: string, time: number, message: Json): Json {
+  return envelope('instagram', IG_ID, time, [{ sender: { id: igsid }, recipient: { id: IG_ID }, timestamp: time, message }]);
+}
+
+async function postRaw(h: Harness, raw: string, signature: string | null): Promise<Response> {
+  return fetch(`${h.app.url}/webhooks/meta`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-hub-signature-256': signature }) },
+    body: raw,
+  });
+}
+
+async function post(h: Harness, payload: Json): Promise<number> {
+  const raw = JSON.stringify(payload);
+  const response = await postRaw(h, raw, signBody(APP_SECRET, raw));
+  await response.arrayBuffer();
+  return response.status;
+}
+
+function messagesOf(h: Harness, channel: 'messenger' | 'instagram', externalId: string): StoredMessage[] {
+  const conversation = findConversation(h.app.core.db, channel, externalId);
+  return conversation === null ? [] : listConversationMessages(h.app.core.db, conversation.id);
+}
+
+const inbound = (messages: StoredMessage[]): StoredMessage[] => messages.filter((m) => m.direction === 'in');
+const callsTo = (fake: FakeGraphApi, recipient: string): SendCall[] => fake.calls.filter((c) => c.body.recipient?.id === recipient);
+
+async function settle(h: Harness): Promise<void> {
+  await h.app.core.intake.idle();
+  await h.app.core.outbox.runOnce();
+}
+
+describe('Meta webhook and Send API (Messenger and Instagram)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+  });
+
+  it('answers the subscription handshake with the challenge only for the right verify token', async () => {
+    const url = (token: string): string =>
+      `${h.app.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
+    const ok = await fetch(url(VERIFY_TOKEN));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    const wrong = await fetch(url('not-the-token'));
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).not.toContain('1158201444');
+    const health = (await (await fetch(`${h.app.url}/healthz`)).json()) as { channels: Record<string, string> };
+    expect(health.channels).toMatchObject({ messenger: 'connected', instagram: 'connected' });
+  });
+
+  it('refuses a missing or wrong signature, or an altered body, with 401 before reading it, and stores nothing', async () => {
+    const psid = '7000000000000001';
+    const raw = JSON.stringify(messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'berapa biaya paspor?' }));
+    expect((await postRaw(h, raw, null)).status).toBe(401);
+    expect((await postRaw(h, raw, signBody('another-app-secret-0000000000000', raw))).status).toBe(401);
+    expect((await postRaw(h, raw.replace('biaya', 'BIAYA'), signBody(APP_SECRET, raw))).status).toBe(401);
+    expect((await postRaw(h, raw, 'sha1=0123456789abcdef0123456789abcdef01234567')).status).toBe(401);
+    // Not JSON at all and unsigned: still 401 (the signature is checked before any parsing), not 400.
+    expect((await postRaw(h, '{not json', null)).status).toBe(401);
+    await settle(h);
+    expect(findConversation(h.app.core.db, 'messenger', psid)).toBeNull();
+    expect(callsTo(h.messenger, psid)).toEqual([]);
+  });
+
+  it('stores a Messenger message before answering 200, then replies through the Send API inside the 24-hour window', async () => {
+    const psid = '7000000000000002';
+    const mid = newMid();
+    expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid, text: 'berapa biaya paspor?' }))).toBe(200);
+    // Already stored when the 200 arrived.
+    const stored = inbound(messagesOf(h, 'messenger', psid));
+    expect(stored.map((m) => [m.externalId, m.text])).toEqual([[mid, 'berapa biaya paspor?']]);
+    const call = await waitFor(() => callsTo(h.messenger, psid)[0], 'the reply to Messenger');
+    expect(call.pathId).toBe(PAGE_ID);
+    expect(call.body.messaging_type).toBe('RESPONSE');
+    expect(call.body.tag).toBeUndefined();
+    expect(call.body.message?.text).toMatch(/Rp|biaya/i);
+    expect(call.body.message!.text!.length).toBeLessThanOrEqual(2000);
+    for (const reply of call.body.message?.quick_replies ?? []) {
+      expect(reply.content_type).toBe('text');
+      expect(Array.from(reply.title).length).toBeLessThanOrEqual(20);
+    }
+    expect((call.body.message?.quick_replies ?? []).length).toBeLessThanOrEqual(13);
+    // The provider's message id is recorded on our reply.
+    await waitFor(() => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out' && m.deliveryStatus === 'sent'), 'the reply marked sent');
+    expect(messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')?.externalId).toMatch(/^m_fake\d+$/);
+  });
+
+  it('answers a redelivered message (same mid) once', async () => {
+    const psid = '7000000000000003';
+    const payload = messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' });
+    expect(await post(h, payload)).toBe(200);
+    await waitFor(() => callsTo(h.messenger, psid).length > 0, 'the first reply');
+    await settle(h);
+    const before = callsTo(h.messenger, psid).length;
+    expect(await post(h, payload)).toBe(200);
+    expect(await post(h, payload)).toBe(200);
+    await settle(h);
+    expect(inbound(messagesOf(h, 'messenger', psid))).toHaveLength(1);
+    expect(callsTo(h.messenger, psid)).toHaveLength(before);
+  });
+
+  it('takes a quick-reply payload and a postback as the button pressed', async () => {
+    const psid = '7000000000000004';
+    const now = h.clock.now().getTime();
+    expect(await post(h, messengerMessage(psid, now, { mid: newMid(), text: 'Biaya paspor', quick_reply: { payload: 'intent:fees' } }))).toBe(200);
+    expect(
+      await post(
+        h,
+        envelope('page', PAGE_ID, now + 1, [
+          { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now + 1, postback: { mid: newMid(), title: 'Alamat kantor', payload: 'intent:office_info' } },
+        ]),
+      ),
+    ).toBe(200);
+    await settle(h);
+    const [pressed, postback] = inbound(messagesOf(h, 'messenger', psid));
+    expect(pressed).toMatchObject({ text: 'Biaya paspor', quickReplyPayload: 'intent:fees', intent: 'fees' });
+    expect(postback).toMatchObject({ text: 'Alamat kantor', quickReplyPayload: 'intent:office_info', intent: 'office_info' });
+    await waitFor(() => callsTo(h.messenger, psid).length >= 2, 'both answers');
+  });
+
+  it('answers an Instagram message through graph.instagram.com/{version}/{ig-id}/messages', async () => {
+    const igsid = '5800000000000001';
+    const mid = newMid('aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx');
+    expect(await post(h, instagramMessage(igsid, h.clock.now().getTime(), { mid, text: 'syarat bikin paspor baru apa saja?' }))).toBe(200);
+    expect(inbound(messagesOf(h, 'instagram', igsid)).map((m) => m.externalId)).toEqual([mid]);
+    const call = await waitFor(() => callsTo(h.instagram, igsid)[0], 'the reply on Instagram');
+    expect(call.pathId).toBe(IG_ID);
+    expect(call.body.messaging_type).toBe('RESPONSE');
+    expect(Buffer.byteLength(call.body.message?.text ?? '', 'utf8')).toBeLessThanOrEqual(1000);
+    expect(callsTo(h.messenger, igsid)).toEqual([]);
+  });
+
+  it('acknowledges echoes, delivery and read receipts and messaging_seen with 200 and stores none of them', async () => {
+    const psid = '7000000000000005';
+    const igsid = '5800000000000002';
+    const now = h.clock.now().getTime();
+    expect(await post(h, messengerMessage(psid, now, { mid: newMid(), text: 'halo' }))).toBe(200);
+    const reply = await waitFor(() => h.messenger.sent().find((c) => c.body.recipient?.id === psid), 'the reply');
+    await waitFor(() => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out' && m.externalId !== null), 'the reply id');
+    const ourMid = messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')!.externalId!;
+    const before = messagesOf(h, 'messenger', psid).length;
+    const callsBefore = h.messenger.calls.length + h.instagram.calls.length;
+    // Our own echo (Messenger message_echoes), one written in Meta's inbox, a delivery and a read receipt.
+    const pageEvents = [
+      { sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: now + 1, message: { is_echo: true, app_id: 1517776481860111, mid: ourMid, text: reply.body.message?.text } },
+      { sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: now + 2, message: { is_echo: true, app_id: 263902037430900, mid: newMid(), text: 'dari inbox Meta' } },
+      { sender: { id: psid }, recipient: { id: PAGE_ID }, delivery: { mids: [ourMid], watermark: now + 3 } },
+      { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now + 4, read: { watermark: now + 3 } },
+    ];
+    expect(await post(h, envelope('page', PAGE_ID, now + 5, pageEvents))).toBe(200);
+    // Instagram: an echo and messaging_seen.
+    const igEvents = [
+      { sender: { id: IG_ID }, recipient: { id: igsid }, timestamp: now + 6, message: { mid: newMid('aWdf'), text: 'echo', is_echo: true } },
+      { sender: { id: igsid }, recipient: { id: IG_ID }, timestamp: now + 7, read: { mid: newMid('aWdf') } },
+    ];
+    expect(await post(h, envelope('instagram', IG_ID, now + 8, igEvents))).toBe(200);
+    await settle(h);
+    expect(messagesOf(h, 'messenger', psid)).toHaveLength(before);
+    expect(findConversation(h.app.core.db, 'instagram', igsid)).toBeNull();
+    expect(h.messenger.calls.length + h.instagram.calls.length).toBe(callsBefore);
+  });
+
+  it('keeps an image on the open ticket and answers a voice note with the text-only reply', async () => {
+    const psid = '7000000000000006';
+    const now = h.clock.now().getTime();
+    expect(await post(h, messengerMessage(psid, now, { mid: newMid(), text: 'antrian lama sekali, saya kecewa dengan pelayanannya' }))).toBe(200);
+    await settle(h);
+    const ticketId = await waitFor(() => inbound(messagesOf(h, 'messenger', psid))[0]?.ticketId ?? undefined, 'the complaint ticket');
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+    const imageUrl = h.messenger.addFile('bukti.jpg', 'image/jpeg', jpeg);
+    expect(await post(h, messengerMessage(psid, now + 1, { mid: newMid(), attachments: [{ type: 'image', payload: { url: imageUrl } }] }))).toBe(200);
+    const audioUrl = h.messenger.addFile('voice.mp4', 'audio/mpeg', new Uint8Array([9, 9, 9]));
+    const callsBefore = callsTo(h.messenger, psid).length;
+    expect(await post(h, messengerMessage(psid, now + 2, { mid: newMid(), attachments: [{ type: 'audio', payload: { url: audioUrl } }] }))).toBe(200);
+    await settle(h);
+    const [, image, voice] = inbound(messagesOf(h, 'messenger', psid));
+    expect(image?.ticketId).toBe(ticketId);
+    const [kept] = listAttachments(h.app.core.db, image!.id);
+    expect(kept).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', sizeBytes: jpeg.byteLength });
+    const [audio] = listAttachments(h.app.core.db, voice!.id);
+    expect(audio).toMatchObject({ kind: 'audio' });
+    expect(audio?.sizeBytes ?? null).toBeNull();
+    const answers = await waitFor(() => {
+      const calls = callsTo(h.messenger, psid);
+      return calls.length > callsBefore ? calls.slice(callsBefore) : undefined;
+    }, 'the answer to the voice note');
+    expect(answers.map((c) => c.body.message?.text ?? '').join('\n')).toMatch(/teks|tulis|ketik/i);
+  });
+});
+
+/** The ticket a complaint opened on this conversation. */
+async function complain(h: Harness, psid: string): Promise<number> {
+  expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'antrian lama sekali, saya kecewa dengan pelayanannya' }))).toBe(200);
+  await settle(h);
+  return waitFor(() => inbound(messagesOf(h, 'messenger', psid))[0]?.ticketId ?? undefined, 'the complaint ticket');
+}
+
+const outboundById = (h: Harness, psid: string, id: number): StoredMessage | undefined => messagesOf(h, 'messenger', psid).find((m) => m.id === id);
+
+describe('Meta sending: retries, rate limits, the token, the 24-hour window, staff replies', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+  });
+
+  it('retries a 5xx after the backoff on the injected clock, not before', async () => {
+    const psid = '7100000000000001';
+    h.messenger.script(graphErrors.serverError());
+    expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
+    await waitFor(() => callsTo(h.messenger, psid).length === 1, 'the first attempt');
+    await settle(h);
+    await settle(h);
+    expect(callsTo(h.messenger, psid).map((c) => c.answered)).toEqual([503]);
+    const queued = messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')!;
+    expect(queued).toMatchObject({ deliveryStatus: 'queued' });
+    expect(queued.deliveryError).toContain('HTTP 503');
+    h.clock.advance(5 * 60_000);
+    await settle(h);
+    await waitFor(() => callsTo(h.messenger, psid).length === 2, 'the retry');
+    expect(callsTo(h.messenger, psid).map((c) => c.answered)).toEqual([503, 200]);
+    await waitFor(() => outboundById(h, psid, queued.id)?.deliveryStatus === 'sent', 'the reply marked sent');
+  });
+
+  it('honours a 429 Retry-After for the whole channel: nothing goes to Meta until it has passed', async () => {
+    const first = '7100000000000002';
+    const second = '7100000000000003';
+    h.messenger.script(graphErrors.tooManyRequests(120));
+    expect(await post(h, messengerMessage(first, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
+    await waitFor(() => callsTo(h.messenger, first).length === 1, 'the rate-limited attempt');
+    expect(await post(h, messengerMessage(second, h.clock.now().getTime(), { mid: newMid(), text: 'halo juga' }))).toBe(200);
+    await settle(h);
+    await waitFor(() => messagesOf(h, 'messenger', second).find((m) => m.direction === 'out' && (m.deliveryError ?? '').includes('rate limit')), 'the paused send');
+    expect(callsTo(h.messenger, second)).toEqual([]);
+    h.clock.advance(60_000);
+    await settle(h);
+    expect(callsTo(h.messenger, first)).toHaveLength(1);
+    expect(callsTo(h.messenger, second)).toEqual([]);
+    h.clock.advance(61_000);
+    await settle(h);
+    await waitFor(() => callsTo(h.messenger, first).length === 2 && callsTo(h.messenger, second).length === 1, 'both sends after the pause');
+    expect(callsTo(h.messenger, first).map((c) => c.answered)).toEqual([429, 200]);
+  });
+
+  it('retries a Graph rate-limit error (613) after a pause', async () => {
+    const psid = '7100000000000004';
+    h.messenger.script(graphErrors.rateLimited());
+    expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
+    await waitFor(() => callsTo(h.messenger, psid).length === 1, 'the rate-limited attempt');
+    await settle(h);
+    expect(callsTo(h.messenger, psid)).toHaveLength(1);
+    h.clock.advance(61_000);
+    await settle(h);
+    await waitFor(() => callsTo(h.messenger, psid).map((c) => c.answered).join() === '400,200', 'the retry after the pause');
+  });
+
+  it('an expired token (190) sets needs_attention, alerts staff once and keeps the reply queued until a send works', async () => {
+    const psid = '7100000000000005';
+    h.messenger.script(graphErrors.invalidToken(), graphErrors.invalidToken());
+    expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
+    await waitFor(() => callsTo(h.messenger, psid).length === 1, 'the refused attempt');
+    await settle(h);
+    const messenger = h.app.core.channels().find((c) => c.name === 'messenger')!;
+    expect(messenger.status()).toMatchObject({ state: 'needs_attention' });
+    expect(messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')).toMatchObject({ deliveryStatus: 'queued' });
+    h.clock.advance(10 * 60_000);
+    await settle(h);
+    await waitFor(() => callsTo(h.messenger, psid).length === 2, 'the second refused attempt');
+    const alerts = h.app.core.alerts.recent(20).filter((a) => a.kind === 'channel_problem' && a.text.includes('Messenger'));
+    expect(alerts).toHaveLength(1);
+    h.clock.advance(20 * 60_000);
+    await settle(h);
+    await waitFor(() => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')?.deliveryStatus === 'sent', 'the reply sent with a working token');
+    expect(messenger.status()).toMatchObject({ state: 'connected' });
+  });
+
+  it('delivers a staff reply to the applicant on Messenger, and refuses one after the 24-hour window with the reason on the message', async () => {
+    const psid = '7100000000000006';
+    const ticketId = await complain(h, psid);
+    const { messageId } = h.app.core.tickets.staffReply(ticketId, null, 'Mohon maaf atas antreannya, Bapak/Ibu. Kami cek sekarang.');
+    await settle(h);
+    const staffCall = await waitFor(() => callsTo(h.messenger, psid).find((c) => c.body.message?.text?.startsWith('Mohon maaf atas antreannya')), 'the staff reply');
+    expect(staffCall).toMatchObject({ pathId: PAGE_ID, answered: 200, body: { recipient: { id: psid }, messaging_type: 'RESPONSE' } });
+    await waitFor(() => outboundById(h, psid, messageId)?.deliveryStatus === 'sent', 'the staff reply marked sent');
+
+    h.clock.advance(25 * HOUR);
+    const callsBefore = callsTo(h.messenger, psid).length;
+    const late = h.app.core.tickets.staffReply(ticketId, null, 'Sudah kami tindak lanjuti.');
+    await settle(h);
+    const failed = await waitFor(() => {
+      const m = outboundById(h, psid, late.messageId);
+      return m?.deliveryStatus === 'failed' ? m : undefined;
+    }, 'the late reply marked failed');
+    expect(failed.deliveryError).toMatch(/24 jam/);
+    expect(failed.deliveryError).toMatch(/25 jam/);
+    expect(callsTo(h.messenger, psid)).toHaveLength(callsBefore);
+  });
+
+  it('records Meta refusing a message outside its window as a permanent failure', async () => {
+    const psid = '7100000000000007';
+    const ticketId = await complain(h, psid);
+    await waitFor(() => callsTo(h.messenger, psid).length > 0, 'the bot answer');
+    h.messenger.script(graphErrors.outsideWindow());
+    const { messageId } = h.app.core.tickets.staffReply(ticketId, null, 'Halo, ada yang bisa kami bantu?');
+    await settle(h);
+    const failed = await waitFor(() => (outboundById(h, psid, messageId)?.deliveryStatus === 'failed' ? outboundById(h, psid, messageId) : undefined), 'the refusal');
+    expect(failed.deliveryError).toMatch(/jendela/);
+  });
+});
+
+describe('Meta sending with META_HUMAN_AGENT_TAG=true', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ META_HUMAN_AGENT_TAG: 'true' });
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+  });
+
+  it('tags an officer reply between 24 hours and 7 days with HUMAN_AGENT, never a bot reply, and refuses one after 7 days', async () => {
+    const psid = '7200000000000001';
+    const ticketId = await complain(h, psid);
+    const botCall = await waitFor(() => callsTo(h.messenger, psid)[0], 'the bot answer');
+    expect(botCall.body).toMatchObject({ messaging_type: 'RESPONSE' });
+    h.clock.advance(30 * HOUR);
+    const tagged = h.app.core.tickets.staffReply(ticketId, null, 'Laporan Bapak/Ibu sudah kami proses.');
+    await settle(h);
+    const call = await waitFor(() => callsTo(h.messenger, psid).find((c) => c.body.message?.text === 'Laporan Bapak/Ibu sudah kami proses.'), 'the tagged reply');
+    expect(call.body).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+    await waitFor(() => outboundById(h, psid, tagged.messageId)?.deliveryStatus === 'sent', 'the tagged reply sent');
+    h.clock.advance(7 * 24 * HOUR);
+    const late = h.app.core.tickets.staffReply(ticketId, null, 'Masih ada yang bisa dibantu?');
+    await settle(h);
+    const failed = await waitFor(() => (outboundById(h, psid, late.messageId)?.deliveryStatus === 'failed' ? outboundById(h, psid, late.messageId) : undefined), 'the reply past 7 days');
+    expect(failed.deliveryError).toMatch(/7 hari/);
+  });
+});
