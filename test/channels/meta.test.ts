@@ -309,12 +309,15 @@ describe('Meta sending: retries, rate limits, the token, the 24-hour window, sta
     h.messenger.script(graphErrors.serverError());
     expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
     await waitFor(() => callsTo(h.messenger, psid).length === 1, 'the first attempt');
+    // The failure is recorded once the answer reached SAPA (the fake records the call first).
+    const queued = await waitFor(
+      () => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out' && (m.deliveryError ?? '').includes('HTTP 503')),
+      'the failed attempt recorded',
+    );
+    expect(queued).toMatchObject({ deliveryStatus: 'queued' });
     await settle(h);
     await settle(h);
     expect(callsTo(h.messenger, psid).map((c) => c.answered)).toEqual([503]);
-    const queued = messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')!;
-    expect(queued).toMatchObject({ deliveryStatus: 'queued' });
-    expect(queued.deliveryError).toContain('HTTP 503');
     h.clock.advance(5 * 60_000);
     await settle(h);
     await waitFor(() => callsTo(h.messenger, psid).length === 2, 'the retry');
@@ -359,9 +362,9 @@ describe('Meta sending: retries, rate limits, the token, the 24-hour window, sta
     h.messenger.script(graphErrors.invalidToken(), graphErrors.invalidToken());
     expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'halo' }))).toBe(200);
     await waitFor(() => callsTo(h.messenger, psid).length === 1, 'the refused attempt');
-    await settle(h);
     const messenger = h.app.core.channels().find((c) => c.name === 'messenger')!;
-    expect(messenger.status()).toMatchObject({ state: 'needs_attention' });
+    await waitFor(() => messenger.status().state === 'needs_attention', 'needs_attention');
+    await waitFor(() => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out' && (m.deliveryError ?? '').includes('190')), 'the refusal recorded');
     expect(messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')).toMatchObject({ deliveryStatus: 'queued' });
     h.clock.advance(10 * 60_000);
     await settle(h);
