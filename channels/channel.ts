@@ -9,9 +9,9 @@
  * (Telegram offset, WhatsApp receipt, Instagram cursor) after `accept` resolves.
  */
 
-export type ChannelName = 'web' | 'console' | 'telegram' | 'whatsapp' | 'instagram' | 'messenger';
+export type ChannelName = 'web' | 'console' | 'telegram' | 'whatsapp' | 'instagram' | 'messenger' | 'email';
 
-export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'console', 'telegram', 'whatsapp', 'instagram', 'messenger'];
+export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'console', 'telegram', 'whatsapp', 'instagram', 'messenger', 'email'];
 
 /** What a channel is doing right now; shown by /healthz and the dashboard. */
 export type ChannelStatus =
