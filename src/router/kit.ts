@@ -24,6 +24,9 @@ import type { AnswerOptions, RouterKit, Turn } from './types.js';
 export const MISSES_BEFORE_HANDOFF_OFFER = 2;
 const SUMMARY_CHARS = 140;
 const BUTTONS_MAX = 4;
+/** A second answer's short form: about this many characters (a sentence may run a little over). */
+const BRIEF_CHARS = 300;
+const BRIEF_SLACK = 80;
 const NOT_FAQ: ReadonlySet<string> = new Set(CONVERSATIONAL_INTENT_IDS);
 
 export interface RouterKitDeps {
@@ -132,6 +135,23 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
 
   const sentThisTurn = new WeakMap<Turn, string[]>();
 
+  /** The first sentences of an answer, up to about BRIEF_CHARS, or null when it is short already. */
+  const briefOf = (text: string): string | null => {
+    if (text.length <= BRIEF_CHARS + BRIEF_SLACK) return null;
+    // Sentences with the space or line breaks after them, so joining them keeps the layout.
+    // (A full stop inside "Rp650.000" ends nothing: only one followed by a space or the end.)
+    const sentences = (text.match(/[^\n]*?(?:[.!?](?=\s|$)\s*|\n+|$)/g) ?? [text]).filter((sentence) => sentence !== '');
+    let brief = '';
+    for (const sentence of sentences) {
+      if (brief !== '' && brief.length + sentence.length > BRIEF_CHARS) break;
+      brief += sentence;
+    }
+    // No dangling list number ("... 3.") at the cut.
+    brief = brief.trim().replace(/(?:\s*(?:\d+\.|[•*-]))+$/, '').trim();
+    if (brief.length > BRIEF_CHARS + BRIEF_SLACK) brief = `${brief.slice(0, brief.lastIndexOf(' ', BRIEF_CHARS))}`;
+    return brief.length < text.trim().length ? `${brief.replace(/[:;,]$/, '')} …` : null;
+  };
+
   const isFaq = (kb: KnowledgeBase, intent: string): boolean => kb.intents.has(intent) && !NOT_FAQ.has(intent);
 
   const ticketFacts: RouterKit['ticketFacts'] = (turn, ticket) => {
@@ -180,7 +200,13 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
       const note = answer.intent !== 'priority_service' && !turn.priorityNoted && isPriorityApplicant(turn.forms()) ? `\n\n${turn.m.priorityNote}` : '';
       if (note !== '') turn.priorityNoted = true;
       sentThisTurn.set(turn, [...(sentThisTurn.get(turn) ?? []), answerKey(answer)]);
-      reply(turn, answer.text + note, buttonsFor(turn, answer, options.followups !== false), options.ticketId ?? null);
+      const short = options.brief === true ? briefOf(answer.text) : null;
+      if (short !== null) {
+        // The whole answer is one press away (a topic button answers the topic's default reply).
+        reply(turn, short + note, [Object.freeze({ label: turn.m.moreLabel, payload: `intent:${answer.intent}` })], options.ticketId ?? null);
+      } else {
+        reply(turn, answer.text + note, buttonsFor(turn, answer, options.followups !== false), options.ticketId ?? null);
+      }
       turn.dialogue = {
         ...turn.dialogue,
         topic: answer.intent,

@@ -155,6 +155,11 @@ export interface AnswerOptions {
   /** Buttons: follow-ups of the intent (default) or none. */
   readonly followups?: boolean;
   readonly ticketId?: number | null;
+  /**
+   * The short form: the first sentences (about 300 characters) with a button for the whole
+   * answer. Used for a message's second ask, so two answers still fit a phone screen.
+   */
+  readonly brief?: boolean;
 }
 
 export interface OpenTicketOptions {

@@ -41,7 +41,8 @@ export function answerStep(kit: RouterKit): Step {
       const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
       kit.answer(turn, intent, options);
       const second = understanding.second;
-      if (second !== null && second !== intent && kit.isFaq(turn.kb, second)) kit.answer(turn, second, { facts: understanding.facts });
+      // The second ask in short form (its whole answer one press away): two answers in full ran to 1,600 characters.
+      if (second !== null && second !== intent && kit.isFaq(turn.kb, second)) kit.answer(turn, second, { facts: understanding.facts, brief: true });
       return { outcome: 'faq', classification, ticketId };
     },
   };
