@@ -153,6 +153,10 @@ describe('team view', () => {
     expect((await siti.call('POST', `/api/tickets/${id}/assign`, { to: 'ghost' })).statusCode).toBe(400);
     h.staff.disable('budi');
     expect((await siti.call('POST', `/api/tickets/${id}/assign`, { to: 'budi' })).statusCode).toBe(400);
+    // Who can be chosen: active colleagues only, names without account details.
+    const { colleagues } = (await siti.call('GET', '/api/colleagues')).json() as { colleagues: Record<string, unknown>[] };
+    expect(colleagues.map((c) => c['username']).sort()).toEqual(['admin', 'sari', 'siti']);
+    expect(Object.keys(colleagues[0]!).sort()).toEqual(['displayName', 'id', 'role', 'username']);
     const events = (await siti.call('GET', `/api/tickets/${id}`)).json() as { events: { type: string; staffName: string; fromStaff: string | null; toStaff: string | null }[] };
     expect(events.events.filter((e) => e.type === 'assigned').map((e) => [e.staffName, e.fromStaff, e.toStaff])).toEqual([
       ['sari', null, 'budi'],

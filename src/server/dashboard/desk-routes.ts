@@ -92,6 +92,14 @@ export function registerDeskRoutes(app: FastifyInstance, { core, staff }: DeskRo
     return { marked: markAlertsSeen(db, user.account.id, ids, clock.now()) };
   });
 
+  /** Active colleagues, for "assign to" (names only; the account list itself is for supervisors). */
+  app.get('/api/colleagues', async () => ({
+    colleagues: staff
+      .list()
+      .filter((a) => !a.disabled)
+      .map((a) => ({ id: a.id, username: a.username, displayName: a.displayName, role: a.role })),
+  }));
+
   // --- take-over requests ----------------------------------------------------------------
 
   const requestJson = (r: TakeoverRequest) => {
