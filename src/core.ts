@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHealthMonitor, type HealthMonitor } from './health.js';
 import { createIntake, type Intake } from './intake.js';
+import { withOfficeHours } from './knowledge/load.js';
 import type { KnowledgeBase } from './knowledge/types.js';
 import { createClassifier } from './nlu/classifier.js';
 import type { Classifier } from './nlu/types.js';
@@ -66,7 +67,9 @@ export interface Core {
 
 export function createCore(deps: CoreDeps): Core {
   const { db, clock, logger, sla, timeZone } = deps;
-  let knowledge = deps.knowledge;
+  // `{{office.opening_hours}}` comes from the SLA policy's confirmed hours, the one place they are written.
+  const withHours = (kb: KnowledgeBase): KnowledgeBase => withOfficeHours(kb, sla.officeHoursText());
+  let knowledge = withHours(deps.knowledge);
   const classifierOptions = {
     ...(deps.modelCacheDir !== undefined ? { cacheDir: deps.modelCacheDir } : {}),
     onError: (err: unknown) => logger.warn({ err }, 'NLU model cache or classification problem'),
@@ -120,7 +123,7 @@ export function createCore(deps: CoreDeps): Core {
     classifier: () => classifier,
     reloadKnowledge(next) {
       const nextClassifier = createClassifier(next, classifierOptions);
-      knowledge = next;
+      knowledge = withHours(next);
       classifier = nextClassifier;
     },
     channels: () => channels,

@@ -45,14 +45,21 @@ export interface SlaPlan {
 
 export interface OfficeStatus {
   readonly open: boolean;
-  /** When closed: the next opening. */
+  /**
+   * When closed: the next opening. Null while the office has not confirmed its hours
+   * (`hours_confirmed` in data/sla.yaml): an opening time from default hours is not stated.
+   */
   readonly opensAt: Date | null;
+  /** Whether the hours are the office's confirmed ones (false: no clock times to applicants). */
+  readonly hoursConfirmed: boolean;
 }
 
 /** What tickets need from the SLA engine; src/sla implements it. */
 export interface SlaPlanner {
   plan(ticket: Ticket, pauses: readonly PauseInterval[], now: Date): SlaPlan;
   officeStatus(now: Date): OfficeStatus;
+  /** The confirmed office hours as applicants read them ("Senin–Jumat 08.00–16.00 WITA ..."); null while unconfirmed. */
+  officeHoursText(): string | null;
 }
 
 export class TicketError extends Error {
@@ -229,7 +236,8 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
     const due = ticket.assigneeId === null && ticket.firstResponseAt === null ? ticket.firstResponseDueAt : ticket.nextResponseDueAt;
     const text = messagesFor(language).ticketReopenedByStaff({
       ref: ticket.ref,
-      dueText: due ? formatOfficeTime(due, now, timeZone, language) : null,
+      // Unconfirmed hours: no clock time ("during the next office hours" instead).
+      dueText: due && office.hoursConfirmed ? formatOfficeTime(due, now, timeZone, language) : null,
       opensText: !office.open && office.opensAt ? formatOfficeTime(office.opensAt, now, timeZone, language) : null,
     });
     const messageId = queueOutbound(db, { conversationId: ticket.conversationId, ticketId: ticket.id, author: 'bot', text }, now);

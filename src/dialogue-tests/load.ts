@@ -88,6 +88,11 @@ const dialogueSchema = z
     language: z.enum(['id', 'en', 'kupang']).default('id'),
     /** When the conversation starts (ISO time with zone); default Monday 30 November 2026, 09:00 WITA. */
     start: z.string().optional(),
+    /**
+     * Play the dialogue as if the office had (true) or had not (false) confirmed its hours
+     * (`hours_confirmed` in data/sla.yaml); default: as the SLA file says.
+     */
+    hours_confirmed: z.boolean().optional(),
     /** The channel the applicant writes on (default telegram). */
     channel: z.enum(['telegram', 'whatsapp', 'instagram', 'web', 'console']).default('telegram'),
     /** A known defect (e.g. a misclassification reported to the NLU): reported, not counted as a failure. */

@@ -65,7 +65,9 @@ export function runDialogue(deps: DialogueRunnerDeps, dialogue: Dialogue): Dialo
       logger: pino({ level: 'silent' }),
       knowledge: deps.knowledge,
       classifier: deps.classifier,
-      sla: createSlaPlanner(deps.policy),
+      sla: createSlaPlanner(
+        dialogue.hours_confirmed === undefined ? deps.policy : { ...deps.policy, hoursConfirmed: dialogue.hours_confirmed },
+      ),
       timeZone: deps.timeZone,
     });
     const session = createSession(core, db, dialogue);

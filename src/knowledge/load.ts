@@ -29,6 +29,16 @@ import {
 export const MIN_CORE_UTTERANCES = 25;
 /** Office-profile fields that must always be filled (the sources confirm them). */
 export const REQUIRED_OFFICE_FIELDS = ['name', 'area_served', 'timezone'] as const;
+/** Filled from the SLA policy's confirmed business hours (see withOfficeHours), never from data/office.yaml. */
+export const DERIVED_OFFICE_FIELD = 'opening_hours';
+
+/**
+ * The knowledge base with `{{office.opening_hours}}` taken from the SLA policy: the
+ * confirmed hours as text, or '' (unconfirmed: the answer says so) when `hoursText` is null.
+ */
+export function withOfficeHours(kb: KnowledgeBase, hoursText: string | null): KnowledgeBase {
+  return { ...kb, office: { ...kb.office, [DERIVED_OFFICE_FIELD]: hoursText ?? '' } };
+}
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const bilingual = z.object({ id: nonEmpty, en: nonEmpty }, { error: 'must have id and en texts' });
@@ -246,6 +256,13 @@ function loadOffice(file: string, hash: ReturnType<typeof createHash>): OfficePr
   }
   for (const field of REQUIRED_OFFICE_FIELDS) {
     if (!office[field]) throw new KnowledgeError(`${file}: ${field} is missing or empty`, file);
+  }
+  // One source of truth for the hours: the SLA file, which also times the tickets.
+  if (office[DERIVED_OFFICE_FIELD]) {
+    throw new KnowledgeError(
+      `${file}: ${DERIVED_OFFICE_FIELD} must stay '': the office hours are written once, in data/sla.yaml (business_hours, then hours_confirmed: true), and the answers take them from there`,
+      file,
+    );
   }
   return office;
 }

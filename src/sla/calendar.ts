@@ -7,14 +7,15 @@
  * happens to be a fixed UTC+8, but the same code serves any zone).
  *
  * Conventions shared by every function here:
- * - A session is the open period of one local day, half-open `[opensAt, closesAt)`:
- *   08:00 is open, 16:00 is already closed.
+ * - A session is one open period of a local day, half-open `[opensAt, closesAt)`:
+ *   08:00 is open, 16:00 is already closed. A day may have several (a lunch break:
+ *   08:00-12:00 and 13:00-16:00); the time between them is not business time.
  * - Due times are the *first open instant* at which the requested business time
  *   has elapsed. So 2h from Friday 15:00 (office 08:00-16:00) is Monday 09:00,
  *   and 1h from Friday 15:00 is Monday 08:00, not Friday 16:00: no business time
  *   passes between the two, and this choice makes `respondedAt <= dueAt` agree
  *   exactly with `businessMsBetween(startAt, respondedAt) <= windowMs`.
- * - Loops walk sessions (one per open day), never minutes; closed days cost one
+ * - Loops walk sessions (a few per open day), never minutes; closed days cost one
  *   cheap set lookup each, so long holiday runs are fine.
  * - The fixed-date national holidays (1 January, 1 May, 1 June, 17 August,
  *   25 December: set by law, the same every year) close the office in every year,
@@ -33,8 +34,19 @@ export interface TimeRange {
   closeMinute: number;
 }
 
-/** `null` for a day the office is closed. */
-export type WeeklyHours = Readonly<Record<Weekday, TimeRange | null>>;
+/**
+ * One day's opening hours: one range, or several in order without overlap (a lunch break:
+ * 08:00-12:00 and 13:00-16:00). `null` (or an empty list) for a day the office is closed.
+ */
+export type DayHours = TimeRange | readonly TimeRange[] | null;
+
+export type WeeklyHours = Readonly<Record<Weekday, DayHours>>;
+
+/** The ranges of one day as a list (empty when closed). */
+export function rangesOf(day: DayHours): readonly TimeRange[] {
+  if (day === null) return [];
+  return Array.isArray(day) ? day : [day as TimeRange];
+}
 
 /**
  * `'24x7'`: every instant is business time and holidays are ignored (a staffed
@@ -103,8 +115,9 @@ export interface BusinessCalendar {
   /**
    * Office days (the `d` unit). The clock starts at `nextOpening(start)`; the due
    * time is the same local wall-clock time on the `days`-th open day after that
-   * day. If that day opens later than this time, its opening; if it has already
-   * closed by then, the next opening. `days = 0` gives `nextOpening(start)`.
+   * day. If that day opens later than this time, its opening; if the time falls in a
+   * break between blocks, the end of the break; if it has already closed by then, the
+   * next opening. `days = 0` gives `nextOpening(start)`.
    */
   addOfficeDays(start: Date, days: number): Date;
   /** The holiday or cuti bersama on the local date of `at`, if any (whether or not it closes the office). */
@@ -150,22 +163,20 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
   const isClosedDay = (dayNumber: number): boolean => closedDays.has(dayNumber) || fixedDateHolidayOf(dayNumber) !== undefined;
 
   // Session bounds need two Intl round trips; scans hit the same few days over and over.
-  const sessionCache = new Map<number, SessionMs | null>();
+  const sessionCache = new Map<number, readonly SessionMs[]>();
 
-  function sessionOfDay(dayNumber: number): SessionMs | null {
+  /** The sessions of a local day, in order; empty when the office is closed that day. */
+  function sessionsOfDay(dayNumber: number): readonly SessionMs[] {
     const cached = sessionCache.get(dayNumber);
     if (cached !== undefined) return cached;
-    const range = isClosedDay(dayNumber) ? null : weekly[weekdayOf(dayNumber)];
-    const session =
-      range === null
-        ? null
-        : {
-            openMs: zone.instantOf(dayNumber, range.openMinute * MINUTE_MS),
-            closeMs: zone.instantOf(dayNumber, range.closeMinute * MINUTE_MS),
-          };
+    const ranges = isClosedDay(dayNumber) ? [] : rangesOf(weekly[weekdayOf(dayNumber)]);
+    const sessions = ranges.map((range) => ({
+      openMs: zone.instantOf(dayNumber, range.openMinute * MINUTE_MS),
+      closeMs: zone.instantOf(dayNumber, range.closeMinute * MINUTE_MS),
+    }));
     if (sessionCache.size >= SESSION_CACHE_LIMIT) sessionCache.clear();
-    sessionCache.set(dayNumber, session);
-    return session;
+    sessionCache.set(dayNumber, sessions);
+    return sessions;
   }
 
   /** The first session that has not closed by `t`. */
@@ -173,8 +184,7 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
     // A session never crosses local midnight (close <= 24:00), so start at t's own day.
     const first = zone.positionOf(t).dayNumber;
     for (let day = first; day < first + MAX_SCAN_DAYS; day++) {
-      const session = sessionOfDay(day);
-      if (session !== null && session.closeMs > t) return session;
+      for (const session of sessionsOfDay(day)) if (session.closeMs > t) return session;
     }
     throw new RangeError(
       `business calendar has no opening within ${MAX_SCAN_DAYS} days of ${new Date(t).toISOString()}: check business hours and holidays`,
@@ -201,8 +211,7 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
     timeZone: options.timeZone,
     isOpen(at) {
       const t = at.getTime();
-      const session = sessionOfDay(zone.positionOf(t).dayNumber);
-      return session !== null && session.openMs <= t && t < session.closeMs;
+      return sessionsOfDay(zone.positionOf(t).dayNumber).some((session) => session.openMs <= t && t < session.closeMs);
     },
     nextOpening(at) {
       return new Date(nextOpeningMs(at.getTime()));
@@ -238,20 +247,17 @@ export function createBusinessCalendar(options: CalendarOptions): BusinessCalend
       let day = dayNumber;
       for (let counted = 0, closedRun = 0; counted < days; ) {
         day++;
-        if (sessionOfDay(day) !== null) {
+        if (sessionsOfDay(day).length > 0) {
           counted++;
           closedRun = 0;
         } else if (++closedRun > MAX_SCAN_DAYS) {
           throw new RangeError(`business calendar has no opening within ${MAX_SCAN_DAYS} days: check business hours and holidays`);
         }
       }
-      // `day` is open: either the start's own (open) day or a counted open day.
-      const session = sessionOfDay(day);
-      if (session === null) throw new Error('unreachable: counted day has no session');
-      const candidate = zone.instantOf(day, msOfDay);
-      if (candidate < session.openMs) return new Date(session.openMs);
-      if (candidate >= session.closeMs) return new Date(nextOpeningMs(session.closeMs));
-      return new Date(candidate);
+      // `day` is open: either the start's own (open) day or a counted open day. The same
+      // wall-clock time there, or the next open instant after it: that day's first opening
+      // when earlier, the end of a break when inside one, the next day's when after closing.
+      return new Date(nextOpeningMs(zone.instantOf(day, msOfDay)));
     },
     holidayAt(at) {
       return holidayOfDay(holidaysByDay, zone.positionOf(at.getTime()).dayNumber);
@@ -311,6 +317,31 @@ export function parseTimeRange(text: string): TimeRange | undefined {
   if (openH > 23 || openM > 59 || closeM > 59 || closeH > 24 || (closeH === 24 && closeM !== 0)) return undefined;
   const range = { openMinute: openH * 60 + openM, closeMinute: closeH * 60 + closeM };
   return range.openMinute < range.closeMinute ? range : undefined;
+}
+
+/**
+ * One day's hours as written in the policy file: `"08:00-16:00"`, or blocks separated by
+ * commas (`"08:00-12:00, 13:00-16:00"`). `undefined` when a block is malformed or the
+ * blocks are not in order with a break between them.
+ */
+export function parseDayHours(text: string): TimeRange[] | undefined {
+  const ranges: TimeRange[] = [];
+  for (const part of text.split(',')) {
+    const range = parseTimeRange(part);
+    if (range === undefined) return undefined;
+    const previous = ranges[ranges.length - 1];
+    if (previous !== undefined && range.openMinute <= previous.closeMinute) return undefined;
+    ranges.push(range);
+  }
+  return ranges;
+}
+
+/** "08.00–12.00, 13.00–16.00": a day's hours as applicants read them (Indonesian style). */
+export function formatDayHours(day: DayHours): string {
+  const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}.${String(minute % 60).padStart(2, '0')}`;
+  return rangesOf(day)
+    .map((range) => `${hhmm(range.openMinute)}–${hhmm(range.closeMinute)}`)
+    .join(', ');
 }
 
 /** `YYYY-MM-DD` of a real calendar date, as days since 1970-01-01; `undefined` otherwise. */
@@ -376,11 +407,16 @@ function indexHolidays(holidays: readonly Holiday[]): Map<number, Holiday> {
 function validateWeeklyHours(hours: WeeklyHours): void {
   let openDays = 0;
   for (const day of WEEKDAYS) {
-    const range = hours[day];
-    if (range === null) continue;
-    const { openMinute, closeMinute } = range;
-    if (!Number.isInteger(openMinute) || !Number.isInteger(closeMinute) || openMinute < 0 || closeMinute > 1440 || openMinute >= closeMinute) {
-      throw new RangeError(`business hours for ${day} must satisfy 0 <= open < close <= 1440 minutes`);
+    const ranges = rangesOf(hours[day]);
+    if (ranges.length === 0) continue;
+    let previousClose = -1;
+    for (const { openMinute, closeMinute } of ranges) {
+      if (!Number.isInteger(openMinute) || !Number.isInteger(closeMinute) || openMinute < 0 || closeMinute > 1440 || openMinute >= closeMinute) {
+        throw new RangeError(`business hours for ${day} must satisfy 0 <= open < close <= 1440 minutes`);
+      }
+      // Touching blocks (12:00-12:00) would be one block written twice; a gap is required.
+      if (openMinute <= previousClose) throw new RangeError(`business hours for ${day} must be in order with a break between blocks`);
+      previousClose = closeMinute;
     }
     openDays++;
   }

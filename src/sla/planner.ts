@@ -4,6 +4,7 @@
  */
 import type { Ticket } from '../domain.js';
 import type { OfficeStatus, SlaPlan, SlaPlanner } from '../tickets.js';
+import { officeHoursText } from './hours-text.js';
 import type { SlaPolicy } from './policy.js';
 import { computeSlaTimers, type PauseInterval, type TicketSlaState } from './timers.js';
 
@@ -38,7 +39,12 @@ export function createSlaPlanner(policy: SlaPolicy): SlaPlanner {
     },
     officeStatus(now): OfficeStatus {
       const open = policy.calendar.isOpen(now);
-      return { open, opensAt: open ? null : policy.calendar.nextOpening(now) };
+      // Unconfirmed hours are still the SLA's clock, but not a fact to tell applicants.
+      const opensAt = open || !policy.hoursConfirmed ? null : policy.calendar.nextOpening(now);
+      return { open, opensAt, hoursConfirmed: policy.hoursConfirmed };
+    },
+    officeHoursText() {
+      return policy.hoursConfirmed ? officeHoursText(policy.hours, policy.calendar.timeZone, policy.cutiBersamaClosed) : null;
     },
   };
 }

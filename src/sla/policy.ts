@@ -15,7 +15,7 @@ import {
   assertTimeZone,
   createBusinessCalendar,
   parseDateKey,
-  parseTimeRange,
+  parseDayHours,
   type BusinessCalendar,
   type BusinessHours,
   type Holiday,
@@ -40,6 +40,16 @@ export interface TimerPolicy {
 
 export interface SlaPolicy {
   calendar: BusinessCalendar;
+  /** The office hours the calendar counts (the one source of the hours the bot may state). */
+  hours: BusinessHours;
+  /**
+   * `hours_confirmed` in the policy file: the office has confirmed `business_hours` as its
+   * real service hours. Until then SLA timers still run on them, but the bot never states an
+   * opening time to applicants and `{{office.opening_hours}}` stays unknown.
+   */
+  hoursConfirmed: boolean;
+  /** Whether cuti bersama days close the office (`cuti_bersama_closed`). */
+  cutiBersamaClosed: boolean;
   /** The holidays file the calendar was built from, per year with its status (for the coverage check). */
   holidays: HolidayData;
   policies: Readonly<Record<SlaPriority, TimerPolicy>>;
@@ -86,6 +96,9 @@ export function loadSlaPolicy(options: LoadSlaPolicyOptions = {}): SlaPolicy {
   const holidays = loadHolidayData(config.holidays_file, rootDir, ` (holidays_file in ${file})`);
   return {
     holidays,
+    hours: config.business_hours,
+    hoursConfirmed: config.hours_confirmed,
+    cutiBersamaClosed: config.cuti_bersama_closed,
     calendar: createBusinessCalendar({
       hours: config.business_hours,
       holidays: listedHolidays(holidays),
@@ -174,15 +187,20 @@ function mapping<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
 }
 
 const HOURS_EXPECTED = '"HH:MM-HH:MM" or null';
+const BLOCK = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
 
-const dayHours = leaf<TimeRange | null>(HOURS_EXPECTED, (value) => {
+/** "08:00-16:00", blocks "08:00-12:00, 13:00-16:00" (a lunch break), a list of blocks, or null. */
+const dayHours = leaf<readonly TimeRange[] | null>(HOURS_EXPECTED, (value) => {
   if (value === null) return { ok: true, value: null };
-  if (typeof value !== 'string') return { ok: false };
-  const range = parseTimeRange(value);
-  if (range !== undefined) return { ok: true, value: range };
-  return /^\d{2}:\d{2}-\d{2}:\d{2}$/.test(value.trim())
+  const text = Array.isArray(value) && value.every((part) => typeof part === 'string') ? value.join(', ') : value;
+  if (typeof text !== 'string' || text.trim() === '') return { ok: false };
+  const ranges = parseDayHours(text);
+  if (ranges !== undefined) return { ok: true, value: ranges };
+  const blocks = text.split(',').map((part) => part.trim());
+  if (!blocks.every((part) => BLOCK.test(part))) return { ok: false };
+  return blocks.length === 1
     ? { ok: false, reason: `must be ${HOURS_EXPECTED} with real times (up to 24:00) and closing after opening` }
-    : { ok: false };
+    : { ok: false, reason: 'must list blocks in order, each closing after it opens, with a break between them (e.g. "08:00-12:00, 13:00-16:00")' };
 });
 
 const weekSchema = mapping(
@@ -249,6 +267,10 @@ const policyFileSchema = mapping(
     )
       .optional()
       .transform((value) => value ?? true),
+    // Absent = not confirmed: the bot must not state default hours as the office's.
+    hours_confirmed: leaf<boolean>('true or false', (value) => (typeof value === 'boolean' ? { ok: true, value } : { ok: false }))
+      .optional()
+      .transform((value) => value ?? false),
     policies: mapping({ normal: timerPolicySchema, high: timerPolicySchema }, 'a mapping with normal and high'),
     supervisor_after_breach: businessDurationField,
   },

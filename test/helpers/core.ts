@@ -33,9 +33,21 @@ export function testClassifier(): Classifier {
   return cachedClassifier;
 }
 
+/**
+ * The repo's data/sla.yaml as if the office had confirmed its hours (`hours_confirmed: true`):
+ * the tests check the times replies state. `unconfirmedPolicy()` is the file as shipped.
+ */
 export function testPolicy(): SlaPolicy {
-  cachedPolicy ??= loadSlaPolicy({ file: 'data/sla.yaml', rootDir: REPO_ROOT, timeZone: 'Asia/Makassar' });
+  cachedPolicy ??= { ...unconfirmedPolicy(), hoursConfirmed: true };
   return cachedPolicy;
+}
+
+let cachedUnconfirmed: SlaPolicy | null = null;
+
+/** data/sla.yaml as shipped: the hours are a default the office has not confirmed. */
+export function unconfirmedPolicy(): SlaPolicy {
+  cachedUnconfirmed ??= loadSlaPolicy({ file: 'data/sla.yaml', rootDir: REPO_ROOT, timeZone: 'Asia/Makassar' });
+  return cachedUnconfirmed;
 }
 
 /** Monday 30 November 2026, 09:00 WITA: the office is open. */
@@ -73,6 +85,8 @@ export function createTestCore(
     /** Flood control and alert batching, as `sapa start` sets them from the configuration. */
     ticketFlood?: TicketFloodPolicy;
     alertBatching?: AlertBatching;
+    /** The SLA policy (default testPolicy(): the repo's hours, confirmed). */
+    policy?: SlaPolicy;
   } = {},
 ): TestCore {
   const db = options.db ?? openDatabase(':memory:');
@@ -83,7 +97,7 @@ export function createTestCore(
     logger: pino({ level: 'silent' }),
     knowledge: testKnowledge(),
     classifier: options.classifier ?? testClassifier(),
-    sla: createSlaPlanner(testPolicy()),
+    sla: createSlaPlanner(options.policy ?? testPolicy()),
     timeZone: 'Asia/Makassar',
     random: () => 0.5,
     ...(TEST_CLASSIFIER_OPTIONS.cacheDir !== undefined ? { modelCacheDir: TEST_CLASSIFIER_OPTIONS.cacheDir } : {}),

@@ -25,6 +25,9 @@ const OFFICE: BusinessHours = {
 function makePolicy(options: { hours?: BusinessHours; cutiBersamaClosed?: boolean } = {}): SlaPolicy {
   return {
     holidays: loadHolidayData('data/holidays.json', repoRoot),
+    hours: options.hours ?? OFFICE,
+    hoursConfirmed: true,
+    cutiBersamaClosed: options.cutiBersamaClosed ?? true,
     calendar: createBusinessCalendar({
       hours: options.hours ?? OFFICE,
       holidays: holidays2026,
