@@ -38,11 +38,11 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 const RECORDERS = `
   window.__notes = [];
   window.__tones = 0;
-  let permission = 'default';
+  // Like a real browser, the permission outlives the page (kept per origin).
   class FakeNotification extends EventTarget {
     constructor(title, options) { super(); window.__notes.push({ title, body: options && options.body }); }
-    static get permission() { return permission; }
-    static async requestPermission() { permission = 'granted'; return permission; }
+    static get permission() { return localStorage.getItem('__permission') || 'default'; }
+    static async requestPermission() { localStorage.setItem('__permission', 'granted'); return 'granted'; }
   }
   window.Notification = FakeNotification;
   const Real = window.AudioContext;
@@ -191,7 +191,7 @@ if (SKIP) {
       const tonesAfterToggle = await page.evaluate<number>('window.__tones');
       expect(tonesAfterToggle).toBeGreaterThan(0); // the toggle plays the chime once, as a sample
 
-      const { ticketId } = await webSays('saya mau komplain, petugas loket 2 membentak saya tadi pagi');
+      const { ticketId, visitor } = await webSays('saya mau komplain, petugas loket 2 membentak saya tadi pagi');
       expect(ticketId).not.toBeNull();
       const card = page.locator(`#tickets li[data-ticket-id="${ticketId}"]`);
       await card.waitFor({ timeout: 10_000 });
@@ -225,7 +225,11 @@ if (SKIP) {
       await page.locator(`#tickets li[data-ticket-id="${ticketId}"]`).waitFor();
       await expect.poll(() => page.locator(`#tickets li[data-ticket-id="${ticketId}"] .badge--unread`).count()).toBe(0);
 
-      // A message from the applicant on a free ticket rings too.
+      // A message from the applicant on a free ticket rings too, and marks the card again.
+      const again = await webSays('halo, tolong segera ditindaklanjuti ya', visitor);
+      expect(again.ticketId).toBe(ticketId);
+      await expect.poll(() => page.evaluate<{ title: string }[]>('window.__notes')).toContainEqual(expect.objectContaining({ title: `Pesan baru di tiket #${ticketId}` }));
+      await expect.poll(() => page.locator(`#tickets li[data-ticket-id="${ticketId}"] .badge--unread`).textContent()).toBe('1 baru');
       expect(problems).toEqual([]);
       await context.close();
     });

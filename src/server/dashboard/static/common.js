@@ -382,7 +382,8 @@ export const LOUD_ALERTS = new Set(['integrity_report', 'sla_breach', 'sla_super
 function ringFor(name, data) {
   const free = data.assigneeId === null || data.assigneeId === undefined || data.assigneeId === state.user?.id;
   if (name === 'ticket' && data.change === 'opened') notify(`Tiket baru #${data.ticketId}`, 'Pemohon menunggu jawaban.', { url: `/dashboard/tickets/${data.ticketId}` });
-  else if (name === 'message' && data.inbound && free) notify(`Pesan baru di tiket #${data.ticketId}`, 'Pemohon menulis lagi.', { url: `/dashboard/tickets/${data.ticketId}` });
+  // An applicant's message joins its ticket after routing: the ticket's "applicant_message" change says so.
+  else if (((name === 'message' && data.inbound) || (name === 'ticket' && data.change === 'applicant_message')) && free) notify(`Pesan baru di tiket #${data.ticketId}`, 'Pemohon menulis lagi.', { url: `/dashboard/tickets/${data.ticketId}` });
   else if (name === 'alert' && LOUD_ALERTS.has(data.kind)) {
     notify(LABELS.alert[data.kind] ?? 'Peringatan', data.ticketId ? `Tiket #${data.ticketId}` : 'Lihat daftar peringatan.', { loud: true, url: data.ticketId ? `/dashboard/tickets/${data.ticketId}` : '/dashboard#alerts' });
   }
@@ -408,6 +409,8 @@ export function live(handlers) {
     });
   }
   window.addEventListener('pagehide', () => source.close());
+  // Back from the back/forward cache the stream is closed: load afresh (counts, cards, stream).
+  window.addEventListener('pageshow', (event) => { if (event.persisted) location.reload(); });
   return source;
 }
 
