@@ -125,6 +125,9 @@ export interface StaffService {
   findByTelegramUserId(telegramUserId: string): StaffAccount | null;
   findByWhatsappNumber(number: string): StaffAccount | null;
   disable(username: string): StaffAccount;
+  /** Lets a disabled account log in again (with its old password; an admin usually sets a new one). */
+  enable(username: string): StaffAccount;
+  setRole(username: string, role: StaffRole): StaffAccount;
   setPassword(username: string, password: string): StaffAccount;
   linkTelegram(username: string, telegramUserId: string): StaffAccount;
   linkWhatsapp(username: string, number: string): StaffAccount;
@@ -184,6 +187,17 @@ export function createStaffService(db: Db, now: () => Date = () => new Date()): 
     disable(username) {
       const row = must(username);
       prepared(db, 'UPDATE staff SET disabled = 1 WHERE id = ?').run(row.id);
+      return reload(row.id);
+    },
+    enable(username) {
+      const row = must(username);
+      prepared(db, 'UPDATE staff SET disabled = 0 WHERE id = ?').run(row.id);
+      return reload(row.id);
+    },
+    setRole(username, role) {
+      const row = must(username);
+      if (!STAFF_ROLES.includes(role)) throw new StaffError('STAFF_INVALID_ROLE', `the role must be one of ${STAFF_ROLES.join(', ')}`);
+      prepared(db, 'UPDATE staff SET role = ? WHERE id = ?').run(role, row.id);
       return reload(row.id);
     },
     setPassword(username, password) {

@@ -8,9 +8,10 @@ import type { Core } from '../../core.js';
 import type { StaffRole } from '../../domain.js';
 import { STAFF_ROLES, type StaffAccount, type StaffService } from '../../staff.js';
 import { HttpError } from '../errors.js';
-import type { AuditLog } from './audit.js';
+import { AUDIT_ACTIONS, type AuditAction, type AuditLog } from './audit.js';
 import { userOf } from './auth.js';
-import { body, limit, oneOf } from './input.js';
+import { body, limit, oneOf, optionalOneOf, positiveId } from './input.js';
+import { dateRange } from '../../metrics/index.js';
 import type { Login } from './login.js';
 import type { SessionStore } from './sessions.js';
 
@@ -38,8 +39,8 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
     if (!account) throw new HttpError('NOT_FOUND', `no staff account "${username}"`);
     return account;
   };
-  const record = (actor: StaffAccount, action: Parameters<AuditLog['record']>[0]['action'], target: string, ip: string): void =>
-    audit.record({ staffId: actor.id, username: actor.username, action, target, ip });
+  const record = (actor: StaffAccount, action: AuditAction, target: string, ip: string, data?: Record<string, unknown>): void =>
+    audit.record({ staffId: actor.id, username: actor.username, action, target, ip, ...(data ? { data } : {}) });
 
   // Supervisors need the list for the assignee filter; only admins change accounts.
   app.get('/api/staff', { config: { access: 'supervisor' } }, async () => {
@@ -69,6 +70,28 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
     return { staff: accountJson(account) };
   });
 
+  // Re-enable: the account may log in again; its sessions were ended when it was disabled.
+  app.post('/api/staff/:username/enable', { config: { access: 'admin' } }, async (request) => {
+    const actor = userOf(request).account;
+    const target = must((request.params as { username: string }).username);
+    const account = target.disabled ? staff.enable(target.username) : target;
+    if (target.disabled) record(actor, 'staff_enabled', account.username, request.ip);
+    return { staff: accountJson(account) };
+  });
+
+  app.post('/api/staff/:username/role', { config: { access: 'admin' } }, async (request) => {
+    const actor = userOf(request).account;
+    const target = must((request.params as { username: string }).username);
+    const role = oneOf<StaffRole>(body(request)['role'], STAFF_ROLES, 'role');
+    if (role === target.role) return { staff: accountJson(target) };
+    // Not one's own: the acting admin stays admin, so an office always keeps one who can manage accounts.
+    if (target.id === actor.id) throw new HttpError('CONFLICT', 'you cannot change your own role');
+    // Every request reads the account again (auth.ts), so the new role applies at once.
+    const account = staff.setRole(target.username, role);
+    record(actor, 'staff_role_changed', account.username, request.ip, { from: target.role, to: role });
+    return { staff: accountJson(account) };
+  });
+
   app.post('/api/staff/:username/unlock', { config: { access: 'admin' } }, async (request) => {
     const actor = userOf(request).account;
     const target = must((request.params as { username: string }).username);
@@ -91,9 +114,30 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
     return { staff: accountJson(account) };
   });
 
+  /**
+   * The audit log, newest first: `limit` (default 50, at most 500), `before` (the id from
+   * `nextBefore`, for the next page), filters `action`, `username` (who), `target`,
+   * `from`/`to` (office-local days, inclusive).
+   */
   app.get('/api/audit', { config: { access: 'admin' } }, async (request) => {
     const q = request.query as Record<string, unknown>;
-    return { entries: audit.recent(limit(q['limit'], 100, 500)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
+    const str = (key: string): string | undefined => (typeof q[key] === 'string' && (q[key] as string).trim() !== '' ? (q[key] as string).trim() : undefined);
+    const action = optionalOneOf<AuditAction>(q['action'], AUDIT_ACTIONS, 'action');
+    const before = q['before'] === undefined || q['before'] === '' ? undefined : positiveId(q['before'], 'before');
+    const from = str('from');
+    const to = str('to');
+    const days = from !== undefined || to !== undefined ? dateRange(from ?? to!, to ?? from!, core.timeZone) : null;
+    const username = str('username');
+    const target = str('target');
+    const page = audit.query({
+      limit: limit(q['limit'], 50, 500),
+      ...(before !== undefined ? { before } : {}),
+      ...(action !== undefined ? { action } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(days !== null ? { fromMs: days.startMs, toMs: days.endMs } : {}),
+    });
+    return { entries: page.entries.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })), nextBefore: page.nextBefore };
   });
 
   app.get('/api/channels', { config: { access: 'admin' } }, async () => ({

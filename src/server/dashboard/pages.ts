@@ -31,6 +31,7 @@ const PAGES: readonly Page[] = [
   { url: '/dashboard/reports', access: 'supervisor', layout: 'staff', name: 'reports', title: 'Laporan' },
   { url: '/dashboard/channels', access: 'admin', layout: 'staff', name: 'channels', title: 'Kanal' },
   { url: '/dashboard/accounts', access: 'admin', layout: 'staff', name: 'accounts', title: 'Akun' },
+  { url: '/dashboard/audit', access: 'admin', layout: 'staff', name: 'audit', title: 'Log audit' },
 ];
 
 function renderPage(page: Page, layout: string): string {
