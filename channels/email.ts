@@ -48,6 +48,8 @@ export interface EmailChannelOptions {
   readonly timeoutMs?: number;
   /** Default 40 MB. */
   readonly maxMailBytes?: number;
+  /** How long stop() waits for a mail being handled. Default 5 s. */
+  readonly stopGraceMs?: number;
   /** Raised once when the channel needs a person (the login was refused); cleared when it works again. */
   readonly onProblem?: (text: string) => void;
 }
@@ -257,7 +259,7 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
     },
     async stop() {
       stopController.abort();
-      if (loop !== undefined) await raceTimeout(loop, 5_000);
+      if (loop !== undefined && !(await raceTimeout(loop, options.stopGraceMs ?? 5_000))) log.warn('stopping e-mail: a mail was still being handled; it will be read again');
       smtp.close();
       status = { state: 'stopped' };
     },

@@ -54,6 +54,30 @@ export interface MetaConfig {
   readonly instagram: { readonly accountId: string; readonly accessToken: string } | null;
 }
 
+/** The e-mail channel (channels/email): a mailbox read over IMAP, replies over SMTP. */
+export interface EmailConfig {
+  readonly imap: {
+    readonly host: string;
+    readonly port: number;
+    /** imaps: TLS from the start; imap: STARTTLS (required, except on loopback). */
+    readonly secure: boolean;
+    readonly requireTls: boolean;
+    readonly user: string;
+    readonly pass: string;
+    readonly mailbox: string;
+  };
+  readonly smtp: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly requireTls: boolean;
+    readonly user: string | null;
+    readonly pass: string | null;
+  };
+  readonly from: { readonly address: string; readonly name?: string };
+  readonly pollSeconds: number;
+}
+
 /**
  * Which proxies may say who the client is (X-Forwarded-For, X-Forwarded-Proto): none, the
  * nearest N hops, or the proxies' addresses / CIDR ranges. Decides `request.ip` everywhere
@@ -118,6 +142,8 @@ export interface Config {
   readonly instagram: InstagramConfig | null;
   /** Messenger and the official Instagram API (null when neither is configured). */
   readonly meta: MetaConfig | null;
+  /** The e-mail channel (null unless EMAIL_IMAP_URL is set). */
+  readonly email: EmailConfig | null;
   readonly abuse: AbuseConfig;
 }
 
@@ -218,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     whatsapp,
     instagram,
     meta,
+    email: readEmail(reader),
     abuse: readAbuse(reader),
   };
 }
@@ -424,6 +451,72 @@ function readMeta(reader: EnvReader): MetaConfig | null {
     messenger: pageId !== null && pageToken !== null ? { pageId, accessToken: pageToken } : null,
     instagram: igId !== null && igToken !== null ? { accountId: igId, accessToken: igToken } : null,
   };
+}
+
+function readEmail(reader: EnvReader): EmailConfig | null {
+  const imapUrl = reader.optionalString('EMAIL_IMAP_URL');
+  const smtpUrl = reader.optionalString('EMAIL_SMTP_URL');
+  const from = reader.optionalString('EMAIL_FROM');
+  if (imapUrl === null) {
+    const stray = smtpUrl !== null ? 'EMAIL_SMTP_URL' : from !== null ? 'EMAIL_FROM' : null;
+    if (stray !== null) throw new ConfigError(stray, 'is set, but EMAIL_IMAP_URL is not: set the mailbox to read (imaps://user:password@host:993/INBOX), or remove it');
+    return null;
+  }
+  if (smtpUrl === null) throw new ConfigError('EMAIL_SMTP_URL', 'is required when EMAIL_IMAP_URL is set (smtps://user:password@host:465 or smtp://user:password@host:587)');
+  if (from === null) throw new ConfigError('EMAIL_FROM', 'is required when EMAIL_IMAP_URL is set (e.g. "Kantor Imigrasi Kupang" <pengaduan@example.go.id>)');
+  const imap = mailServerUrl('EMAIL_IMAP_URL', imapUrl, { secure: 'imaps:', plain: 'imap:', securePort: 993, plainPort: 143 });
+  if (imap.user === null || imap.pass === null) throw new ConfigError('EMAIL_IMAP_URL', 'must name the user and password: imaps://user:password@host:993/INBOX (write @ in the user as %40)');
+  const smtp = mailServerUrl('EMAIL_SMTP_URL', smtpUrl, { secure: 'smtps:', plain: 'smtp:', securePort: 465, plainPort: 587 });
+  return {
+    imap: { host: imap.host, port: imap.port, secure: imap.secure, requireTls: imap.requireTls, user: imap.user, pass: imap.pass, mailbox: imap.path === '' ? 'INBOX' : imap.path },
+    smtp: { host: smtp.host, port: smtp.port, secure: smtp.secure, requireTls: smtp.requireTls, user: smtp.user, pass: smtp.pass },
+    from: parseMailbox('EMAIL_FROM', from),
+    pollSeconds: reader.number('EMAIL_POLL_SECONDS', 60, { min: 5, max: 3600, integer: true }),
+  };
+}
+
+/** A mail server URL; its password never appears in an error message. */
+function mailServerUrl(
+  name: string,
+  value: string,
+  schemes: { secure: string; plain: string; securePort: number; plainPort: number },
+): { host: string; port: number; secure: boolean; requireTls: boolean; user: string | null; pass: string | null; path: string } {
+  const shape = `${schemes.secure}//user:password@host:${schemes.securePort}${name === 'EMAIL_IMAP_URL' ? '/INBOX' : ''} or ${schemes.plain}//... (STARTTLS)`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL like ${shape}`);
+  }
+  if (url.protocol !== schemes.secure && url.protocol !== schemes.plain) {
+    throw new ConfigError(name, `must start with ${schemes.secure}// or ${schemes.plain}//, got "${url.protocol}//" (a URL like ${shape})`);
+  }
+  if (url.hostname === '') throw new ConfigError(name, `must name the server: ${shape}`);
+  const secure = url.protocol === schemes.secure;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let user: string | null;
+  let pass: string | null;
+  let path: string;
+  try {
+    user = url.username === '' ? null : decodeURIComponent(url.username);
+    pass = url.password === '' ? null : decodeURIComponent(url.password);
+    path = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
+  } catch {
+    throw new ConfigError(name, 'has a badly percent-encoded user, password or mailbox (write @ as %40, : as %3A, / as %2F)');
+  }
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return { host, port: url.port === '' ? (secure ? schemes.securePort : schemes.plainPort) : Number(url.port), secure, requireTls: !secure && !loopback, user, pass, path };
+}
+
+/** `"Name" <address>`, `Name <address>` or a bare address. */
+function parseMailbox(name: string, value: string): { address: string; name?: string } {
+  const angle = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+)>\s*$/.exec(value);
+  const address = (angle?.[2] ?? value).trim();
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(address)) {
+    throw new ConfigError(name, `must be an e-mail address, optionally with a name: "Kantor Imigrasi Kupang" <pengaduan@example.go.id>, got "${value}"`);
+  }
+  const display = angle?.[1]?.trim();
+  return { address, ...(display !== undefined && display !== '' ? { name: display } : {}) };
 }
 
 function validateTelegramToken(token: string): string {

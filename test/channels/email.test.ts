@@ -1,0 +1,351 @@
+/**
+ * The e-mail channel against real servers on loopback: Debian's dovecot (IMAP, IDLE) and
+ * `smtp-server` recording what we send, with the real core (SQLite, router, outbox) and a
+ * fake clock for the core. Nothing of our own is replaced.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { abortableSleep, type InboundSink } from '../../channels/channel.js';
+import { createEmailChannel, type EmailChannel } from '../../channels/email.js';
+import { createEmailStore } from '../../src/store/email-threads.js';
+import { openDatabase } from '../../src/store/db.js';
+import { MAX_ATTACHMENT_BYTES } from '../../src/text-limits.js';
+import { dovecotAvailable, PASSWORD, startDovecot, type Dovecot } from '../fakes/dovecot.js';
+import { startSmtpRecorder, type ReceivedMail, type SmtpRecorder } from '../fakes/smtp-recorder.js';
+import { createTestCore, MONDAY_MORNING, type TestCore } from '../helpers/core.js';
+
+const OFFICE = 'pengaduan@kanim-kupang.test';
+const unavailable = dovecotAvailable();
+// CI installs dovecot (.ci/run): there a missing server is a failure, not a skip.
+const runIt = unavailable === null || process.env['CI'] === 'true' ? describe : describe.skip;
+
+let dovecot: Dovecot;
+let smtp: SmtpRecorder;
+let userCounter = 0;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  if (unavailable !== null && process.env['CI'] !== 'true') return;
+  dovecot = await startDovecot();
+  smtp = await startSmtpRecorder();
+});
+
+afterAll(async () => {
+  await smtp?.close();
+  await dovecot?.close();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${dovecot.log().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+interface Rig {
+  readonly t: TestCore;
+  readonly channel: EmailChannel;
+  readonly user: string;
+  readonly sleeps: number[];
+  /** Mails our SMTP server received for `to`. */
+  sentTo(to: string): ReceivedMail[];
+  deliver(raw: string): Promise<number>;
+}
+
+interface RigOptions {
+  readonly user?: string;
+  readonly dbFile?: string;
+  /** A sink in front of the core's (the crash test). */
+  readonly sink?: (core: InboundSink) => InboundSink;
+  readonly outbox?: boolean;
+}
+
+async function rig(options: RigOptions = {}): Promise<Rig> {
+  userCounter += 1;
+  const user = options.user ?? `kanim${userCounter}-${process.pid}`;
+  const t = createTestCore(options.dbFile !== undefined ? { db: openDatabase(options.dbFile) } : {});
+  const sleeps: number[] = [];
+  const channel = createEmailChannel({
+    imap: { host: '127.0.0.1', port: dovecot.port, secure: false, requireTls: false, user, pass: PASSWORD, mailbox: 'INBOX' },
+    smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTls: false, user: null, pass: null },
+    from: { name: 'Kantor Imigrasi Kupang', address: OFFICE },
+    pollMs: 500,
+    directory: createEmailStore(t.db, {
+      onDeliveryFailed: ({ conversationId, messageId }) => t.core.bus.publish({ type: 'message.delivery', conversationId, messageId, status: 'failed' }),
+    }),
+    media: { maxBytes: MAX_ATTACHMENT_BYTES, allowedMimeTypes: ['image/jpeg', 'image/png', 'application/pdf'] },
+    office: () => t.core.knowledge().office,
+    logger: pino({ level: 'silent' }),
+    clock: t.clock,
+    backoff: { baseMs: 50, maxMs: 400, authFailureMs: 1_000 },
+    random: () => 1,
+    sleep: (ms, signal) => {
+      sleeps.push(ms);
+      return abortableSleep(ms, signal);
+    },
+    timeoutMs: 5_000,
+    stopGraceMs: 200,
+  });
+  t.core.addChannel(channel);
+  await channel.start(options.sink ? options.sink(t.core.intake.sink) : t.core.intake.sink);
+  if (options.outbox !== false) t.core.outbox.start();
+  cleanups.push(async () => {
+    await t.core.outbox.stop();
+    await channel.stop();
+    t.close();
+  });
+  return {
+    t,
+    channel,
+    user,
+    sleeps,
+    sentTo: (to) => smtp.received.filter((mail) => mail.envelopeTo.includes(to)),
+    deliver: (raw) => dovecot.deliver(user, raw, t.clock.now()),
+  };
+}
+
+let mailCounter = 0;
+
+function mail(input: { from: string; subject: string; body: string; id?: string; headers?: Record<string, string>; contentType?: string }): { raw: string; id: string } {
+  mailCounter += 1;
+  const id = input.id ?? `<m${mailCounter}.${process.pid}@pemohon.test>`;
+  const headers = {
+    From: input.from,
+    To: `Kantor Imigrasi Kupang <${OFFICE}>`,
+    Subject: input.subject,
+    'Message-ID': id,
+    Date: new Date(MONDAY_MORNING).toUTCString(),
+    'MIME-Version': '1.0',
+    'Content-Type': input.contentType ?? 'text/plain; charset=utf-8',
+    ...input.headers,
+  };
+  const raw = `${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${input.body.replace(/\r?\n/g, '\r\n')}\r\n`;
+  return { raw, id };
+}
+
+function inbound(t: TestCore, externalId: string): { text: string; conversation: string; ticketId: number | null } | undefined {
+  return t.db
+    .prepare<[string], { text: string; conversation: string; ticketId: number | null }>(
+      `SELECT m.text, c.external_id AS conversation, m.ticket_id AS ticketId FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.channel = 'email' AND m.direction = 'in' AND m.external_id = ?`,
+    )
+    .get(externalId);
+}
+
+function countInbound(t: TestCore): number {
+  return t.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM messages WHERE channel = 'email' AND direction = 'in'").get()?.n ?? 0;
+}
+
+runIt('e-mail channel (dovecot + smtp-server on loopback)', () => {
+  it('answers a question in the thread: In-Reply-To, References, Re: subject, plain text with the office signature, auto-replied', async () => {
+    const r = await rig();
+    expect(r.channel.status().state).toBe('connected');
+    const question = mail({ from: 'Budi Santoso <budi@pemohon.test>', subject: 'Biaya paspor', body: 'Selamat pagi, berapa biaya paspor?\n\n-- \nBudi Santoso\nKupang' });
+    const uid = await r.deliver(question.raw);
+
+    const [reply] = await until(() => (r.sentTo('budi@pemohon.test').length > 0 ? r.sentTo('budi@pemohon.test') : undefined), 'the answer');
+    expect(reply!.parsed.subject).toBe('Re: Biaya paspor');
+    expect(reply!.parsed.inReplyTo).toBe(question.id);
+    expect(reply!.header('references')).toContain(question.id);
+    expect(reply!.header('auto-submitted')).toBe('auto-replied');
+    expect(reply!.parsed.from?.value[0]?.address).toBe(OFFICE);
+    expect(reply!.parsed.text).toContain('Rp950.000');
+    expect(reply!.parsed.text).toContain('-- \nKantor Imigrasi Kelas I TPI Kupang');
+    expect(reply!.parsed.html).toBe(false);
+    expect(reply!.raw).not.toMatch(/<img|https?:\/\/\S+\.(gif|png)/i);
+    // Stored with the new part only (the signature is gone; the subject adds nothing the text
+    // does not say), and flagged \Seen after that.
+    expect(inbound(r.t, question.id)?.text).toBe('Selamat pagi, berapa biaya paspor?');
+    await until(async () => ((await dovecot.flags(r.user, uid)).includes('\\Seen') ? true : undefined), 'the \\Seen flag');
+    // The reply's Message-ID is what the outbox recorded as the provider id.
+    const sent = r.t.db.prepare<[], { external_id: string }>("SELECT external_id FROM messages WHERE channel = 'email' AND direction = 'out'").get();
+    expect(sent?.external_id).toBe(reply!.parsed.messageId);
+  });
+
+  it('puts a complaint ticket ref in the subject; a reply joins the ticket by its headers (another address too) and by [#n] in the subject, quotes stripped', async () => {
+    const r = await rig();
+    const complaint = mail({ from: 'Siti <siti@pemohon.test>', subject: 'Pelayanan', body: 'Antrian lama sekali dan petugas tidak ramah, saya kecewa.' });
+    await r.deliver(complaint.raw);
+    const [ack] = await until(() => (r.sentTo('siti@pemohon.test').length > 0 ? r.sentTo('siti@pemohon.test') : undefined), 'the complaint reply');
+    expect(ack!.parsed.subject).toBe('Re: Pelayanan [#1]');
+    expect(r.t.core.tickets.get(1).channel).toBe('email');
+    const conversation = inbound(r.t, complaint.id)!.conversation;
+
+    // Her husband answers from his own address, replying to our mail: the headers place it.
+    const byHeaders = mail({
+      from: 'Yosef <yosef@keluarga.test>',
+      subject: 'Re: Pelayanan [#1]',
+      body: 'Kami sudah menunggu dari jam 7 pagi.\n\nOn Mon, 30 Nov 2026 at 09:01, Kantor Imigrasi Kupang <pengaduan@kanim-kupang.test> wrote:\n> Laporan Anda tercatat\n> dengan nomor #1',
+      headers: { 'In-Reply-To': ack!.parsed.messageId!, References: `${complaint.id} ${ack!.parsed.messageId!}` },
+    });
+    await r.deliver(byHeaders.raw);
+    const joined = await until(() => inbound(r.t, byHeaders.id), 'the reply stored');
+    expect(joined.text).toBe('Kami sudah menunggu dari jam 7 pagi.');
+    expect(joined.conversation).toBe(conversation);
+    await until(() => (inbound(r.t, byHeaders.id)?.ticketId === 1 ? true : undefined), 'the reply joining ticket #1');
+    // The answer goes to whoever wrote last, in the same thread with the ticket ref.
+    const [toYosef] = await until(() => (r.sentTo('yosef@keluarga.test').length > 0 ? r.sentTo('yosef@keluarga.test') : undefined), 'the reply to Yosef');
+    expect(toYosef!.parsed.subject).toBe('Re: Pelayanan [#1]');
+    expect(toYosef!.parsed.inReplyTo).toBe(byHeaders.id);
+
+    // A new mail (no In-Reply-To) from Siti with [#1] in the subject joins the ticket's thread.
+    const bySubject = mail({ from: 'Siti <siti@pemohon.test>', subject: 'Tambahan untuk laporan [#1]', body: 'Foto antrian saya kirim besok.' });
+    await r.deliver(bySubject.raw);
+    const viaSubject = await until(() => inbound(r.t, bySubject.id), 'the subject reply stored');
+    expect(viaSubject.conversation).toBe(conversation);
+    await until(() => (inbound(r.t, bySubject.id)?.ticketId === 1 ? true : undefined), 'joining ticket #1 by subject');
+
+    // A stranger naming [#1] does not get into Siti's thread.
+    const stranger = mail({ from: 'orang@lain.test', subject: 'Soal [#1]', body: 'Berapa biaya paspor?' });
+    await r.deliver(stranger.raw);
+    const apart = await until(() => inbound(r.t, stranger.id), 'the stranger stored');
+    expect(apart.conversation).not.toBe(conversation);
+    expect(apart.conversation).toBe(stranger.id);
+  });
+
+  it('never answers an auto-reply, a mailing list or a no-reply sender, and leaves them unread; the next real mail is answered', async () => {
+    const r = await rig();
+    const ooo = mail({ from: 'andi@pemohon.test', subject: 'Out of office', body: 'Saya sedang cuti.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const list = mail({ from: 'berita@milis.test', subject: '[Milis] Berita', body: 'Berapa biaya paspor? Baca selengkapnya.', headers: { 'List-Id': '<berita.milis.test>', Precedence: 'list' } });
+    const xauto = mail({ from: 'cuti@pemohon.test', subject: 'Re: Biaya', body: 'Terima kasih, email Anda sudah kami terima.', headers: { 'X-Autoreply': 'yes' } });
+    const noreply = mail({ from: 'no-reply@bank.test', subject: 'Notifikasi', body: 'Berapa biaya paspor?' });
+    const uids = [await r.deliver(ooo.raw), await r.deliver(list.raw), await r.deliver(xauto.raw), await r.deliver(noreply.raw)];
+    const real = mail({ from: 'nita@pemohon.test', subject: 'Tanya', body: 'berapa biaya paspor?' });
+    await r.deliver(real.raw);
+    await until(() => (r.sentTo('nita@pemohon.test').length > 0 ? true : undefined), 'the answer to the real mail');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const to of ['andi@pemohon.test', 'berita@milis.test', 'cuti@pemohon.test', 'no-reply@bank.test']) expect(r.sentTo(to)).toEqual([]);
+    expect(countInbound(r.t)).toBe(1);
+    for (const uid of uids) expect(await dovecot.flags(r.user, uid)).not.toContain('\\Seen');
+  });
+
+  it('records a bounce: the reply it reports is marked failed with the reason, and nobody is answered', async () => {
+    const r = await rig();
+    const question = mail({ from: 'salah@pemohon.test', subject: 'Biaya', body: 'berapa biaya paspor?' });
+    await r.deliver(question.raw);
+    const [reply] = await until(() => (r.sentTo('salah@pemohon.test').length > 0 ? r.sentTo('salah@pemohon.test') : undefined), 'the answer');
+    const ourId = reply!.parsed.messageId!;
+    const boundary = 'dsn-boundary-1';
+    const dsn = mail({
+      from: 'Mail Delivery System <MAILER-DAEMON@mx.pemohon.test>',
+      subject: 'Undelivered Mail Returned to Sender',
+      contentType: `multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+      body: [
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'This is the mail system at host mx.pemohon.test. Your message could not be delivered.',
+        `--${boundary}`,
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.pemohon.test',
+        '',
+        'Final-Recipient: rfc822; salah@pemohon.test',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 <salah@pemohon.test>: Recipient address rejected: User unknown',
+        `--${boundary}`,
+        'Content-Type: text/rfc822-headers',
+        '',
+        `From: Kantor Imigrasi Kupang <${OFFICE}>`,
+        'To: salah@pemohon.test',
+        `Message-ID: ${ourId}`,
+        'Subject: Re: Biaya',
+        `--${boundary}--`,
+      ].join('\n'),
+    });
+    const uid = await r.deliver(dsn.raw);
+    const failed = await until(
+      () =>
+        r.t.db
+          .prepare<[string], { delivery_status: string; delivery_error: string }>("SELECT delivery_status, delivery_error FROM messages WHERE external_id = ? AND direction = 'out'")
+          .get(ourId) ?? undefined,
+      'the reply row',
+    );
+    await until(() => (r.t.db.prepare<[string], { s: string }>("SELECT delivery_status AS s FROM messages WHERE external_id = ? AND direction = 'out'").get(ourId)?.s === 'failed' ? true : undefined), 'the bounce recorded');
+    const row = r.t.db.prepare<[string], { delivery_error: string }>("SELECT delivery_error FROM messages WHERE external_id = ? AND direction = 'out'").get(ourId);
+    expect(failed).toBeDefined();
+    expect(row?.delivery_error).toContain('550 5.1.1');
+    expect(row?.delivery_error).toContain('salah@pemohon.test');
+    await until(async () => ((await dovecot.flags(r.user, uid)).includes('\\Seen') ? true : undefined), 'the bounce flagged read');
+    expect(smtp.received.filter((m) => m.envelopeTo.some((to) => /mailer-daemon/i.test(to)))).toEqual([]);
+    expect(countInbound(r.t)).toBe(1);
+  });
+
+  it('reads an HTML-only mail as text, without the quoted history, the signature block or images', async () => {
+    const r = await rig();
+    const html = mail({
+      from: 'rina@pemohon.test',
+      subject: 'Pertanyaan',
+      contentType: 'text/html; charset=utf-8',
+      body: '<html><body><div dir="ltr"><p>Halo,</p><p>berapa <b>biaya</b> paspor?</p><img src="https://pelacak.test/p.gif" width="1" height="1"><div class="gmail_signature">Rina<br>Kupang</div></div><div class="gmail_quote"><blockquote>pesan lama yang dikutip</blockquote></div></body></html>',
+    });
+    await r.deliver(html.raw);
+    const stored = await until(() => inbound(r.t, html.id), 'the HTML mail stored');
+    expect(stored.text).toBe('Pertanyaan\n\nHalo,\n\nberapa biaya paspor?');
+    const [reply] = await until(() => (r.sentTo('rina@pemohon.test').length > 0 ? r.sentTo('rina@pemohon.test') : undefined), 'the answer');
+    expect(reply!.parsed.text).toContain('Rp950.000');
+  });
+
+  it('loses nothing when the process dies between storing a mail and flagging it: the restart re-reads it, stores it once, answers once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sapa-email-crash-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dbFile = join(dir, 'sapa.db');
+    const user = `crash-${process.pid}`;
+    let stored = false;
+    // The first process stores the mail, then dies: nothing after the commit happens (no flag, no send).
+    const first = await rig({
+      user,
+      dbFile,
+      outbox: false,
+      sink: (core) => ({
+        async accept(message) {
+          await core.accept(message);
+          stored = true;
+          return new Promise(() => {});
+        },
+      }),
+    });
+    const question = mail({ from: 'yanti@pemohon.test', subject: 'Biaya', body: 'berapa biaya paspor?' });
+    const uid = await first.deliver(question.raw);
+    await until(() => (stored ? true : undefined), 'the first process storing the mail');
+    expect(await dovecot.flags(user, uid)).not.toContain('\\Seen');
+    await first.channel.stop();
+    await first.t.core.outbox.stop();
+
+    const second = await rig({ user, dbFile });
+    await until(async () => ((await dovecot.flags(user, uid)).includes('\\Seen') ? true : undefined), 'the restart flagging the mail');
+    await until(() => (second.sentTo('yanti@pemohon.test').length > 0 ? true : undefined), 'the answer');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(second.sentTo('yanti@pemohon.test')).toHaveLength(1);
+    expect(countInbound(second.t)).toBe(1);
+  });
+
+  it('reconnects with growing backoff while the IMAP server is away, and reads what arrived when it is back', async () => {
+    const r = await rig();
+    await dovecot.stop();
+    await until(() => (r.channel.status().state === 'reconnecting' ? true : undefined), 'the channel to notice');
+    await until(() => (r.sleeps.length >= 4 ? true : undefined), 'a few reconnect attempts');
+    // random() = 1: each wait is the full ceiling, doubling from 50 ms up to the 400 ms cap.
+    expect(r.sleeps.slice(0, 4)).toEqual([50, 100, 200, 400]);
+    const status = r.channel.status();
+    expect(status.state === 'reconnecting' && status.retryAt instanceof Date).toBe(true);
+    await dovecot.start();
+    await until(() => (r.channel.status().state === 'connected' ? true : undefined), 'the channel to reconnect');
+    const question = mail({ from: 'tono@pemohon.test', subject: 'Biaya', body: 'berapa biaya paspor?' });
+    await r.deliver(question.raw);
+    await until(() => (r.sentTo('tono@pemohon.test').length > 0 ? true : undefined), 'the answer after the reconnect');
+  });
+});
