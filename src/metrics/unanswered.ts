@@ -2,7 +2,8 @@
  * Questions the bot could not answer: applicant messages classified out_of_scope, or
  * answered from the knowledge base with low confidence. Grouped by normalized text
  * (so "gmn" and "bagaimana" meet), most frequent first, personal data masked before
- * anything is grouped or shown, so NIK and phone numbers never reach this list.
+ * anything is grouped or shown, so NIK and phone numbers never reach this list. Answers to
+ * the satisfaction survey (a typed rating, a comment) are not questions and are left out.
  */
 import { CONVERSATIONAL_INTENT_IDS } from '../knowledge/types.js';
 import { normalize } from '../nlu/normalize.js';
@@ -51,6 +52,11 @@ const SQL = `SELECT m.text, m.channel, m.created_at, m.intent
   WHERE m.created_at >= ? AND m.created_at < ?
     AND m.direction = 'in' AND m.author = 'applicant' AND m.quick_reply_payload IS NULL
     AND k.kind = 'applicant'
+    -- A satisfaction-survey comment ("pelayanannya lambat tapi ramah") is an answer, not a question.
+    AND NOT EXISTS (
+      SELECT 1 FROM csat_ratings r JOIN tickets t ON t.id = r.ticket_id
+      WHERE t.conversation_id = m.conversation_id AND r.comment IS NOT NULL
+        AND r.comment = substr(trim(m.text, char(32, 9, 10, 13)), 1, 2000))
     AND (m.intent = 'out_of_scope'
          OR (m.confidence < ? AND COALESCE(m.complaint, 0) = 0 AND m.intent NOT IN (${conversational.map(() => '?').join(', ')})))
   ORDER BY m.created_at`;
