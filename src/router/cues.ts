@@ -160,7 +160,13 @@ const SCAM = anyOf([
   /\b(mengaku|ngaku|mengakunya|ngakunya|katanya|mengatasnamakan|atas nama) (sebagai )?(petugas|pegawai|staf|staff|orang|pihak|admin|karyawan)( dari)?( kantor)?( imigrasi)?\b/,
   /\b(minta|meminta|diminta|dimintai|disuruh|suruh|menyuruh|harus|wajib|perlu) (saya )?(transfer|kirim uang|kirim duit|mengirim uang|bayar lewat transfer|transfer uang|transfer dana|dp|uang muka)\b/,
   /\btransfer\b.*\b(rekening pribadi|rekening orang|ke nomor|biar|supaya|agar|untuk dapat|dapat kuota|dapat jadwal|kuota|slot|jadwal)\b/,
-  /\b(jual|menjual|dijual|jualan|beli|membeli|dibeli|tawarkan|menawarkan|ditawari|ditawarkan) (kuota|slot|jadwal|antrian|nomor antrian)\b/,
+  /\b(jual|menjual|dijual|jualan|beli|membeli|dibeli|tawarkan|menawarkan|ditawari|ditawarkan|nawarin|tawarin|nawarkan|offering|offered|offers)\b(?: \S+){0,2} (kuota|slot|jadwal|antrian|nomor antrian|quota|paspor|passport|passports)\b/,
+  // a broker's offer with a price ("ada orang tawar bantu urus paspor 1,5 juta langsung jadi",
+  // "agen bilang urus semua, kasih uang 5 juta")
+  /\b(orang(?! tua)|agen|agent|calo|oknum|seseorang|biro|jasa|someone|guy|man|woman)\b(?: \S+){0,6} (tawar|tawari|tawarkan|menawarkan|nawarin|tawarin|janji|menjanjikan|offer|offered|offers|promised)\b(?: \S+){0,8} (\d[\d.,]* ?(juta|jt|ribu|rb|k|million)|uang|duit|money)\b/,
+  /\b(agen|agent|calo|biro jasa|jasa pengurusan|jasa urus)\b(?: \S+){0,8} \d[\d.,]* ?(juta|jt|ribu|rb|k|million)\b/,
+  // a deposit handed to a person ("su kasi DP 500 ribu"; not "bayar dp rumah")
+  /\b(kasih|kasi|transfer|tf|beri|kirim|gave|sent)\b(?: \S+){0,2} (dp|uang muka|panjar|deposit|down payment)\b(?: \S+){0,2} \d[\d.,]* ?(juta|jt|ribu|rb|k|million)\b/,
   /\b(kuota|slot|jadwal)\b.*\b(bayar|transfer|harga|rp ?\d|\d+ ?(rb|ribu|k|jt|juta))\b.*\b(nomor|whatsapp|wa|dm|instagram|facebook|orang|akun)\b/,
   /\b(asked|asking|told) (me )?(to )?(transfer|send money|pay (him|her|them)|wire)\b/,
   /\b(pretend(s|ing)?|claim(s|ing|ed)?) to be (an? )?(officer|official|staff|immigration)\b/,
