@@ -23,6 +23,8 @@ export interface WebChatMessage {
   readonly text: string;
   readonly quickReplies: readonly QuickReply[];
   readonly createdAt: string;
+  /** Applicant messages: the id the page posted it with (history only; a live push has none). */
+  readonly clientMessageId?: string;
 }
 
 export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;

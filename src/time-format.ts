@@ -8,7 +8,8 @@ const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
   'Asia/Jayapura': 'WIT',
 };
 
-function zoneLabel(timeZone: string): string {
+/** "WITA" for Asia/Makassar; the zone name itself where Indonesia has no abbreviation for it. */
+export function zoneLabel(timeZone: string): string {
   return ZONE_ABBREVIATIONS[timeZone] ?? timeZone;
 }
 

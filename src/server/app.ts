@@ -31,7 +31,7 @@ export interface ServerDeps {
   /** Trusted proxies, public URL, framing, body/time/connection/stream limits (default: loadConfig({})'s). */
   readonly http?: HttpConfig;
   /** Web chat identities (the signing key) and their limits; default: a key for this process only. */
-  readonly webChat?: Pick<WebChatDeps, 'identities' | 'visitorsPerHour' | 'now'>;
+  readonly webChat?: Pick<WebChatDeps, 'identities' | 'visitorsPerHour' | 'now' | 'knowledge' | 'timeZone' | 'receiptsEveryMs'>;
   /** Extra routes (Telegram webhook, dashboard) registered by the composition root. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
 }
@@ -87,6 +87,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
     },
     hsts: https,
+    // Browsers ignore it on plain HTTP (and say so in the console of a page on a LAN address).
+    crossOriginOpenerPolicy: https,
     // The chat page is embedded by the widget on the office website (frame-ancestors above decides where).
     frameguard: false,
     crossOriginResourcePolicy: { policy: 'cross-origin' },

@@ -6,16 +6,27 @@
  * takes it in the `X-Visitor-Id` header, and the event stream takes a short-lived
  * single-use token (`POST /chat/stream-tokens`), because EventSource cannot send headers.
  * Per-visitor message rate limit via @fastify/rate-limit.
+ *
+ * Besides the messages the page gets: a welcome shown locally on a first visit
+ * (`GET /chat/welcome`, the greeting of the knowledge base: nothing is stored or sent as
+ * the applicant), each message's time and the office time zone to show it in, and read
+ * receipts (`readUpTo`: the newest applicant message an officer has seen, see
+ * web-chat-receipts.ts) in the history and as `receipt` events on the stream.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLIENT_MESSAGE_ID_PATTERN, VISITOR_ID_PATTERN, WebChannelUnavailableError, type WebChannel, type WebChatMessage } from '../../channels/web.js';
+import type { QuickReply } from '../../channels/channel.js';
 import { StorageUnavailableError } from '../intake.js';
+import { composeAnswer } from '../knowledge/render.js';
+import type { KnowledgeBase, Language } from '../knowledge/types.js';
 import type { Db } from '../store/db.js';
 import { findConversation } from '../store/conversations.js';
-import { listConversationMessages } from '../store/messages.js';
+import { getMessage, listConversationMessages } from '../store/messages.js';
+import { zoneLabel } from '../time-format.js';
 import { HttpError } from './errors.js';
 import { openLimitedStream } from './stream-limits.js';
+import { createReadReceipts } from './web-chat-receipts.js';
 import { addressKey, createStreamTokens, createVisitorIdentities, type StreamTokens, type VisitorIdentities } from './web-identity.js';
 
 /**
@@ -36,7 +47,16 @@ export interface WebChatDeps {
   readonly visitorsPerHour?: number;
   /** The clock stream tokens expire by. */
   readonly now?: () => Date;
+  /** The knowledge base the welcome is taken from (its `greeting`); without it /chat/welcome answers 404. */
+  readonly knowledge?: () => KnowledgeBase;
+  /** The office time zone the page shows message times in (default Asia/Makassar, WITA). */
+  readonly timeZone?: string;
+  /** How often an open stream checks whether an officer has read more (default 15 s). */
+  readonly receiptsEveryMs?: number;
 }
+
+export const DEFAULT_RECEIPTS_EVERY_MS = 15_000;
+const DEFAULT_TIME_ZONE = 'Asia/Makassar';
 
 export const DEFAULT_VISITORS_PER_HOUR = 30;
 
@@ -73,9 +93,30 @@ function visitorFromHeader(request: FastifyRequest, identities: VisitorIdentitie
 export function historyFor(db: Db, visitorId: string, afterId = 0): WebChatMessage[] {
   const conversation = findConversation(db, 'web', visitorId);
   if (!conversation) return [];
+  const prefix = `${visitorId}:`;
   return listConversationMessages(db, conversation.id, 200)
     .filter((m) => m.id > afterId)
-    .map((m) => ({ id: m.id, author: m.author, text: m.text, quickReplies: m.quickReplies, createdAt: m.createdAt.toISOString() }));
+    .map((m) => ({
+      id: m.id,
+      author: m.author,
+      text: m.text,
+      quickReplies: m.quickReplies,
+      createdAt: m.createdAt.toISOString(),
+      // The page's own id for the message: a copy still shown as "sending" is replaced, not doubled.
+      ...(m.author === 'applicant' && m.externalId?.startsWith(prefix) ? { clientMessageId: m.externalId.slice(prefix.length) } : {}),
+    }));
+}
+
+/** The greeting of the knowledge base with its suggested topics, for the page to show itself. */
+export function welcomeFor(kb: KnowledgeBase, language: Language): { text: string; quickReplies: QuickReply[] } {
+  const greeting = kb.intents.get('greeting');
+  if (!greeting) throw new HttpError('NOT_FOUND', 'the knowledge base has no greeting');
+  const text = composeAnswer(kb, 'greeting', language).text;
+  const quickReplies = greeting.followups
+    .map((id) => kb.intents.get(id))
+    .filter((entry) => entry !== undefined)
+    .map((entry) => ({ label: entry.label[language], payload: `intent:${entry.id}` }));
+  return { text, quickReplies };
 }
 
 export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
@@ -83,6 +124,23 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
   const identities = deps.identities ?? createVisitorIdentities(randomBytes(32));
   const now = deps.now ?? ((): Date => new Date());
   const streamTokens: StreamTokens = createStreamTokens(now);
+  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = { timeZone, timeZoneLabel: zoneLabel(timeZone) };
+  const receipts = createReadReceipts(db);
+  const readUpTo = (visitorId: string): number => {
+    const conversation = findConversation(db, 'web', visitorId);
+    return conversation ? receipts.readUpTo(conversation.id) : 0;
+  };
+  const receiptsEveryMs = deps.receiptsEveryMs ?? DEFAULT_RECEIPTS_EVERY_MS;
+
+  // Shown by the page on a first visit instead of posting a greeting as the applicant:
+  // nothing is stored, so the digest counts only what people wrote.
+  app.get('/chat/welcome', async (request) => {
+    const query = request.query as { lang?: unknown };
+    const language: Language = query.lang === 'en' ? 'en' : 'id';
+    if (!deps.knowledge) throw new HttpError('NOT_FOUND', 'no welcome text is configured');
+    return { language, ...welcomeFor(deps.knowledge(), language), ...zone };
+  });
 
   app.post(
     '/chat/visitors',
@@ -152,7 +210,9 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
           text: body.text,
           ...(payload ? { quickReplyPayload: payload } : {}),
         });
-        return reply.code(202).send({ messageId: outcome.messageId, duplicate: outcome.outcome === 'duplicate' });
+        // The stored time (the first one for a retried POST), shown beside the message.
+        const createdAt = getMessage(db, outcome.messageId)?.createdAt.toISOString() ?? null;
+        return reply.code(202).send({ messageId: outcome.messageId, duplicate: outcome.outcome === 'duplicate', createdAt });
       } catch (err) {
         if (err instanceof WebChannelUnavailableError) throw new HttpError('UNAVAILABLE', err.message);
         // The message was not stored (disk full, read-only database): the browser retries it.
@@ -166,7 +226,7 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     const query = request.query as { after?: unknown };
     const visitorId = visitorFromHeader(request, identities);
     const after = Number(query.after ?? 0);
-    return { messages: historyFor(db, visitorId, Number.isFinite(after) ? after : 0) };
+    return { messages: historyFor(db, visitorId, Number.isFinite(after) ? after : 0), readUpTo: readUpTo(visitorId), ...zone };
   });
 
   app.get('/chat/events', (request, reply) => {
@@ -179,12 +239,29 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     let lastSent = Number.isFinite(lastEventId) ? lastEventId : 0;
 
     let unsubscribe = (): void => undefined;
+    let receiptTimer: NodeJS.Timeout | undefined;
     // One stream per visitor (a new one replaces the old), a few per address, a total for the server.
-    const stream = openLimitedStream(request, reply, { kind: 'chat', owner: visitorId, onClose: () => unsubscribe() });
+    const stream = openLimitedStream(request, reply, {
+      kind: 'chat',
+      owner: visitorId,
+      onClose: () => {
+        clearInterval(receiptTimer);
+        unsubscribe();
+      },
+    });
+    // Read receipts: sent when they move (an officer opened the ticket or replied).
+    let receiptSent = -1;
+    const sendReceipt = (): void => {
+      const read = readUpTo(visitorId);
+      if (read === receiptSent) return;
+      receiptSent = read;
+      stream.send('receipt', { readUpTo: read }, lastSent);
+    };
     const write = (message: WebChatMessage): void => {
       if (message.id <= lastSent) return;
       lastSent = message.id;
       stream.send('message', message, message.id);
+      if (message.author === 'staff') sendReceipt();
     };
     // Subscribe first, then replay history: nothing falls between the two.
     const buffered: WebChatMessage[] = [];
@@ -193,5 +270,9 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     for (const message of historyFor(db, visitorId, lastSent)) write(message);
     replaying = false;
     for (const message of buffered.sort((a, b) => a.id - b.id)) write(message);
+    if (stream.closed) return;
+    sendReceipt();
+    receiptTimer = setInterval(sendReceipt, receiptsEveryMs);
+    receiptTimer.unref();
   });
 }

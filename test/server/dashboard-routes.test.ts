@@ -22,6 +22,7 @@ const PUBLIC = new Set([
   'POST /chat/stream-tokens',
   'POST /chat/messages',
   'GET /chat/history',
+  'GET /chat/welcome',
   'GET /chat/events',
   'POST /api/session',
   'GET /dashboard/login',

@@ -2,8 +2,108 @@
 // No framework and no inline script, so the page runs under a strict CSP.
 // The visitor id is issued (signed) by the server and kept in localStorage; it never
 // goes into a URL: history sends it in a header, the event stream uses a single-use token.
+//
+// What the applicant sees besides the messages:
+// - a welcome shown by the page itself on a first visit (nothing is sent in their name);
+// - the page in Indonesian or English (?lang=en, the browser's language, or the switch);
+// - each message's time in the office's zone (WITA) and, for their own messages, whether
+//   it is being sent, was sent, or was read by an officer;
+// - a message that could not be sent keeps its place with the reason and "Kirim ulang";
+//   unsent messages are kept (also across reloads) and sent again, in order, when the
+//   connection is back; the server stores each one once (the same clientMessageId).
 const STORAGE_KEY = 'sapa.visitorId';
+const UNSENT_KEY = 'sapa.unsent';
+const LANGUAGE_KEY = 'sapa.lang';
 const ISSUED_ID = /^v1[A-Za-z0-9_-]{48}$/;
+const RATING_PAYLOAD = /^csat:\d+:([1-5])$/;
+/** Waits between automatic attempts of one message; the last one repeats while the page is open. */
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+
+const STRINGS = {
+  id: {
+    title: 'SAPA · Layanan Paspor Kantor Imigrasi Kupang',
+    subtitle: 'Layanan Paspor · Kantor Imigrasi Kelas I TPI Kupang',
+    menu: 'Menu',
+    otherLanguage: 'English',
+    otherLanguageCode: 'en',
+    newConversation: 'Percakapan baru',
+    newConversationTitle: 'Untuk perangkat bersama: hapus percakapan ini dari perangkat dan mulai baru',
+    confirmNew: 'Mulai percakapan baru? Percakapan ini akan dihapus dari perangkat ini (petugas tetap dapat membacanya).',
+    logLabel: 'Percakapan dengan SAPA',
+    quickReplies: 'Pilihan cepat',
+    rating: 'Beri nilai dari 1 sampai 5',
+    ratingSuffix: 'dari 5 bintang',
+    inputLabel: 'Tulis pesan',
+    placeholder: 'Tulis pertanyaan atau keluhan…',
+    placeholderShort: 'Pesan…',
+    send: 'Kirim',
+    note: 'Jangan kirim NIK, nomor paspor, atau kata sandi M-Paspor di sini.',
+    who: { bot: 'SAPA', system: 'SAPA', staff: 'Petugas', applicant: 'Anda' },
+    connecting: 'Menghubungkan…',
+    online: 'Terhubung',
+    reconnecting: 'Menyambung ulang…',
+    offline: 'Tidak ada koneksi',
+    unsent: (n) => `${n} pesan belum terkirim`,
+    sending: 'Mengirim…',
+    waiting: 'Menunggu pesan sebelumnya…',
+    sent: '✓ Terkirim',
+    read: '✓✓ Dibaca petugas',
+    failed: {
+      offline: 'Belum terkirim: tidak ada koneksi internet.',
+      network: 'Belum terkirim: server tidak dapat dihubungi.',
+      server: 'Belum terkirim: layanan sedang tidak dapat menerima pesan.',
+      rate: 'Belum terkirim: terlalu banyak pesan dalam satu menit.',
+      refused: (code) => `Pesan ditolak oleh server (kode ${code}). Ubah pesan lalu kirim lagi.`,
+    },
+    autoRetry: 'Akan dikirim ulang otomatis saat koneksi kembali.',
+    resend: 'Kirim ulang',
+    welcome:
+      'Halo, selamat datang di SAPA, layanan informasi paspor Kantor Imigrasi Kelas I TPI Kupang.\nSilakan tulis pertanyaan Bapak/Ibu. Ketik \'petugas\' bila ingin dilayani petugas.',
+    timeLocale: 'id-ID',
+  },
+  en: {
+    title: 'SAPA · Passport service of the Kupang Immigration Office',
+    subtitle: 'Passport service · Kupang Immigration Office',
+    menu: 'Menu',
+    otherLanguage: 'Bahasa Indonesia',
+    otherLanguageCode: 'id',
+    newConversation: 'New conversation',
+    newConversationTitle: 'For shared devices: remove this conversation from this device and start again',
+    confirmNew: 'Start a new conversation? This conversation will be removed from this device (officers can still read it).',
+    logLabel: 'Conversation with SAPA',
+    quickReplies: 'Suggestions',
+    rating: 'Rate from 1 to 5',
+    ratingSuffix: 'of 5 stars',
+    inputLabel: 'Write a message',
+    placeholder: 'Write a question or complaint…',
+    placeholderShort: 'Message…',
+    send: 'Send',
+    note: 'Do not send your NIK, passport number or M-Paspor password here.',
+    who: { bot: 'SAPA', system: 'SAPA', staff: 'Officer', applicant: 'You' },
+    connecting: 'Connecting…',
+    online: 'Connected',
+    reconnecting: 'Reconnecting…',
+    offline: 'No connection',
+    unsent: (n) => (n === 1 ? '1 message not sent' : `${n} messages not sent`),
+    sending: 'Sending…',
+    waiting: 'Waiting for the previous message…',
+    sent: '✓ Sent',
+    read: '✓✓ Read by an officer',
+    failed: {
+      offline: 'Not sent: no internet connection.',
+      network: 'Not sent: the server cannot be reached.',
+      server: 'Not sent: the service cannot take messages right now.',
+      rate: 'Not sent: too many messages in one minute.',
+      refused: (code) => `The server refused this message (code ${code}). Change it and send it again.`,
+    },
+    autoRetry: 'It will be sent again automatically when the connection is back.',
+    resend: 'Send again',
+    welcome:
+      "Hello, welcome to SAPA, the passport information service of the Kupang Immigration Office.\nPlease type your question. Type 'officer' to talk to a staff member.",
+    timeLocale: 'en-GB',
+  },
+};
+
 const log = document.getElementById('log');
 const form = document.getElementById('form');
 const input = document.getElementById('input');
@@ -11,20 +111,45 @@ const sendButton = document.getElementById('send');
 const statusEl = document.getElementById('status');
 const repliesEl = document.getElementById('quick-replies');
 const newButton = document.getElementById('new-conversation');
-const shown = new Map(); // message id -> element
+const languageButton = document.getElementById('language');
+const menuToggle = document.getElementById('menu-toggle');
+const actions = document.getElementById('header-actions');
+
+const shown = new Map(); // stored message id -> element
 let lastId = 0;
+let readUpTo = 0;
 let visitor = null;
 let events = null;
+let streamOpen = false;
+let everConnected = false;
 let reconnectTimer = null;
 let reconnectAttempt = 0;
+let zone = { timeZone: 'Asia/Makassar', timeZoneLabel: 'WITA' };
+let welcome = null; // the local welcome element, while the conversation is empty
 // Bumped by "Percakapan baru": work started for the previous visitor is dropped.
 let generation = 0;
+
+let language = initialLanguage();
+let t = STRINGS[language];
+
+function initialLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === 'en' || asked === 'id') return asked;
+  try {
+    const chosen = localStorage.getItem(LANGUAGE_KEY);
+    if (chosen === 'en' || chosen === 'id') return chosen;
+  } catch { /* private mode */ }
+  const preferred = (navigator.languages?.[0] ?? navigator.language ?? '').toLowerCase();
+  return preferred.startsWith('en') ? 'en' : 'id';
+}
 
 function randomId() {
   if (crypto.randomUUID) return crypto.randomUUID().replaceAll('-', '');
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+// ---------------------------------------------------------------- visitor id
 
 function storedVisitor() {
   try {
@@ -38,7 +163,10 @@ function storedVisitor() {
 
 function forgetVisitor() {
   visitor = null;
-  try { localStorage.removeItem(STORAGE_KEY); } catch { /* private mode */ }
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+    localStorage.removeItem(UNSENT_KEY);
+  } catch { /* private mode */ }
 }
 
 /** The visitor id: the stored one, or a new one from the server. */
@@ -66,95 +194,448 @@ async function renewVisitor() {
   return ensureVisitor();
 }
 
-const WHO = { bot: 'SAPA', staff: 'Petugas', system: 'SAPA', applicant: 'Anda' };
+// ---------------------------------------------------------------- times
 
-function render(message) {
-  if (shown.has(message.id)) return;
-  const item = document.createElement('li');
-  item.className = `msg msg--${message.author}`;
+const formatters = new Map();
+function formatter(kind) {
+  const key = `${kind}|${language}|${zone.timeZone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    const options =
+      kind === 'time' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+        : kind === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+          : { year: 'numeric', month: '2-digit', day: '2-digit' };
+    try {
+      found = new Intl.DateTimeFormat(kind === 'key' ? 'en-CA' : t.timeLocale, { ...options, timeZone: zone.timeZone });
+    } catch {
+      found = new Intl.DateTimeFormat(kind === 'key' ? 'en-CA' : t.timeLocale, options);
+    }
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+function applyZone(info) {
+  if (typeof info?.timeZone === 'string' && typeof info?.timeZoneLabel === 'string') {
+    zone = { timeZone: info.timeZone, timeZoneLabel: info.timeZoneLabel };
+  }
+}
+
+// ---------------------------------------------------------------- messages
+
+function messageElement(author) {
+  const item = document.createElement('div');
+  item.className = `msg msg--${author}`;
+  item.dataset.author = author;
   const who = document.createElement('span');
   who.className = 'msg__who';
-  who.textContent = WHO[message.author] ?? '';
-  const body = document.createElement('span');
-  body.textContent = message.text; // textContent: applicant and staff text is never HTML
-  item.append(who, body);
+  const body = document.createElement('p');
+  body.className = 'msg__text';
+  const meta = document.createElement('p');
+  meta.className = 'msg__meta';
+  item.append(who, body, meta);
+  return item;
+}
+
+/** Writes the parts of a message that depend on the language: who, time, state. */
+function paint(item) {
+  item.querySelector('.msg__who').textContent = t.who[item.dataset.author] ?? '';
+  const meta = item.querySelector('.msg__meta');
+  meta.replaceChildren();
+  if (item.dataset.at) {
+    const at = new Date(item.dataset.at);
+    const time = document.createElement('time');
+    time.dateTime = item.dataset.at;
+    time.textContent = `${formatter('time').format(at)} ${zone.timeZoneLabel}`;
+    meta.append(time);
+  }
+  const state = item.dataset.state;
+  if (state) {
+    const span = document.createElement('span');
+    span.className = 'msg__state';
+    span.dataset.state = state;
+    span.textContent = t[state];
+    meta.append(span);
+  }
+  meta.hidden = meta.childElementCount === 0;
+  const error = item.querySelector('.msg__error');
+  if (error) {
+    const reason = t.failed[item.dataset.failure];
+    error.textContent = typeof reason === 'function' ? reason(item.dataset.failureCode) : reason;
+    item.querySelector('.msg__hint').textContent = item.dataset.failure === 'refused' ? '' : t.autoRetry;
+    item.querySelector('.msg__resend').textContent = t.resend;
+  }
+}
+
+/** A day label before the first message of each office day ("Senin, 30 November 2026"). */
+function markDay(item) {
+  const day = formatter('key').format(new Date(item.dataset.at));
+  item.dataset.day = day;
+  let previous = item.previousElementSibling;
+  while (previous && !previous.dataset.day) previous = previous.previousElementSibling;
+  const next = item.nextElementSibling;
+  if (next?.classList.contains('chat__day') && next.dataset.day === day) next.remove();
+  if (previous?.dataset.day === day) return;
+  const label = document.createElement('p');
+  label.className = 'chat__day';
+  label.dataset.day = day;
+  label.dataset.at = item.dataset.at;
+  label.textContent = formatter('day').format(new Date(item.dataset.at));
+  item.before(label);
+}
+
+function render(message) {
+  if (message.clientMessageId) settleFromServer(message.clientMessageId);
+  if (shown.has(message.id)) return;
+  if (welcome) {
+    welcome.remove();
+    welcome = null;
+  }
+  const item = messageElement(message.author);
+  item.querySelector('.msg__text').textContent = message.text; // textContent: applicant and staff text is never HTML
   item.dataset.id = String(message.id);
-  // Keep the log in message order: a reply can arrive before our own POST returns.
-  const later = [...log.children].find((el) => el.dataset.id && Number(el.dataset.id) > message.id);
-  log.insertBefore(item, later ?? null);
+  if (message.createdAt) item.dataset.at = message.createdAt;
+  if (message.author === 'applicant') item.dataset.state = message.id <= readUpTo ? 'read' : 'sent';
+  paint(item);
+  // Keep the log in message order: a reply can arrive before our own POST returns;
+  // messages still being sent stay last.
+  let later = [...log.children].find((el) => (el.dataset.id && Number(el.dataset.id) > message.id) || el.dataset.client) ?? null;
+  // Before the day label of the message it goes before, not between the two.
+  if (later?.previousElementSibling?.classList.contains('chat__day')) later = later.previousElementSibling;
+  log.insertBefore(item, later);
+  if (item.dataset.at) markDay(item);
   shown.set(message.id, item);
-  lastId = Math.max(lastId, message.id);
-  if (message.author !== 'applicant') showQuickReplies(message.quickReplies ?? []);
+  if (message.id > lastId) {
+    lastId = message.id;
+    showQuickReplies(message.author === 'applicant' ? [] : message.quickReplies ?? []);
+  }
+  scrollToEnd();
+}
+
+function applyReceipt(upTo) {
+  if (typeof upTo !== 'number' || upTo <= readUpTo) return;
+  readUpTo = upTo;
+  for (const [id, item] of shown) {
+    if (id <= upTo && item.dataset.author === 'applicant' && item.dataset.state !== 'read') {
+      item.dataset.state = 'read';
+      paint(item);
+    }
+  }
+}
+
+function scrollToEnd() {
   log.scrollTop = log.scrollHeight;
 }
 
 function showQuickReplies(replies) {
   repliesEl.replaceChildren();
+  const rating = replies.length > 0 && replies.every((reply) => RATING_PAYLOAD.test(reply.payload));
+  repliesEl.classList.toggle('chat__replies--rating', rating);
+  repliesEl.setAttribute('aria-label', rating ? t.rating : t.quickReplies);
   for (const reply of replies) {
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = reply.label;
+    if (rating) {
+      // "3" with three stars: the number is read and seen, the stars are decoration.
+      const n = Number(RATING_PAYLOAD.exec(reply.payload)[1]);
+      button.className = 'rating';
+      const number = document.createElement('span');
+      number.className = 'rating__number';
+      number.textContent = String(n);
+      const stars = document.createElement('span');
+      stars.className = 'rating__stars';
+      stars.setAttribute('aria-hidden', 'true');
+      stars.textContent = '★'.repeat(n);
+      const spoken = document.createElement('span');
+      spoken.className = 'visually-hidden';
+      spoken.textContent = ` ${t.ratingSuffix}`;
+      button.append(number, stars, spoken);
+    } else {
+      button.textContent = reply.label;
+    }
     button.addEventListener('click', () => send(reply.label, reply.payload));
     repliesEl.append(button);
   }
+  repliesEl.hidden = replies.length === 0;
+  repliesEl.quickReplies = replies;
 }
 
-function setStatus(text, state) {
-  statusEl.textContent = text;
-  statusEl.dataset.state = state;
-}
+// ---------------------------------------------------------------- the local welcome
 
-async function send(text, payload) {
-  const clean = text.trim();
-  if (!clean) return;
-  const clientMessageId = randomId();
-  const pending = document.createElement('li');
-  pending.className = 'msg msg--applicant msg--pending';
-  pending.textContent = clean;
-  log.append(pending);
-  log.scrollTop = log.scrollHeight;
-  repliesEl.replaceChildren();
-  // Retries reuse the same clientMessageId, so the server stores the message once.
+/** First visit: the office's greeting, shown here only; nothing is posted in the applicant's name. */
+async function showWelcome() {
   const mine = generation;
-  let renewed = false;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    try {
-      const id = await ensureVisitor();
-      const response = await fetch('/chat/messages', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ visitorId: id, clientMessageId, text: clean, ...(payload ? { quickReplyPayload: payload } : {}) }),
-      });
-      if (mine !== generation) return;
-      if (response.status === 403 && !renewed) {
-        renewed = true;
-        await renewVisitor();
-        void connect();
-        attempt -= 1;
+  let text = t.welcome;
+  let replies = [];
+  try {
+    const response = await fetch(`/chat/welcome?lang=${language}`);
+    if (response.ok) {
+      const body = await response.json();
+      text = body.text;
+      replies = body.quickReplies ?? [];
+      applyZone(body);
+    }
+  } catch { /* offline: the page's own short welcome */ }
+  if (mine !== generation || shown.size > 0 || queue.length > 0) return;
+  welcome ??= messageElement('bot');
+  welcome.classList.add('msg--welcome');
+  welcome.querySelector('.msg__text').textContent = text;
+  paint(welcome);
+  if (!welcome.isConnected) log.append(welcome);
+  showQuickReplies(replies);
+}
+
+// ---------------------------------------------------------------- sending
+
+/** Messages not yet stored by the server, oldest first; sent one at a time, in order. */
+const queue = [];
+let pumping = false;
+let wake = null; // ends the wait before the next automatic attempt
+
+function persistQueue() {
+  try {
+    if (queue.length === 0) localStorage.removeItem(UNSENT_KEY);
+    else localStorage.setItem(UNSENT_KEY, JSON.stringify({ visitor: visitor ?? storedVisitor(), items: queue.map(({ clientMessageId, text, payload }) => ({ clientMessageId, text, payload })) }));
+  } catch { /* private mode */ }
+}
+
+/** Messages left unsent when the page was closed or reloaded: shown again and sent. */
+function restoreQueue() {
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(UNSENT_KEY) ?? 'null'); } catch { saved = null; }
+  if (!saved || saved.visitor !== visitor || !Array.isArray(saved.items)) return;
+  for (const entry of saved.items) {
+    if (typeof entry?.clientMessageId !== 'string' || typeof entry.text !== 'string') continue;
+    if (queue.some((item) => item.clientMessageId === entry.clientMessageId)) continue;
+    enqueue({ clientMessageId: entry.clientMessageId, text: entry.text, payload: typeof entry.payload === 'string' ? entry.payload : undefined });
+  }
+}
+
+function enqueue(entry) {
+  const item = { ...entry, element: pendingElement(entry), failure: null, stored: false, renewed: false };
+  queue.push(item);
+  persistQueue();
+  markWaiting();
+  return item;
+}
+
+function pendingElement(entry) {
+  const item = messageElement('applicant');
+  item.classList.add('msg--pending');
+  item.dataset.client = entry.clientMessageId;
+  item.dataset.state = 'sending';
+  item.querySelector('.msg__text').textContent = entry.text;
+  paint(item);
+  if (welcome) {
+    welcome.remove();
+    welcome = null;
+  }
+  log.append(item);
+  scrollToEnd();
+  return item;
+}
+
+/** Messages behind one that is not sent yet say they wait for it. */
+function markWaiting() {
+  queue.forEach((item, index) => {
+    if (item.failure || !item.element) return;
+    const state = index === 0 || !queue[index - 1].failure ? 'sending' : 'waiting';
+    if (item.element.dataset.state !== state) {
+      item.element.dataset.state = state;
+      paint(item.element);
+    }
+  });
+}
+
+/** The server has this message (history, the stream or the POST's answer): the pending copy goes. */
+function settleFromServer(clientMessageId) {
+  const item = queue.find((entry) => entry.clientMessageId === clientMessageId);
+  if (!item) return;
+  item.stored = true;
+  item.element?.remove();
+  item.element = null;
+  const index = queue.indexOf(item);
+  if (index >= 0 && !pumping) {
+    queue.splice(index, 1);
+    persistQueue();
+  }
+  updateStatus();
+}
+
+function showFailure(item, failure, code) {
+  item.failure = failure;
+  const element = item.element;
+  if (!element) return;
+  element.classList.add('msg--failed');
+  element.classList.remove('msg--pending');
+  delete element.dataset.state;
+  element.dataset.failure = failure;
+  if (code !== undefined) element.dataset.failureCode = String(code);
+  if (!element.querySelector('.msg__error')) {
+    const error = document.createElement('p');
+    error.className = 'msg__error';
+    error.setAttribute('role', 'alert');
+    const hint = document.createElement('p');
+    hint.className = 'msg__hint';
+    const resend = document.createElement('button');
+    resend.type = 'button';
+    resend.className = 'msg__resend';
+    resend.addEventListener('click', () => resendNow(item));
+    element.append(error, hint, resend);
+  }
+  paint(element);
+  markWaiting();
+  updateStatus();
+}
+
+function clearFailure(item) {
+  item.failure = null;
+  const element = item.element;
+  if (!element) return;
+  element.classList.remove('msg--failed');
+  element.classList.add('msg--pending');
+  delete element.dataset.failure;
+  delete element.dataset.failureCode;
+  for (const part of element.querySelectorAll('.msg__error, .msg__hint, .msg__resend')) part.remove();
+  element.dataset.state = 'sending';
+  paint(element);
+}
+
+function resendNow(item) {
+  if (!queue.includes(item)) {
+    queue.push(item);
+    persistQueue();
+  }
+  clearFailure(item);
+  markWaiting();
+  updateStatus();
+  wake?.();
+  void pump();
+}
+
+/** One POST; what happened, as a value. */
+async function post(item) {
+  try {
+    const id = await ensureVisitor();
+    const response = await fetch('/chat/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ visitorId: id, clientMessageId: item.clientMessageId, text: item.text, ...(item.payload ? { quickReplyPayload: item.payload } : {}) }),
+    });
+    if (response.status === 202) return { kind: 'stored', body: await response.json() };
+    if (response.status === 403 && !item.renewed) {
+      item.renewed = true;
+      await renewVisitor();
+      void connect();
+      return { kind: 'again' };
+    }
+    if (response.status === 429) return { kind: 'rate', waitMs: Math.min(60, Number(response.headers.get('retry-after')) || 10) * 1000 };
+    if (response.status >= 500) return { kind: 'server' };
+    return { kind: 'refused', code: response.status };
+  } catch {
+    return { kind: navigator.onLine === false ? 'offline' : 'network' };
+  }
+}
+
+function pause(ms) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      if (wake === done) wake = null;
+      resolve();
+    }
+    wake = done;
+  });
+}
+
+/** Sends the queue in order. A message that keeps failing stops it until the connection is back or "Kirim ulang". */
+async function pump() {
+  if (pumping) return;
+  pumping = true;
+  const mine = generation;
+  try {
+    let attempt = 0;
+    while (queue.length > 0 && mine === generation) {
+      const item = queue[0];
+      if (item.stored) {
+        queue.shift();
+        persistQueue();
         continue;
       }
-      if (response.status === 202) {
-        const { messageId } = await response.json();
-        pending.remove();
-        render({ id: messageId, author: 'applicant', text: clean, quickReplies: [] });
-        setStatus('Terhubung', 'online');
-        return;
+      const outcome = await post(item);
+      if (mine !== generation) return;
+      if (outcome.kind === 'stored' || item.stored) {
+        queue.shift();
+        persistQueue();
+        item.element?.remove();
+        item.element = null;
+        item.stored = true;
+        if (outcome.kind === 'stored') {
+          render({ id: outcome.body.messageId, author: 'applicant', text: item.text, quickReplies: [], createdAt: outcome.body.createdAt ?? undefined });
+        }
+        attempt = 0;
+        markWaiting();
+        updateStatus();
+        continue;
       }
-      if (response.status === 429) {
-        setStatus('Terlalu banyak pesan, tunggu sebentar', 'offline');
-      } else if (response.status < 500) {
-        const body = await response.json().catch(() => ({}));
-        pending.classList.add('msg--failed');
-        pending.title = body?.error?.message ?? 'Pesan ditolak';
-        return;
+      if (outcome.kind === 'again') continue;
+      if (outcome.kind === 'refused') {
+        // Sending it again unchanged would be refused again: it leaves the queue, the rest goes on.
+        queue.shift();
+        persistQueue();
+        showFailure(item, 'refused', outcome.code);
+        attempt = 0;
+        continue;
       }
-    } catch {
-      setStatus('Koneksi terputus, mencoba lagi…', 'offline');
+      // Shown at once (reason and "Kirim ulang"); tried again by itself, sooner when the
+      // connection comes back (stream open, browser online) or the button is pressed.
+      showFailure(item, outcome.kind);
+      await pause(outcome.kind === 'rate' ? outcome.waitMs : RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]);
+      attempt += 1;
+      if (mine !== generation) return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+  } finally {
+    pumping = false;
+    updateStatus();
   }
-  pending.classList.add('msg--failed');
-  pending.title = 'Gagal terkirim. Periksa koneksi lalu kirim ulang.';
+}
+
+function send(text, payload) {
+  const clean = text.trim();
+  if (!clean) return;
+  showQuickReplies([]);
+  enqueue({ clientMessageId: randomId(), text: clean, payload });
+  updateStatus();
+  void pump();
+}
+
+/** The connection is back: messages waiting after failures go out again. */
+function retryUnsent() {
+  if (queue.length === 0) return;
+  for (const item of queue) if (item.failure) clearFailure(item);
+  markWaiting();
+  wake?.();
+  void pump();
+}
+
+// ---------------------------------------------------------------- connection state
+
+function updateStatus() {
+  const unsent = queue.filter((item) => !item.stored && item.failure).length + [...log.querySelectorAll('.msg--failed')].filter((el) => !queue.some((item) => item.element === el)).length;
+  let state;
+  let text;
+  if (navigator.onLine === false) [state, text] = ['offline', t.offline];
+  else if (unsent > 0) [state, text] = ['unsent', t.unsent(unsent)];
+  else if (streamOpen) [state, text] = ['online', t.online];
+  else if (everConnected) [state, text] = ['offline', t.reconnecting];
+  else [state, text] = ['connecting', t.connecting];
+  statusEl.dataset.state = state;
+  // In a tight header "connected" is a green dot (the CSS hides the word, not from screen readers).
+  const word = document.createElement('span');
+  word.className = 'chat__status-text';
+  word.textContent = text;
+  statusEl.replaceChildren(word);
 }
 
 function scheduleReconnect() {
@@ -172,6 +653,7 @@ async function connect() {
     events.close();
     events = null;
   }
+  streamOpen = false;
   let token;
   try {
     let id = await ensureVisitor();
@@ -184,7 +666,7 @@ async function connect() {
     token = (await response.json()).token;
   } catch {
     if (mine !== generation) return;
-    setStatus('Menyambung ulang…', 'offline');
+    updateStatus();
     scheduleReconnect();
     return;
   }
@@ -192,38 +674,55 @@ async function connect() {
   const source = new EventSource(`/chat/events?token=${encodeURIComponent(token)}&after=${lastId}`);
   events = source;
   source.addEventListener('open', () => {
+    if (events !== source) return;
     reconnectAttempt = 0;
-    setStatus('Terhubung', 'online');
+    streamOpen = true;
+    everConnected = true;
+    updateStatus();
+    retryUnsent();
   });
   source.addEventListener('message', (event) => render(JSON.parse(event.data)));
+  source.addEventListener('receipt', (event) => applyReceipt(JSON.parse(event.data).readUpTo));
   // The token is spent: the browser's own retry would be refused, so reconnect with a new one.
   source.addEventListener('error', () => {
     if (events !== source) return;
     source.close();
     events = null;
-    setStatus('Menyambung ulang…', 'offline');
+    streamOpen = false;
+    updateStatus();
     scheduleReconnect();
   });
 }
 
 async function loadHistory() {
   const mine = generation;
-  let id = await ensureVisitor();
-  let response = await fetch('/chat/history', { headers: { 'x-visitor-id': id } });
-  if (response.status === 403) {
-    id = await renewVisitor();
-    response = await fetch('/chat/history', { headers: { 'x-visitor-id': id } });
-  }
-  const { messages } = response.ok ? await response.json() : { messages: [] };
+  let body = null;
+  try {
+    let id = await ensureVisitor();
+    let response = await fetch('/chat/history', { headers: { 'x-visitor-id': id } });
+    if (response.status === 403) {
+      id = await renewVisitor();
+      response = await fetch('/chat/history', { headers: { 'x-visitor-id': id } });
+    }
+    if (response.ok) body = await response.json();
+  } catch { /* offline: what was unsent is still shown, and the welcome */ }
   if (mine !== generation) return;
-  for (const message of messages) render(message);
-  if (messages.length === 0) void send('Halo', 'intent:greeting');
+  if (body) {
+    applyZone(body);
+    applyReceipt(body.readUpTo);
+    for (const message of body.messages) render(message);
+  }
+  restoreQueue();
+  if (shown.size === 0 && queue.length === 0) await showWelcome();
 }
 
 function start() {
+  updateStatus();
   loadHistory()
-    .catch(() => setStatus('Koneksi terputus', 'offline'))
-    .finally(connect);
+    .finally(() => {
+      void connect();
+      void pump();
+    });
 }
 
 /**
@@ -231,36 +730,137 @@ function start() {
  * and starts over with a new id. The old conversation stays on the server for staff.
  */
 function startNewConversation() {
-  if (!window.confirm('Mulai percakapan baru? Percakapan ini akan dihapus dari perangkat ini (petugas tetap dapat membacanya).')) return;
+  closeMenu();
+  if (!window.confirm(t.confirmNew)) return;
   generation += 1;
   clearTimeout(reconnectTimer);
   if (events) {
     events.close();
     events = null;
   }
+  streamOpen = false;
+  everConnected = false;
+  wake?.();
+  queue.length = 0;
   forgetVisitor();
   shown.clear();
   lastId = 0;
-  log.replaceChildren();
-  repliesEl.replaceChildren();
+  readUpTo = 0;
+  welcome = null;
+  for (const child of [...log.children]) if (!child.classList.contains('chat__note')) child.remove();
+  showQuickReplies([]);
   input.value = '';
-  setStatus('Menghubungkan…', 'offline');
+  fitInput();
   start();
+}
+
+// ---------------------------------------------------------------- language
+
+function applyLanguage(next) {
+  language = next;
+  t = STRINGS[language];
+  document.documentElement.lang = language;
+  document.title = t.title;
+  for (const element of document.querySelectorAll('[data-text]')) element.textContent = t[element.dataset.text];
+  log.setAttribute('aria-label', t.logLabel);
+  fitPlaceholder();
+  languageButton.textContent = t.otherLanguage;
+  languageButton.lang = t.otherLanguageCode;
+  newButton.title = t.newConversationTitle;
+  for (const element of log.querySelectorAll('.msg')) paint(element);
+  for (const label of log.querySelectorAll('.chat__day')) label.textContent = formatter('day').format(new Date(label.dataset.at));
+  showQuickReplies(repliesEl.quickReplies ?? []);
+  updateStatus();
+}
+
+function switchLanguage() {
+  const next = language === 'id' ? 'en' : 'id';
+  try { localStorage.setItem(LANGUAGE_KEY, next); } catch { /* private mode */ }
+  const url = new URL(location.href);
+  url.searchParams.set('lang', next);
+  history.replaceState(null, '', url);
+  applyLanguage(next);
+  closeMenu();
+  if (welcome) void showWelcome();
+}
+
+// ---------------------------------------------------------------- layout
+
+/** Short or narrow for the text size (200% zoom, large text): the compact layout. */
+const probe = document.createElement('div');
+probe.className = 'layout-probe';
+probe.setAttribute('aria-hidden', 'true');
+document.body.append(probe);
+function updateLayout() {
+  const rem = probe.getBoundingClientRect().width / 10 || 16;
+  const compact = window.innerHeight / rem < 36 || window.innerWidth / rem < 20;
+  document.body.classList.toggle('compact', compact);
+  fitPlaceholder();
+  if (!compact) closeMenu();
+}
+
+function openMenu() {
+  actions.classList.add('chat__actions--open');
+  menuToggle.setAttribute('aria-expanded', 'true');
+  actions.querySelector('button')?.focus();
+}
+
+function closeMenu() {
+  if (!actions.classList.contains('chat__actions--open')) return;
+  actions.classList.remove('chat__actions--open');
+  menuToggle.setAttribute('aria-expanded', 'false');
+}
+
+/** The long hint when it fits on the box's one line, else the short one (a cut-off hint reads badly). */
+function fitPlaceholder() {
+  input.placeholder = t.placeholder;
+  if (input.value) return;
+  input.style.height = '';
+  if (input.scrollHeight > input.clientHeight + 1) input.placeholder = t.placeholderShort;
+}
+
+/** The text box grows with what is typed, up to its CSS max-height. */
+function fitInput() {
+  input.style.height = 'auto';
+  if (input.value) input.style.height = `${input.scrollHeight + 2}px`;
+  else fitPlaceholder();
 }
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = input.value;
   input.value = '';
-  void send(text);
+  fitInput();
+  send(text);
 });
 input.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && !event.shiftKey) {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
-    form.requestSubmit();
+    form.requestSubmit(sendButton);
   }
 });
+input.addEventListener('input', fitInput);
+newButton.addEventListener('click', startNewConversation);
+languageButton.addEventListener('click', switchLanguage);
+menuToggle.addEventListener('click', () => (actions.classList.contains('chat__actions--open') ? closeMenu() : openMenu()));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && actions.classList.contains('chat__actions--open')) {
+    closeMenu();
+    menuToggle.focus();
+  }
+});
+document.addEventListener('click', (event) => {
+  if (!actions.contains(event.target) && event.target !== menuToggle) closeMenu();
+});
+window.addEventListener('online', () => {
+  updateStatus();
+  if (!streamOpen) void connect();
+  retryUnsent();
+});
+window.addEventListener('offline', updateStatus);
+new ResizeObserver(updateLayout).observe(probe);
+window.addEventListener('resize', updateLayout);
 
-newButton?.addEventListener('click', startNewConversation);
-
+applyLanguage(language);
+updateLayout();
 start();
