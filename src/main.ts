@@ -138,7 +138,13 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     },
     webChatPerMinute: config.webChatPerMinute,
     http: config.http,
-    webChat: { identities, visitorsPerHour: config.abuse.webChatVisitorsPerHour, now: () => clock.now() },
+    webChat: {
+      identities,
+      visitorsPerHour: config.abuse.webChatVisitorsPerHour,
+      now: () => clock.now(),
+      knowledge: () => core.knowledge(),
+      timeZone: config.timeZone,
+    },
     plugins: [
       // Secure cookies when the configured public address is https (never from a request header).
       (app) => registerDashboard(app, { core, staff, policy, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false }),
