@@ -10,6 +10,10 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { abortableSleep, type InboundSink } from '../../channels/channel.js';
 import { createEmailChannel, type EmailChannel } from '../../channels/email.js';
+import { createFakeClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { startApp } from '../../src/main.js';
+import { createStaffService } from '../../src/staff.js';
 import { createEmailStore } from '../../src/store/email-threads.js';
 import { openDatabase } from '../../src/store/db.js';
 import { MAX_ATTACHMENT_BYTES } from '../../src/text-limits.js';
@@ -348,4 +352,37 @@ runIt('e-mail channel (dovecot + smtp-server on loopback)', () => {
     await r.deliver(question.raw);
     await until(() => (r.sentTo('tono@pemohon.test').length > 0 ? true : undefined), 'the answer after the reconnect');
   });
+
+  it('runs from the environment in sapa start, and an officer reply goes out as a personal mail in the ticket thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sapa-email-app-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const user = `app-${process.pid}`;
+    const config = loadConfig({
+      SAPA_DB: join(dir, 'sapa.db'),
+      PORT: '0',
+      EMAIL_IMAP_URL: `imap://${user}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${dovecot.port}/INBOX`,
+      EMAIL_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      EMAIL_FROM: `"Kantor Imigrasi Kupang" <${OFFICE}>`,
+      EMAIL_POLL_SECONDS: '5',
+      // The trained model the other tests share (training takes seconds).
+      ...(process.env['SAPA_MODEL_CACHE'] !== undefined ? { SAPA_MODEL_CACHE: process.env['SAPA_MODEL_CACHE'] } : {}),
+    });
+    const clock = createFakeClock(MONDAY_MORNING);
+    const app = await startApp(config, pino({ level: 'silent' }), { clock });
+    cleanups.push(() => app.stop());
+    const health = (await (await fetch(`${app.url}/healthz`)).json()) as { channels: Record<string, string> };
+    expect(health.channels['email']).toBe('connected');
+
+    const complaint = mail({ from: 'Maria <maria@pemohon.test>', subject: 'Paspor belum jadi', body: 'Sudah dua minggu paspor saya belum jadi, saya sangat kecewa.' });
+    await dovecot.deliver(user, complaint.raw, clock.now());
+    const sentTo = () => smtp.received.filter((m) => m.envelopeTo.includes('maria@pemohon.test'));
+    await until(() => (sentTo().length > 0 ? true : undefined), 'the complaint reply');
+    const officer = createStaffService(app.core.db).add({ username: 'ani', role: 'staff', password: 'sepeda-biru-lasiana', displayName: 'Ani' });
+    app.core.tickets.staffReply(1, officer.id, 'Ibu Maria, paspor Ibu sudah selesai dicetak dan bisa diambil besok pagi.');
+    const staffMail = await until(() => sentTo().find((m) => m.parsed.text?.startsWith('Ibu Maria, paspor Ibu sudah selesai')), 'the officer reply');
+    expect(staffMail.parsed.subject).toBe('Re: Paspor belum jadi [#1]');
+    expect(staffMail.parsed.inReplyTo).toBe(complaint.id);
+    expect(staffMail.header('auto-submitted')).toBeUndefined();
+    expect(staffMail.parsed.text).toContain('-- \nKantor Imigrasi Kelas I TPI Kupang');
+  }, 60_000);
 });
