@@ -124,6 +124,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
   const meta = config.meta === null ? null : createMeta(config.meta, core, logger, clock);
   if (meta !== null) channels.push(...meta.channels);
+  if (config.email !== null) channels.push(await createEmail(config.email, core, logger, clock));
   for (const channel of channels) core.addChannel(channel);
 
   const server = await buildServer({
@@ -327,4 +328,27 @@ function createMeta(meta: NonNullable<Config['meta']>, core: Core, logger: Logge
     );
   }
   return { channels, webhook: createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, targets: channels, logger }) };
+}
+
+/** Types of files applicants may attach to an e-mail (kept on their ticket), as on Messenger and Instagram. */
+const EMAIL_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
+
+/** The e-mail channel (IMAP + SMTP), loaded only when configured; it reaches the store through the EmailDirectory built here. */
+async function createEmail(email: NonNullable<Config['email']>, core: Core, logger: Logger, clock: Clock): Promise<Channel> {
+  const { createEmailChannel } = await import('../channels/email.js');
+  const { createEmailStore } = await import('./store/email-threads.js');
+  return createEmailChannel({
+    imap: email.imap,
+    smtp: email.smtp,
+    from: email.from,
+    pollMs: email.pollSeconds * 1000,
+    directory: createEmailStore(core.db, {
+      onDeliveryFailed: ({ conversationId, messageId }) => core.bus.publish({ type: 'message.delivery', conversationId, messageId, status: 'failed' }),
+    }),
+    media: { maxBytes: MAX_ATTACHMENT_BYTES, allowedMimeTypes: EMAIL_MEDIA_TYPES },
+    office: () => core.knowledge().office,
+    logger,
+    clock,
+    onProblem: (text) => core.alerts.raise({ kind: 'channel_problem', audience: 'staff', ticketId: null, text }),
+  });
 }
