@@ -81,7 +81,7 @@ if (skipReason) {
       await server.web.start(server.t.core.intake.sink);
       await resend.click();
       await expect.poll(() => botCount(page), { timeout: 15_000 }).toBe(1);
-      expect(await page.locator('#log .msg--bot .msg__text').first().textContent()).toContain('Rp950.000');
+      expect(await page.locator('#log .msg--bot:not(.msg--welcome) .msg__text').first().textContent()).toContain('Rp950.000');
       await page.locator('#status[data-state="online"]').waitFor();
       expect(await page.locator('#log .msg--failed').count()).toBe(0);
       expect(await applicantTexts(page)).toEqual(['berapa biaya paspor?']);
@@ -163,7 +163,7 @@ if (skipReason) {
     it('times in the office zone, and "Dibaca petugas" once an officer opens the ticket or replies', async () => {
       const { page, problems, close } = await open();
       await write(page, 'petugas loket kasar sekali, saya mau komplain');
-      await expect.poll(async () => (await page.locator('#log .msg--bot .msg__text').allTextContents()).join('\n'), { timeout: 15_000 }).toMatch(/#\d+/);
+      await expect.poll(async () => (await page.locator('#log .msg--bot:not(.msg--welcome) .msg__text').allTextContents()).join('\n'), { timeout: 15_000 }).toMatch(/#\d+/);
       const mine = page.locator('#log .msg--applicant').first();
       // 09.00 WITA on the server's clock, whatever the browser's zone (New York here).
       expect(await mine.locator('time').textContent()).toBe('09.00 WITA');

@@ -35,7 +35,8 @@ const STRINGS = {
     ratingSuffix: 'dari 5 bintang',
     inputLabel: 'Tulis pesan',
     placeholder: 'Tulis pertanyaan atau keluhan…',
-    placeholderShort: 'Pesan…',
+    placeholderShort: 'Tulis pertanyaan…',
+    placeholderTiny: 'Pesan…',
     send: 'Kirim',
     note: 'Jangan kirim NIK, nomor paspor, atau kata sandi M-Paspor di sini.',
     who: { bot: 'SAPA', system: 'SAPA', staff: 'Petugas', applicant: 'Anda' },
@@ -76,7 +77,8 @@ const STRINGS = {
     ratingSuffix: 'of 5 stars',
     inputLabel: 'Write a message',
     placeholder: 'Write a question or complaint…',
-    placeholderShort: 'Message…',
+    placeholderShort: 'Write a question…',
+    placeholderTiny: 'Message…',
     send: 'Send',
     note: 'Do not send your NIK, passport number or M-Paspor password here.',
     who: { bot: 'SAPA', system: 'SAPA', staff: 'Officer', applicant: 'You' },
@@ -287,10 +289,8 @@ function markDay(item) {
 function render(message) {
   if (message.clientMessageId) settleFromServer(message.clientMessageId);
   if (shown.has(message.id)) return;
-  if (welcome) {
-    welcome.remove();
-    welcome = null;
-  }
+  // The welcome stays at the top for this visit (it is not stored: a reload shows the history only).
+  welcome = null;
   const item = messageElement(message.author);
   item.querySelector('.msg__text').textContent = message.text; // textContent: applicant and staff text is never HTML
   item.dataset.id = String(message.id);
@@ -426,10 +426,7 @@ function pendingElement(entry) {
   item.dataset.state = 'sending';
   item.querySelector('.msg__text').textContent = entry.text;
   paint(item);
-  if (welcome) {
-    welcome.remove();
-    welcome = null;
-  }
+  welcome = null;
   log.append(item);
   scrollToEnd();
   return item;
@@ -811,12 +808,15 @@ function closeMenu() {
   menuToggle.setAttribute('aria-expanded', 'false');
 }
 
-/** The long hint when it fits on the box's one line, else the short one (a cut-off hint reads badly). */
+/** The longest hint that fits on the box's one line (a cut-off hint reads badly). */
 function fitPlaceholder() {
   input.placeholder = t.placeholder;
   if (input.value) return;
   input.style.height = '';
-  if (input.scrollHeight > input.clientHeight + 1) input.placeholder = t.placeholderShort;
+  for (const hint of [t.placeholderShort, t.placeholderTiny]) {
+    if (input.scrollHeight <= input.clientHeight + 1) return;
+    input.placeholder = hint;
+  }
 }
 
 /** The text box grows with what is typed, up to its CSS max-height. */
