@@ -219,6 +219,42 @@ runIt('e-mail channel (dovecot + smtp-server on loopback)', () => {
     expect(apart.conversation).toBe(stranger.id);
   });
 
+  it('puts a PDF sent while a ticket is open on that ticket, with its bytes, and answers a mail that is only a photo', async () => {
+    const r = await rig();
+    const complaint = mail({ from: 'lina@pemohon.test', subject: 'Keluhan', body: 'Petugas loket kasar sekali, saya sangat kecewa.' });
+    await r.deliver(complaint.raw);
+    await until(() => (r.sentTo('lina@pemohon.test').length > 0 ? true : undefined), 'the complaint reply');
+    const boundary = 'att-1';
+    const pdf = Buffer.from('%PDF-1.4\n% bukti pembayaran\n%%EOF\n');
+    const withFile = (from: string, type: string, name: string, data: Buffer) =>
+      mail({
+        from,
+        subject: '',
+        contentType: `multipart/mixed; boundary="${boundary}"`,
+        body: [`--${boundary}`, `Content-Type: ${type}; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', data.toString('base64'), `--${boundary}--`].join('\n'),
+      });
+    const onlyPdf = withFile('lina@pemohon.test', 'application/pdf', 'bukti.pdf', pdf);
+    await r.deliver(onlyPdf.raw);
+    const file = await until(
+      () =>
+        r.t.db
+          .prepare<[string], { ticket_id: number | null; file_name: string; data: Buffer | null }>(
+            "SELECT m.ticket_id, a.file_name, a.data FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = ? AND m.direction = 'in'",
+          )
+          .get(onlyPdf.id) ?? undefined,
+      'the PDF stored',
+    );
+    expect(file.file_name).toBe('bukti.pdf');
+    expect(Buffer.compare(file.data!, pdf)).toBe(0);
+    await until(() => (inbound(r.t, onlyPdf.id)?.ticketId === 1 ? true : undefined), 'the PDF on ticket #1');
+
+    const photo = withFile('dodi@pemohon.test', 'image/png', 'foto.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    await r.deliver(photo.raw);
+    const [reply] = await until(() => (r.sentTo('dodi@pemohon.test').length > 0 ? r.sentTo('dodi@pemohon.test') : undefined), 'the reply to a photo');
+    expect(reply!.parsed.inReplyTo).toBe(photo.id);
+    expect(reply!.parsed.text).toContain('tuliskan pertanyaan');
+  });
+
   it('never answers an auto-reply, a mailing list or a no-reply sender, and leaves them unread; the next real mail is answered', async () => {
     const r = await rig();
     const ooo = mail({ from: 'andi@pemohon.test', subject: 'Out of office', body: 'Saya sedang cuti.', headers: { 'Auto-Submitted': 'auto-replied' } });
