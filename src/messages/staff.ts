@@ -12,6 +12,7 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   whatsapp: 'WhatsApp',
   instagram: 'Instagram',
   messenger: 'Messenger',
+  email: 'E-mail',
 };
 
 const PRIORITY = { normal: 'Normal', high: 'TINGGI' } as const;
