@@ -17,7 +17,7 @@ import { raceTimeout, type Channel, type ChannelCapabilities, type ChannelStatus
 import { composeReply, officeSignature, type MailAddressee } from './email/compose.js';
 import { readThread, writeThread, type EmailDirectory, type ThreadState } from './email/directory.js';
 import { mailKey, newMessageId, parseOurId, syntheticMessageId } from './email/ids.js';
-import { createMailboxWatcher, DEFAULT_RECONNECT, type FetchedMail, type ImapSettings, type MailOutcome, type ReconnectBackoff, type WatcherState } from './email/mailbox.js';
+import { createMailboxWatcher, DEFAULT_RECONNECT, describe, type FetchedMail, type ImapSettings, type MailOutcome, type ReconnectBackoff, type WatcherState } from './email/mailbox.js';
 import { baseSubject, ticketInSubject } from './email/new-part.js';
 import { judgeMail } from './email/noise.js';
 import { parseEmail, type MediaLimits, type ParsedEmail } from './email/parse.js';
@@ -162,7 +162,14 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   }
 
   async function handle(fetched: FetchedMail): Promise<MailOutcome> {
-    const mail = await parseEmail(fetched.source, options.media);
+    let mail: ParsedEmail;
+    try {
+      mail = await parseEmail(fetched.source, options.media);
+    } catch (err) {
+      // Reading it again would fail again: left unread for a person, and the next mail is read.
+      log.warn({ uid: fetched.uid, err: describe(err) }, 'e-mail: a mail could not be read; left unread in the mailbox');
+      return 'ignored';
+    }
     const verdict = judgeMail(mail, fetched.source.toString('latin1'), options.from.address);
     if (verdict.kind === 'bounce') {
       const marked = directory.markReplyBounced(verdict.reply.messageId, verdict.reply.full, verdict.reason, clock.now());
@@ -196,7 +203,17 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
       ...(picked !== undefined ? { quickReplyPayload: picked.payload } : {}),
     };
     if (sink === undefined) throw new Error('e-mail channel received mail before start()');
-    const result = await sink.accept(inbound);
+    let result;
+    try {
+      result = await sink.accept(inbound);
+    } catch (err) {
+      // A message the core refuses for good (not a storage failure, which is retried).
+      if ((err as { code?: unknown }).code === 'SAPA_INBOUND_REJECTED') {
+        log.warn({ uid: fetched.uid, err: describe(err) }, 'e-mail: the core refused a mail; left unread in the mailbox');
+        return 'ignored';
+      }
+      throw err;
+    }
     log.debug({ uid: fetched.uid, outcome: result.outcome, truncated: fetched.truncated, fromHtml: mail.fromHtml }, 'e-mail: inbound stored');
     return 'stored';
   }

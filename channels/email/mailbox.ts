@@ -96,7 +96,8 @@ export function createMailboxWatcher(options: MailboxWatcherOptions): MailboxWat
     directory.setState(cursorKey, JSON.stringify(cursor));
   }
 
-  async function processNew(client: ImapFlow, uidValidity: string): Promise<void> {
+  /** `uidNextAtOpen`: the mailbox's UIDNEXT when it was opened (a first start begins after it). */
+  async function processNew(client: ImapFlow, uidValidity: string, uidNextAtOpen: number): Promise<void> {
     const cursor = readCursor();
     const fresh = cursor !== undefined && cursor.uidValidity === uidValidity;
     const found = fresh ? await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true }) : await client.search({ seen: false }, { uid: true });
@@ -112,7 +113,7 @@ export function createMailboxWatcher(options: MailboxWatcherOptions): MailboxWat
       last = Math.max(last, uid);
       writeCursor({ uidValidity, lastUid: last });
     }
-    if (!fresh) writeCursor({ uidValidity, lastUid: Math.max(last, uidNextOf(client) - 1) });
+    if (!fresh) writeCursor({ uidValidity, lastUid: Math.max(last, uidNextAtOpen - 1) });
   }
 
   async function fetchMail(client: ImapFlow, uid: number): Promise<FetchedMail | undefined> {
@@ -124,11 +125,6 @@ export function createMailboxWatcher(options: MailboxWatcherOptions): MailboxWat
     if (full === false || full.source === undefined) return undefined;
     const internalDate = meta.internalDate === undefined ? undefined : new Date(meta.internalDate);
     return { uid, source: full.source, internalDate, truncated };
-  }
-
-  function uidNextOf(client: ImapFlow): number {
-    const mailbox = client.mailbox;
-    return mailbox === false ? 1 : Number(mailbox.uidNext);
   }
 
   /** One connection's life; resolves when stopped, rejects when the connection failed. */
@@ -147,11 +143,17 @@ export function createMailboxWatcher(options: MailboxWatcherOptions): MailboxWat
       clientInfo: { name: 'SAPA' },
     });
     let wake: (() => void) | undefined;
+    /** Set when the server announced mail (or the connection ended) while we were busy. */
+    let woken = false;
+    const wakeUp = (): void => {
+      woken = true;
+      wake?.();
+    };
     let closedReason: Error | undefined;
     const closed = new Promise<void>((resolve) => {
       client.on('close', () => {
         closedReason ??= new Error('the IMAP connection closed');
-        wake?.();
+        wakeUp();
         resolve();
       });
     });
@@ -159,26 +161,30 @@ export function createMailboxWatcher(options: MailboxWatcherOptions): MailboxWat
       closedReason = err instanceof Error ? err : new Error(String(err));
       log.warn({ err: describe(err) }, 'IMAP connection error');
     });
-    client.on('exists', () => wake?.());
-    const onAbort = (): void => wake?.();
+    client.on('exists', wakeUp);
+    const onAbort = (): void => wakeUp();
     signal.addEventListener('abort', onAbort);
     try {
       await client.connect();
       const mailbox = await client.mailboxOpen(imap.mailbox);
       const uidValidity = String(mailbox.uidValidity);
+      const uidNextAtOpen = Number(mailbox.uidNext);
       connected();
       log.info({ mailbox: imap.mailbox, idle: client.capabilities.has('IDLE') }, 'e-mail: mailbox open');
       while (!signal.aborted) {
-        await processNew(client, uidValidity);
+        woken = false;
+        await processNew(client, uidValidity, uidNextAtOpen);
         if (signal.aborted || closedReason !== undefined) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+        if (!woken) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
         if (closedReason !== undefined) break;
       }
       if (!signal.aborted && closedReason !== undefined) throw closedReason;
