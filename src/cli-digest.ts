@@ -1,15 +1,17 @@
 /**
- * `sapa digest [--date YYYY-MM-DD] [--json] [--send]`: builds the daily supervisor digest
+ * `sapa digest [--date YYYY-MM-DD] [--json] [--send] [--png FILE]`: builds the daily supervisor digest
  * of any day from SAPA_DB and prints it (the phone text, or one JSON object with --json).
  * --send also queues it to every supervisor target that has not had that date's digest
  * (once per date and recipient, shared with the scheduler); the running bot delivers it.
+ * --png writes the chart the supervisors receive (the same PNG) to FILE.
  */
+import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { alertTargetsOf } from './alert-targets.js';
 import { UsageError } from './cli-errors.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { buildDigest, renderDigestText, sendDigest, supervisorTargets, type DigestSendReport } from './digest/index.js';
+import { buildDigest, renderDigestChart, renderDigestText, sendDigest, supervisorTargets, type DigestSendReport } from './digest/index.js';
 import { createLogger } from './log.js';
 import { dateKeyOf, localDateOf } from './metrics/days.js';
 import { maskIdentifier } from './privacy.js';
@@ -23,6 +25,8 @@ export interface DigestCommandOptions {
   readonly date?: string | undefined;
   readonly json: boolean;
   readonly send: boolean;
+  /** `--png FILE`: also write the chart there. */
+  readonly png?: string | undefined;
 }
 
 /** The day a digest describes: `--date` checked, or yesterday in the office zone. Throws UsageError. */
@@ -39,6 +43,7 @@ export async function digestCommand(config: Config, options: DigestCommandOption
   // Checked before anything is opened: a typo must not touch the database.
   const now = clock.now();
   const date = digestDate(options.date, now, config.timeZone);
+  if (options.png !== undefined && options.png.trim() === '') throw new UsageError('--png needs a file name, e.g. --png ringkasan.png');
   const targets = supervisorTargets(alertTargetsOf(config));
   if (options.send && targets.length === 0) {
     throw new Error('--send: no supervisor targets; set TELEGRAM_SUPERVISOR_CHAT_IDS and/or WHATSAPP_SUPERVISOR_NUMBERS');
@@ -49,11 +54,13 @@ export async function digestCommand(config: Config, options: DigestCommandOption
   const db = openDatabase(config.dbPath);
   try {
     const digest = buildDigest(db, { date, calendar: policy.calendar, timeZone: config.timeZone, now });
+    if (options.png !== undefined) writeFileSync(options.png, await renderDigestChart(digest));
     const report = options.send
       ? await sendDigest({ db, calendar: policy.calendar, timeZone: config.timeZone, targets: () => targets, logger }, date, now)
       : null;
     if (options.json) return `${JSON.stringify(report === null ? digest : { ...digest, delivery: deliveryJson(report) })}\n`;
-    return `${renderDigestText(digest)}\n${report === null ? '' : `\n${deliveryLine(report)}\n`}`;
+    const chartLine = options.png === undefined ? '' : `\nchart written to ${options.png}\n`;
+    return `${renderDigestText(digest)}\n${report === null ? '' : `\n${deliveryLine(report)}\n`}${chartLine}`;
   } finally {
     db.close();
   }

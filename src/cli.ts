@@ -275,10 +275,10 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   digest: {
-    summary: 'daily supervisor digest (digest [--date YYYY-MM-DD] [--json] [--send])',
-    usage: 'sapa digest [--date YYYY-MM-DD] [--json] [--send]',
-    help: 'Builds the supervisors\' daily digest from SAPA_DB and prints it: the phone text, or one JSON object with --json\n(fields in README, "Daily digest"). --date: an office-local day, default yesterday in SAPA_TZ.\n--send also queues it (text + PNG chart) to TELEGRAM_SUPERVISOR_CHAT_IDS and WHATSAPP_SUPERVISOR_NUMBERS,\nonce per date and recipient (shared with the daily job); the running bot delivers it.',
-    options: { date: { type: 'string' }, json: { type: 'boolean' }, send: { type: 'boolean' } },
+    summary: 'daily supervisor digest (digest [--date YYYY-MM-DD] [--json] [--send] [--png FILE])',
+    usage: 'sapa digest [--date YYYY-MM-DD] [--json] [--send] [--png FILE]',
+    help: 'Builds the supervisors\' daily digest from SAPA_DB and prints it: the phone text, or one JSON object with --json\n(fields in README, "Daily digest"). --date: an office-local day, default yesterday in SAPA_TZ.\n--send also queues it (text + PNG chart) to TELEGRAM_SUPERVISOR_CHAT_IDS and WHATSAPP_SUPERVISOR_NUMBERS,\nonce per date and recipient (shared with the daily job); the running bot delivers it.\n--png FILE also writes the chart (the PNG the supervisors receive) to FILE.',
+    options: { date: { type: 'string' }, json: { type: 'boolean' }, send: { type: 'boolean' }, png: { type: 'string' } },
     async run(args, io) {
       const config = configFrom(io);
       const { digestCommand } = await import('./cli-digest.js');
@@ -287,6 +287,7 @@ const COMMANDS: Record<string, Command> = {
           date: typeof args.values['date'] === 'string' ? args.values['date'] : undefined,
           json: args.values['json'] === true,
           send: args.values['send'] === true,
+          png: typeof args.values['png'] === 'string' ? args.values['png'] : undefined,
         }),
       );
       return 0;

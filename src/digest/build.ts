@@ -18,6 +18,7 @@ import {
   quantile,
   resolvedBetween,
   staffActivity,
+  integrityReportsBetween,
   ticketFactsBetween,
   unansweredQuestions,
   type DateRange,
@@ -29,7 +30,7 @@ import type { BusinessCalendar } from '../sla/calendar.js';
 import { parseDateKey } from '../sla/calendar.js';
 import { prepared, type Db } from '../store/db.js';
 import { ticketRef } from '../domain.js';
-import type { DayHeadline, Digest, DigestBreach, DigestStaff, HeadlineAverage, HourlyFirstResponse } from './types.js';
+import type { DayHeadline, Digest, DigestBreach, DigestIntegrity, DigestStaff, HeadlineAverage, HourlyFirstResponse } from './types.js';
 
 export interface DigestOptions {
   /** Office-local day, YYYY-MM-DD. */
@@ -117,6 +118,14 @@ export function buildDigest(db: Db, options: DigestOptions): Digest {
         lateMinutes: minutesOf(Math.max(0, calendar.businessMsBetween(new Date(b.breachMs), new Date(b.stoppedMs ?? now.getTime())))),
         stillRunning: b.stoppedMs === null,
         escalated: b.escalated,
+      }),
+    ),
+    integrity: integrityReportsBetween(db, startMs, endMs).map(
+      (r): DigestIntegrity => ({
+        ref: ticketRef(r.ticketId),
+        status: r.status,
+        holder: r.assigneeId === null ? null : (names.get(r.assigneeId) ?? `petugas ${r.assigneeId}`),
+        reportedAt: new Date(r.reportedMs).toISOString(),
       }),
     ),
     staff: staffActivity(db, calendar, startMs, endMs, dayFacts).map(

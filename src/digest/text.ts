@@ -5,7 +5,7 @@
  * already masked, and nothing else carries applicant text.
  */
 import { SERVQUAL_DIMENSIONS } from '../knowledge/types.js';
-import { CHANNEL_LABELS, digestTexts as t, formatMinutes, formatNumber, formatShare, SERVQUAL_LABELS, TIMER_LABELS } from './texts.js';
+import { CHANNEL_LABELS, digestTexts as t, formatMinutes, formatNumber, formatShare, SERVQUAL_LABELS, STATUS_LABELS, TIMER_LABELS } from './texts.js';
 import type { DayHeadline, Digest, HeadlineAverage } from './types.js';
 
 const MAX_UNANSWERED_CHARS = 80;
@@ -17,6 +17,13 @@ export function renderDigestText(digest: Digest): string {
   lines.push(t.messages(digest.messagesIn, digest.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.count}`).join(' · ')));
   lines.push(t.conversations(digest.conversations, formatShare(digest.botOnlyShare)));
   lines.push(t.tickets(digest.tickets.opened, digest.tickets.resolved, digest.tickets.backlog));
+  // Integrity reports first after the counts: each needs a supervisor's eyes today.
+  if (digest.integrity.length > 0) {
+    lines.push('', t.integrityTitle(digest.integrity.length));
+    for (const r of digest.integrity.slice(0, MAX_LISTED)) lines.push(t.integrity(r.ref, STATUS_LABELS[r.status], r.holder ?? t.unclaimed));
+    if (digest.integrity.length > MAX_LISTED) lines.push(`• +${digest.integrity.length - MAX_LISTED} lainnya`);
+    lines.push('');
+  }
   const oldest = digest.tickets.oldestOpen;
   if (oldest) lines.push(t.oldest(oldest.ref, oldest.priority === 'high', oldest.status === 'pending', formatMinutes(oldest.ageMinutes)));
   const fr = digest.firstResponse;

@@ -19,12 +19,20 @@ export const TIMER_LABELS: Readonly<Record<DigestTimer, string>> = {
   resolution: 'penyelesaian',
 };
 
+export const STATUS_LABELS: Readonly<Record<'open' | 'pending' | 'resolved' | 'closed', string>> = {
+  open: 'terbuka',
+  pending: 'menunggu pemohon',
+  resolved: 'selesai',
+  closed: 'ditutup',
+};
+
+/** SERVQUAL's five dimensions in the Indonesian terms of public-service surveys. */
 export const SERVQUAL_LABELS: Readonly<Record<ServqualDimension, string>> = {
-  tangibles: 'Tangibles',
-  reliability: 'Reliability',
-  responsiveness: 'Responsiveness',
-  assurance: 'Assurance',
-  empathy: 'Empathy',
+  tangibles: 'Bukti fisik',
+  reliability: 'Keandalan',
+  responsiveness: 'Daya tanggap',
+  assurance: 'Jaminan',
+  empathy: 'Empati',
 };
 
 export const digestTexts = {
@@ -35,7 +43,7 @@ export const digestTexts = {
   oldest: (ref: string, high: boolean, pending: boolean, age: string) =>
     `Tiket tertua: ${ref}${high ? ' (prioritas)' : ''}${pending ? ', menunggu pemohon' : ''}, terbuka ${age} (jam kerja)`,
   firstResponse: (median: string, p90: string, within: string, met: number, decided: number, count: number) =>
-    `Respons pertama (jam kerja): median ${median} · P90 ${p90} · sesuai SLA ${within}${decided > 0 ? ` (${met}/${decided})` : ''} · ${count} dijawab`,
+    `Respons pertama (jam kerja): separuh dijawab dalam ${median} · 9 dari 10 dijawab dalam ${p90} · sesuai SLA ${within}${decided > 0 ? ` (${met}/${decided})` : ''} · ${count} dijawab`,
   waiting: (n: number) => `Belum dijawab petugas: ${n} tiket`,
   breachesTitle: (n: number) => `⚠️ Pelanggaran SLA: ${n}`,
   breach: (ref: string, timer: string, high: boolean, holder: string, late: string, running: boolean, escalated: boolean) =>
@@ -49,7 +57,9 @@ export const digestTexts = {
   unanswered: (text: string, count: number) => `• "${text}"${count > 1 ? ` ×${count}` : ''}`,
   csat: (average: string, count: number, low: number) => `⭐ Kepuasan: ${average} dari 5 (${count} penilaian${low > 0 ? `, ${low} rendah` : ''})`,
   csatNone: '⭐ Kepuasan: belum ada penilaian',
-  servqual: (list: string) => `SERVQUAL (keluhan): ${list}`,
+  servqual: (list: string) => `Keluhan per dimensi mutu layanan: ${list}`,
+  integrityTitle: (n: number) => `🚨 Laporan integritas (calo, pungli, penipuan): ${n}`,
+  integrity: (ref: string, status: string, holder: string) => `• ${ref} · ${status} · ${holder}`,
   versusYesterday: (list: string) => `📈 Dibanding kemarin: ${list}`,
   versusAverage: (list: string) => `📈 Dibanding rata-rata 7 hari: ${list}`,
   deltaMessages: (d: string) => `pesan ${d}`,
@@ -58,12 +68,16 @@ export const digestTexts = {
   deltaSla: (d: string) => `SLA ${d}`,
   none: '–',
   nothing: 'tidak ada',
-  chartHourTitle: 'Respons pertama per jam tiket dibuka (median, menit kerja)',
+  chartHourTitle: 'Respons pertama menurut jam tiket dibuka (median, menit kerja)',
   chartTrendTitle: 'Tren 7 hari: respons pertama (menit kerja) dan tiket dibuka',
   chartHourMedian: 'Median respons',
   chartMedian: 'Median',
-  chartP90: 'P90',
+  chartP90: '9 dari 10 dijawab dalam',
   chartOpened: 'Tiket dibuka',
+  chartMinutesAxis: 'mnt',
+  chartCountAxis: 'tiket',
+  chartHourAxis: 'jam tiket dibuka (WITA)',
+  chartOpenedAt: (n: number) => `${n} tiket`,
 } as const;
 
 export function longDate(date: string): string {

@@ -84,6 +84,16 @@ export interface DigestStaff {
   readonly medianFirstResponseMinutes: number | null;
 }
 
+/** An integrity report of the day (brokers, illegal fees, bribes, scams). */
+export interface DigestIntegrity {
+  readonly ref: string;
+  readonly status: 'open' | 'pending' | 'resolved' | 'closed';
+  /** Officer holding it; null when nobody has claimed it. */
+  readonly holder: string | null;
+  /** When it was reported (opened, or flagged on an open ticket). */
+  readonly reportedAt: string;
+}
+
 export interface DigestIntent {
   readonly intent: string;
   readonly count: number;
@@ -139,6 +149,8 @@ export interface Digest {
   readonly firstResponse: DigestFirstResponse;
   readonly firstResponseByHour: readonly HourlyFirstResponse[];
   readonly breaches: readonly DigestBreach[];
+  /** Integrity reports opened or flagged that day, called out at the top of the text. */
+  readonly integrity: readonly DigestIntegrity[];
   readonly staff: readonly DigestStaff[];
   readonly topIntents: readonly DigestIntent[];
   readonly unanswered: readonly DigestUnanswered[];

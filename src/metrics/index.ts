@@ -8,6 +8,7 @@ import type { Db } from '../store/db.js';
 import { complianceByDay, type ComplianceReport } from './compliance.js';
 import type { DateRange } from './days.js';
 import { firstResponseByDay, type FirstResponseReport } from './first-response.js';
+import { integrityReportsBetween, type IntegrityReport } from './integrity.js';
 import { ticketFactsBetween } from './ticket-facts.js';
 import { volume, type VolumeReport } from './volume.js';
 
@@ -18,6 +19,7 @@ export * from './compliance.js';
 export * from './csat.js';
 export * from './days.js';
 export * from './first-response.js';
+export * from './integrity.js';
 export * from './staff-activity.js';
 export * from './stats.js';
 export * from './ticket-facts.js';
@@ -30,6 +32,8 @@ export interface MetricsReport {
   readonly firstResponse: FirstResponseReport;
   readonly compliance: ComplianceReport;
   readonly volume: VolumeReport;
+  /** Integrity reports opened or flagged in the range (brokers, illegal fees, scams). */
+  readonly integrity: readonly IntegrityReport[];
 }
 
 export function metricsReport(db: Db, calendar: BusinessCalendar, range: DateRange, now: Date): MetricsReport {
@@ -40,5 +44,6 @@ export function metricsReport(db: Db, calendar: BusinessCalendar, range: DateRan
     firstResponse: firstResponseByDay(calendar, range, facts),
     compliance: complianceByDay(range, facts, now),
     volume: volume(facts),
+    integrity: integrityReportsBetween(db, range.startMs, range.endMs),
   };
 }

@@ -171,7 +171,7 @@ describe('digest text', () => {
       'Percakapan: 6 · selesai oleh bot saja: 33%',
       'Tiket: 4 dibuka · 2 selesai · 2 dalam antrean',
       `Tiket tertua: #${f.tickets.t4}, terbuka 3 j (jam kerja)`,
-      'Respons pertama (jam kerja): median 2 j · P90 2 j 40 mnt · sesuai SLA 50% (2/4) · 3 dijawab',
+      'Respons pertama (jam kerja): separuh dijawab dalam 2 j · 9 dari 10 dijawab dalam 2 j 40 mnt · sesuai SLA 50% (2/4) · 3 dijawab',
       'Belum dijawab petugas: 1 tiket',
     ]);
     expect(text).toContain('⚠️ Pelanggaran SLA: 2');
@@ -181,7 +181,8 @@ describe('digest text', () => {
     expect(text).toContain('• Budi: 0 tiket ditangani · median respons pertama 2 j (1)');
     expect(text).toContain('🔝 Topik teratas: complaint (4), fees (1)');
     expect(text).toContain('⭐ Kepuasan: 3,5 dari 5 (2 penilaian, 1 rendah)');
-    expect(text).toContain('SERVQUAL (keluhan): Tangibles 0 · Reliability 0 · Responsiveness 0 · Assurance 3 · Empathy 1');
+    expect(text).toContain('Keluhan per dimensi mutu layanan: Bukti fisik 0 · Keandalan 0 · Daya tanggap 0 · Jaminan 3 · Empati 1');
+    expect(text).not.toMatch(/P90|SERVQUAL|Tangibles|Empathy/);
     expect(text).toContain('📈 Dibanding kemarin: pesan +6 (+300%) · tiket +3 (+300%) · median +1 j 15 mnt · SLA −50 poin');
     expect(text).toContain('📈 Dibanding rata-rata 7 hari: pesan +7,7 · tiket +3,9 · median +1 j 15 mnt · SLA −50 poin');
     // Short enough for one Telegram caption-free message.
