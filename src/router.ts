@@ -372,7 +372,8 @@ const WORD = /\S+/g;
 
 /**
  * Very short messages ("ok", "p", "makasih") say little about the language, so the
- * conversation keeps its language unless the message has a few words.
+ * conversation keeps its language unless the message has a few words, or opens a new
+ * conversation with English words only ("hello").
  */
 function chooseLanguage(conversation: Conversation, text: string, payload: string | null, classification: Classification): Language {
   if (payload !== null) return conversation.language;
@@ -380,7 +381,9 @@ function chooseLanguage(conversation: Conversation, text: string, payload: strin
   WORD.lastIndex = 0;
   let words = 0;
   while (words < 3 && WORD.exec(text) !== null) words += 1;
-  return words < 3 ? conversation.language : classification.language;
+  if (words >= 3) return classification.language;
+  // A first "hello" or "thanks" in English opens the conversation in English.
+  return conversation.dialogue === null && classification.language === 'en' ? 'en' : conversation.language;
 }
 
 /** Inbound messages of a conversation received since `since` (ms), before message `beforeId`, by id. */

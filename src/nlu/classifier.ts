@@ -9,6 +9,7 @@ import { createFeatureEncoder, createFeatureKeys, DEFAULT_FEATURE_OPTIONS, extra
 import { detectComplaintFlags, detectPriorityGroup, extractTicketNumber, withoutNeutralSpans, type ComplaintFlags } from './flags.js';
 import { isForeignDomain, isPassportAnchored, isSpam } from './domain.js';
 import { detectLanguage } from './language.js';
+import { isPraiseOnly } from './complaint-cues.js';
 import { COMPLAINT_GRAMS, complaintModelFrom, trainComplaintParameters, type ComplaintTrainingExample } from './complaint-model.js';
 import { cachedModel, modelKey, type ModelSource } from './model-cache.js';
 import { createSpellingCorrector } from './spelling.js';
@@ -467,7 +468,8 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
     // A precise cue, or the learnt scorer sure enough: either makes the message a complaint.
     const ruleCued = flags.complaint;
     // (The scorer runs only when no rule has decided already.)
-    const cued = ruleCued || (tokens.length > 0 && scoredComplaint(prefix, tokens, stemmed, correctedText));
+    const praiseOnly = !ruleCued && isPraiseOnly(tokens);
+    const cued = ruleCued || (tokens.length > 0 && !praiseOnly && scoredComplaint(prefix, tokens, stemmed, correctedText));
     const priorityGroup = detectPriorityGroup(normalized);
     const ticketNumber = extractTicketNumber(cleaned);
 
@@ -553,6 +555,11 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
         // "How do I register" is the register topic; registering that fails is the app's error.
         const topic = ranked.find((s) => APP_TOPICS.has(s.intent));
         best = { intent: topic?.intent === 'mpaspor_otp' ? 'mpaspor_otp' : 'mpaspor_app_error', probability: Math.max(RULE_CONFIDENCE, topic?.probability ?? 0) };
+      }
+      if (praiseOnly && (best === undefined || best.intent === COMPLAINT || best.probability < threshold) && kb.intents.has('thanks')) {
+        // Praise with no clear question ("the staff were really helpful today") is thanks, not a
+        // grievance about the staff nor a guess at the topic it mentions.
+        best = { intent: 'thanks', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'thanks')?.probability ?? 0) };
       }
       if (complaintWins) {
         intent = COMPLAINT;

@@ -184,3 +184,23 @@ export function complaintCues(raw: string, tokens: readonly string[]): Complaint
   values[17] = squash(praise);
   return values;
 }
+
+/**
+ * Praise and nothing against it ("the staff were really helpful today"): no negative judgement,
+ * no negation, no failure. The learnt scorer may still read a staff story as a grievance.
+ */
+export function isPraiseOnly(tokens: readonly string[]): boolean {
+  let praise = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (NEGATIVE_WORDS.has(token) || NEGATIONS.has(token) || PRAISE_BLOCKERS.has(token)) return false;
+    if (PRAISE_WORDS.has(token)) praise = true;
+  }
+  return praise;
+}
+
+/** Words that turn praise into a grievance or a question about one ("tapi", "kenapa"). */
+const PRAISE_BLOCKERS = new Set(
+  `tapi tetapi namun sayang sayangnya kenapa mengapa kok masa padahal malah eh sekarang dulu kemarin cuma hanya
+  but however why although now used tidak belum gagal error timeout time loading lama susah sulit`.split(/\s+/),
+);

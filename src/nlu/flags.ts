@@ -9,7 +9,8 @@
 const INTEGRITY = [
   /\bcalo\b/, /\bpercaloan\b/, /\bpungli\b/, /\bpungutan\b/, /\bsuap\b/, /\bdisuap\b/, /\bmenyuap\b/,
   /\bsogok/, /\bdisogok/, /\bpelicin\b/, /\buang (rokok|kopi|jalan|lelah|terima kasih)\b/,
-  /\b(diminta|dimintai|minta|disuruh|suruh) (bayar|uang|biaya|tambahan)\b/,
+  // (asking for one's money back, "minta uang kembali", is a refund question, not extortion)
+  /\b(diminta|dimintai|minta|disuruh|suruh) (bayar|uang(?! (kembali|balik|dikembalikan|refund))|biaya|tambahan)\b/,
   /\b(harus|dipaksa|terpaksa|kena|disuruh|diminta) bayar (lebih|tambahan|di luar)\b/, /\bbayar di luar (loket|resmi|billing|kode billing)\b/, /\b(uang|biaya) tambahan\b.*\b(petugas|orang|dalam|oknum)\b/,
   /\boknum\b/, /\borang dalam\b/, /\bbribe\b/, /\bbroker\b/, /\bextortion\b/, /\bgratifikasi\b/,
   /\b(offered|menawarkan|tawarkan|tawarin|nawarin)\b.*\b\d+ ?(juta|jt|million|ribu|rb)\b/,

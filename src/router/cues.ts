@@ -111,11 +111,11 @@ export function isContinuation(forms: MessageForms): boolean {
  * main topics (never a ticket, never the out-of-scope text). Only the whole message counts.
  */
 const VAGUE = anyOf([
-  /^((halo|hai|hallo|permisi|selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|shalom|assalamualaikum|om|kak|kakak|min|admin|pak|bu|bapak|ibu|mas|mbak) )*(saya |kami |aku )?(mau|ingin|boleh|bisa|mohon|izin|numpang|minta|perlu) (tanya|bertanya|informasi|info|bantuan|dibantu|bantu|tolong)( (dong|ya|kak|min|admin|pak|bu|sedikit|sebentar|nih|saja))*$/,
-  /^((halo|hai|permisi|kak|kakak|min|admin|pak|bu|bapak|ibu) )*(bisa|boleh|mohon|tolong) (bantu|dibantu|membantu|tolong|minta tolong|ditolong)( (saya|kami|aku))?( (dong|ya|kak|min|admin|pak|bu|tidak|kah))*$/,
+  /^((halo|hai|hallo|permisi|selamat (pagi|siang|sore|malam)|pagi|siang|sore|malam|shalom|assalamualaikum|om|kak|kakak|min|admin|pak|bu|bapak|ibu|mas|mbak) )*(saya |kami |aku )?(mau|ingin|boleh|bisa|mohon|izin|numpang|minta|perlu) (tanya|bertanya|informasi|info|bantuan|dibantu|bantu|tolong)( (dong|ya|kak|kakak|min|admin|pak|bapak|bu|ibu|sedikit|sebentar|nih|saja))*$/,
+  /^((halo|hai|permisi|kak|kakak|min|admin|pak|bu|bapak|ibu) )*(bisa|boleh|mohon|tolong) (bantu|dibantu|membantu|tolong|minta tolong|ditolong)( (saya|kami|aku))?( (dong|ya|kak|kakak|min|admin|pak|bapak|bu|ibu|tidak|kah))*$/,
   /^((halo|hai|permisi|kak|kakak|min|admin|pak|bu|bapak|ibu) )*(ada yang )?(bisa|dapat) (bantu|membantu|dibantu)( (saya|kami|aku))?$/,
   /^((halo|hai|kak|kakak|min|admin|pak|bu|bapak|ibu|aduh|duh|waduh) )*(saya |kami |aku )?(bingung|pusing|tidak mengerti|tidak paham|kurang paham|tidak tahu harus bagaimana|bingung harus bagaimana)( (sekali|banget|ini|nih|kak|min|pak|bu|ya|harus bagaimana|mau bagaimana))*$/,
-  /^((halo|hai|kak|kakak|min|admin|pak|bu|bapak|ibu) )*(tolong|mohon bantuan|minta tolong|bantu|bantuan|help|tanya|pertanyaan|mau tanya|halo tanya)( (saya|kami|aku|dong|ya|kak|min|admin|pak|bu|please))*$/,
+  /^((halo|hai|kak|kakak|min|admin|pak|bu|bapak|ibu) )*(tolong|mohon bantuan|minta tolong|bantu|bantuan|help|tanya|pertanyaan|mau tanya|halo tanya)( (saya|kami|aku|dong|ya|kak|kakak|min|admin|pak|bapak|bu|ibu|please))*$/,
   /^(hi |hello |excuse me |sorry )*(can|could) (you|someone|anyone) help( me| us)?( please)?\W*$/,
   /^(hi |hello )*(i need help|i have a question|i have some questions|help me|help please|please help|i am confused|i'm confused|question|quick question)( please)?\W*$/,
 ]);
