@@ -126,3 +126,28 @@ describe('account screens', () => {
     expect(audit.entries.map((e) => e.target)).toEqual(['siti']);
   });
 });
+
+describe('report drill-down', () => {
+  it('lists the tickets behind a figure: by channel, SLA verdict and integrity report, for supervisors only', async () => {
+    h = await createHarness();
+    const a = await h.complaint('antrian lama sekali, saya kecewa', 'pemohon-a');
+    const b = await h.complaint('ada calo di depan kantor minta uang 2 juta supaya paspor cepat jadi', 'pemohon-b');
+    const sari = await h.login('sari');
+    const all = (await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30')).json() as { total: number; tickets: { id: number; ref: string; firstResponse: string }[] };
+    expect(all.tickets.map((t) => t.id).sort()).toEqual([a, b].sort());
+    const integrity = (await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&integrity=1')).json() as { tickets: { id: number }[] };
+    expect(integrity.tickets.map((t) => t.id)).toEqual([b]);
+    const report = (await sari.call('GET', '/api/reports?from=2026-11-30&to=2026-11-30')).json() as { integrity: { ticketId: number }[] };
+    expect(report.integrity.map((r) => r.ticketId)).toEqual([b]);
+    expect(((await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&channel=web')).json() as { total: number }).total).toBe(0);
+    expect(((await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&channel=telegram')).json() as { total: number }).total).toBe(2);
+    // Nobody answered: once the window has passed (high priority: 30 min) the integrity ticket is breached.
+    expect(((await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&sla=breached')).json() as { total: number }).total).toBe(0);
+    h.t.clock.advance(3 * 3_600_000);
+    const breached = (await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&sla=breached')).json() as { tickets: { id: number }[] };
+    expect(breached.tickets.map((t) => t.id).sort()).toEqual([a, b].sort());
+    expect((await sari.call('GET', '/api/reports/tickets?sla=late')).statusCode).toBe(400);
+    const siti = await h.login('siti');
+    expect((await siti.call('GET', '/api/reports/tickets')).statusCode).toBe(403);
+  });
+});

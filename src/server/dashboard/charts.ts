@@ -4,6 +4,7 @@
  * echarts is loaded on first use, keeping it off the start-up path.
  */
 import type { EChartsOption } from 'echarts';
+import { formatNumber, SERVQUAL_LABELS } from '../../digest/texts.js';
 import type { MetricsReport } from '../../metrics/index.js';
 
 export const CHART_NAMES = ['first-response', 'compliance', 'channel', 'intent', 'servqual'] as const;
@@ -32,8 +33,11 @@ const minutes = (ms: number | null): number | null => (ms === null ? null : Math
 const percent = (share: number | null): number | null => (share === null ? null : Math.round(share * 1000) / 10);
 const shortDate = (date: string): string => `${date.slice(8, 10)}/${date.slice(5, 7)}`;
 
-function barsOf(title: string, counts: readonly { key: string; count: number }[]): EChartsOption {
-  const top = counts.slice(0, 12).reverse();
+/** Numbers the Indonesian way ("6,6"), as in the digest. */
+const numberLabel = (value: unknown): string => (typeof value === 'number' ? formatNumber(value) : '');
+
+function barsOf(title: string, counts: readonly { key: string; count: number }[], labels: Readonly<Record<string, string>> = {}): EChartsOption {
+  const top = counts.slice(0, 12).reverse().map((c) => ({ ...c, key: labels[c.key] ?? c.key }));
   return {
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 150, right: 40, top: 40, bottom: 30 },
@@ -49,22 +53,22 @@ export function chartOption(name: ChartName, report: MetricsReport): EChartsOpti
     case 'first-response':
       return {
         title: { text: 'Respons pertama (menit kerja)', left: 'center', textStyle: { fontSize: 14 } },
-        legend: { bottom: 0 },
+        legend: { bottom: 0, itemGap: 30 },
         grid: { left: 50, right: 20, top: 40, bottom: 60 },
         xAxis: { type: 'category', data: dates },
-        yAxis: { type: 'value', name: 'menit' },
+        yAxis: { type: 'value', name: 'mnt', axisLabel: { formatter: numberLabel } },
         series: [
-          { name: 'Median', type: 'bar', data: report.firstResponse.days.map((d) => minutes(d.medianMs)) },
-          { name: 'P90', type: 'bar', data: report.firstResponse.days.map((d) => minutes(d.p90Ms)) },
+          { name: 'Separuh dijawab dalam (median)', type: 'bar', data: report.firstResponse.days.map((d) => minutes(d.medianMs)) },
+          { name: '9 dari 10 dijawab dalam', type: 'bar', data: report.firstResponse.days.map((d) => minutes(d.p90Ms)) },
         ],
       };
     case 'compliance':
       return {
         title: { text: 'Kepatuhan SLA (%)', left: 'center', textStyle: { fontSize: 14 } },
-        legend: { bottom: 0 },
+        legend: { bottom: 0, itemGap: 30 },
         grid: { left: 50, right: 20, top: 40, bottom: 60 },
         xAxis: { type: 'category', data: dates },
-        yAxis: { type: 'value', min: 0, max: 100 },
+        yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: numberLabel } },
         series: [
           { name: 'Respons pertama', type: 'bar', data: report.compliance.days.map((d) => percent(d.firstResponse.rate)) },
           { name: 'Penyelesaian', type: 'bar', data: report.compliance.days.map((d) => percent(d.resolution.rate)) },
@@ -75,6 +79,6 @@ export function chartOption(name: ChartName, report: MetricsReport): EChartsOpti
     case 'intent':
       return barsOf('Tiket per topik', report.volume.byIntent);
     case 'servqual':
-      return barsOf('Tiket per dimensi SERVQUAL', report.volume.byServqual);
+      return barsOf('Tiket per dimensi mutu layanan', report.volume.byServqual, SERVQUAL_LABELS);
   }
 }
