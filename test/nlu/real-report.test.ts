@@ -34,10 +34,11 @@ describe.skipIf(!existsSync(realDev))('real-dev (real reviews)', () => {
     const all = evaluate(classifier, rows);
     const random = evaluate(classifier, rowsBetween(rows, 2, 201));
     console.log(`real-dev:\n${formatSummary(all).join('\n')}\nlines 2-201:\n${formatSummary(random).join('\n')}`);
-    expect(all.lenientAccuracy).toBeGreaterThanOrEqual(0.78);
+    // Reached 81.3% (3 December 2026); the model moves by about 1.5 points with small data changes.
+    expect(all.lenientAccuracy).toBeGreaterThanOrEqual(0.795);
     expect(all.complaint.f1).toBeGreaterThanOrEqual(0.88);
     expect(all.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
-    expect(random.lenientAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(random.lenientAccuracy).toBeGreaterThanOrEqual(0.815);
   });
 
   it('is surer of its right answers than of its wrong ones', () => {
