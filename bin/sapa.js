@@ -12,5 +12,10 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('sapa: the program is not built yet; run "npm install" (or "npm run build") first\n');
   process.exit(1);
 }
+// `sapa ... | head`: a reader that stops early is no error (without this, EPIPE crashes the command).
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { main } = await import(entry.href);
 await main();

@@ -16,6 +16,8 @@ export interface TestDialoguesOptions {
   readonly paths: readonly string[];
   /** Print every dialogue's transcript, not only the failures'. */
   readonly verbose: boolean;
+  /** Whole replies in transcripts instead of excerpts. */
+  readonly full?: boolean;
   readonly write: (text: string) => void;
 }
 
@@ -31,7 +33,7 @@ export function testDialoguesCommand(config: Config, options: TestDialoguesOptio
   for (const dialogue of dialogues) {
     const result = runDialogue({ knowledge, classifier, policy, timeZone: config.timeZone }, dialogue);
     results.push(result);
-    options.write(`${formatResult(result, { transcript: options.verbose })}\n`);
+    options.write(`${formatResult(result, { transcript: options.verbose, full: options.full === true })}\n`);
   }
   const passed = results.filter((r) => r.passed).length;
   const known = results.filter((r) => !r.passed && r.dialogue.known_issue).length;

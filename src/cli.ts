@@ -158,20 +158,22 @@ const COMMANDS: Record<string, Command> = {
   },
   'test-dialogues': {
     summary: 'run the dialogue tests (test/conversations/*.yaml) against intents/ (after editing them)',
-    usage: 'sapa test-dialogues [FILE|DIR ...] [--verbose]',
+    usage: 'sapa test-dialogues [FILE|DIR ...] [--verbose] [--full]',
     help:
       'Plays each scripted conversation (default: every file in test/conversations/) through the bot with a fresh\n' +
       'in-memory database and a fake clock, and checks each turn\'s expectations (replies contain..., a ticket\n' +
       'opened/added, buttons, length). Prints PASS or FAIL per dialogue, the transcript of each failure, and a\n' +
       'summary; exits 1 when a dialogue fails. Dialogues marked known_issue are reported without failing the run.\n' +
-      '--verbose prints every transcript. The file format is described in test/conversations/README.md.',
-    options: { verbose: { type: 'boolean' } },
+      '--verbose prints every transcript; --full prints whole replies instead of excerpts. The file format is\n' +
+      'described in test/conversations/README.md.',
+    options: { verbose: { type: 'boolean' }, full: { type: 'boolean' } },
     async run(args, io) {
       const config = configFrom(io);
       const { testDialoguesCommand } = await import('./cli-dialogues.js');
       return testDialoguesCommand(config, {
         paths: args.positionals,
         verbose: args.values['verbose'] === true,
+        full: args.values['full'] === true,
         write: (text) => io.stdout.write(text),
       });
     },
@@ -291,6 +293,18 @@ const COMMANDS: Record<string, Command> = {
         }),
       );
       return 0;
+    },
+  },
+  doctor: {
+    summary: 'before going live: office profile, confirmed hours, channels, supervisors, admin, HTTPS (exit 1 if something is missing)',
+    usage: 'sapa doctor',
+    help: 'Checks what must be in place before applicants are sent to SAPA: data/office.yaml filled in (address and a\ncontact), the office hours confirmed in data/sla.yaml (hours_confirmed: true), at least one applicant channel\nbesides the web chat, an active supervisor account (and supervisor chats for alerts and the digest), an admin\naccount, and PUBLIC_URL on https. One line per check in Indonesian and English; exit code 1 when a needed item\nis missing, 0 otherwise. The dashboard shows the same list to admins (Kanal page), with the channels\' live status.',
+    async run(_args, io) {
+      const config = configFrom(io);
+      const { doctorCommand } = await import('./cli-doctor.js');
+      const result = doctorCommand(config);
+      io.stdout.write(result.text);
+      return result.exitCode;
     },
   },
   backup: {

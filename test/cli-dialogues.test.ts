@@ -54,6 +54,17 @@ describe('sapa test-dialogues', () => {
     expect(failed.out).toContain('2 dialogues: 0 passed, 1 failed, 1 known issues');
   });
 
+  it('--full prints whole replies in the transcript; --verbose alone prints excerpts', async () => {
+    const long = file('long.yaml', `dialogues:\n  - name: register\n    turns:\n      - user: bagaimana cara daftar akun m-paspor?\n        expect: { outcome: faq }\n`);
+    const excerpts = await cli(['test-dialogues', long, '--verbose']);
+    const whole = await cli(['test-dialogues', long, '--verbose', '--full']);
+    const replyLine = (out: string): string => out.split('\n').find((line) => line.startsWith('        < ')) ?? '';
+    expect(replyLine(excerpts.out).length).toBeLessThanOrEqual('        < '.length + 240);
+    expect(replyLine(excerpts.out).endsWith('…')).toBe(true);
+    expect(replyLine(whole.out).length).toBeGreaterThan(replyLine(excerpts.out).length);
+    expect(replyLine(whole.out).endsWith('…')).toBe(false);
+  });
+
   it('names the file, the dialogue and the turn of a mistake in a dialogue file', async () => {
     const broken = file('broken.yaml', `dialogues:\n  - name: typo\n    turns:\n      - user: halo\n        expect: { ticket: maybe }\n`);
     expect(() => loadDialogues(broken)).toThrow(/broken\.yaml: dialogue "typo", turn 1, expect\.ticket: /);

@@ -106,6 +106,17 @@ describe('sapa CLI', () => {
     expect(help.status).toBe(2);
     expect(help.stdout).toContain('Usage: sapa <command>');
   });
+
+  it('exits quietly when the reader stops early (`sapa classify ... | head -1`)', () => {
+    // Many lines of output into a pipe whose reader quits after the first: EPIPE must not crash it.
+    const result = spawnSync('sh', ['-c', `yes "berapa biaya paspor" | head -2000 | "${process.execPath}" "${join(REPO_ROOT, 'bin', 'sapa.js')}" classify | head -1`], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SAPA_DB: join(dir, 'pipe.db') },
+      encoding: 'utf8',
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
 });
 
 describe('sapa staff', () => {

@@ -275,7 +275,11 @@ function excerpt(text: string, max: number): string {
 }
 
 /** One line per dialogue and, for failures, what failed and the transcript. */
-export function formatResult(result: DialogueResult, options: { transcript?: boolean } = {}): string {
+/** A transcript shows this much of each reply unless asked for whole replies. */
+const REPLY_EXCERPT_CHARS = 240;
+
+/** `full`: whole replies in the transcript (for grading a set by hand), not excerpts. */
+export function formatResult(result: DialogueResult, options: { transcript?: boolean; full?: boolean } = {}): string {
   const { dialogue } = result;
   const mark = result.passed ? 'PASS' : dialogue.known_issue ? 'KNOWN' : 'FAIL';
   const lines = [`${mark}  ${dialogue.name}  (${dialogue.language}, ${dialogue.file})`];
@@ -288,7 +292,7 @@ export function formatResult(result: DialogueResult, options: { transcript?: boo
     for (const turn of result.turns) {
       lines.push(`      > ${turn.step}${turn.outcome ? `  [${turn.outcome}${turn.ticket !== 'none' ? `, ticket ${turn.ticket}` : ''}]` : ''}`);
       for (const reply of turn.replies) {
-        lines.push(`        < ${excerpt(reply.text, Number(process.env.SAPA_TRANSCRIPT_CHARS ?? 240))}`);
+        lines.push(`        < ${options.full ? reply.text.replace(/\s+/g, ' ') : excerpt(reply.text, REPLY_EXCERPT_CHARS)}`);
         if (reply.buttons.length > 0) lines.push(`          [${reply.buttons.map((b) => b.label).join(' | ')}]`);
       }
     }
