@@ -7,11 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core.js';
 import type { StaffRole } from '../../domain.js';
 import { STAFF_ROLES, type StaffAccount, type StaffService } from '../../staff.js';
+import { goLiveBlocked, goLiveChecks } from '../../go-live.js';
 import { HttpError } from '../errors.js';
 import { AUDIT_ACTIONS, type AuditAction, type AuditLog } from './audit.js';
 import { userOf } from './auth.js';
 import { body, limit, oneOf, optionalOneOf, positiveId } from './input.js';
 import { dateRange } from '../../metrics/index.js';
+import type { MetaSetup } from '../../meta-setup.js';
 import type { Login } from './login.js';
 import type { SessionStore } from './sessions.js';
 
@@ -21,9 +23,11 @@ export interface AdminRouteDeps {
   readonly audit: AuditLog;
   readonly sessions: SessionStore;
   readonly login: Login;
+  /** Messenger and official Instagram setup (src/meta-setup.ts), shown on the channel page. */
+  readonly metaSetup?: () => MetaSetup;
 }
 
-export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, sessions, login }: AdminRouteDeps): void {
+export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, sessions, login, metaSetup }: AdminRouteDeps): void {
   /** `lockedUntil`: until when logins in this name from unknown addresses are held back (login.ts). */
   const accountJson = (a: StaffAccount) => ({
     id: a.id,
@@ -140,6 +144,24 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
     return { entries: page.entries.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })), nextBefore: page.nextBefore };
   });
 
+  /**
+   * "Before going live" (the same checks as `sapa doctor`), from the running bot: the office
+   * profile and confirmed hours it uses, the channels' live status, the accounts, the
+   * supervisor chats, and whether this page itself came over HTTPS.
+   */
+  app.get('/api/golive', { config: { access: 'admin' } }, async (request) => {
+    const https = request.protocol === 'https';
+    const checks = goLiveChecks({
+      hoursConfirmed: core.sla.officeHoursText() !== null,
+      office: core.knowledge().office,
+      channels: core.channels().map((channel) => ({ name: channel.name, linked: channel.status().state === 'connected' })),
+      accounts: staff.list(),
+      supervisorTargets: core.alerts.targets().filter((target) => target.audience === 'supervisor').length,
+      https: { ok: https, where: `${request.protocol}://${request.hostname}` },
+    });
+    return { ready: !goLiveBlocked(checks), checks };
+  });
+
   app.get('/api/channels', { config: { access: 'admin' } }, async () => ({
     channels: await Promise.all(
       core.channels().map(async (channel) => {
@@ -157,5 +179,7 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
         };
       }),
     ),
+    // Messenger and Instagram (official): the webhook address and what is still missing, configured or not.
+    meta: metaSetup?.() ?? null,
   }));
 }

@@ -2,6 +2,7 @@
 // Later adapters add fields (a WhatsApp QR as a data: image, a pairing code): unknown fields are shown as text.
 // Below the channels: the holiday calendar (GET /api/calendar), and what to add when a year has no official data.
 import { api, badge, boot, el, formatTime, live, reportError } from './common.js';
+// Above the channels: the "before going live" checklist (GET /api/golive).
 
 const STATE = {
   starting: ['Memulai', ''],
@@ -125,9 +126,23 @@ function calendarCard({ coverage, guide }) {
   );
 }
 
+// "Before going live": the checks `sapa doctor` runs, with the channels' live status.
+function goLiveCard(check) {
+  const [label, kind] = check.ok ? ['Beres', 'ok'] : check.level === 'needed' ? ['Perlu', 'overdue'] : ['Saran', 'warning'];
+  return el(
+    'li',
+    { className: `card${check.ok ? '' : ' card--overdue'}`, data: { check: check.id } },
+    el('div', { className: 'card__head' }, badge(label, kind), el('h3', { className: 'card__ref', text: check.title.id })),
+    el('p', { text: check.detail.id }),
+  );
+}
+
 async function load() {
   try {
-    const [{ channels }, calendar] = await Promise.all([api('GET', '/api/channels'), api('GET', '/api/calendar')]);
+    const [{ channels }, calendar, golive] = await Promise.all([api('GET', '/api/channels'), api('GET', '/api/calendar'), api('GET', '/api/golive')]);
+    document.getElementById('golive').replaceChildren(...golive.checks.map(goLiveCard));
+    const open = golive.checks.filter((c) => !c.ok && c.level === 'needed').length;
+    document.getElementById('golive-summary').textContent = golive.ready ? 'Siap operasi.' : `Belum siap: ${open} hal wajib belum beres.`;
     document.getElementById('channels').replaceChildren(...channels.map(channelCard));
     document.getElementById('calendar').replaceChildren(calendarCard(calendar));
   } catch (err) {
