@@ -159,7 +159,8 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
     const office = sla.officeStatus(turn.now);
     return {
       ref: ticket.ref,
-      dueText: due ? formatOfficeTime(due, turn.now, timeZone, turn.language) : null,
+      // Hours the office has not confirmed give no clock times: "pada jam kerja berikutnya" instead.
+      dueText: due && office.hoursConfirmed ? formatOfficeTime(due, turn.now, timeZone, turn.language) : null,
       opensText: !office.open && office.opensAt ? formatOfficeTime(office.opensAt, turn.now, timeZone, turn.language) : null,
     };
   };
