@@ -34,6 +34,8 @@ import { addressKey, createStreamTokens, createVisitorIdentities, type StreamTok
  * stored (at most 3 bytes each in UTF-8), and small enough that trickled bodies cannot fill memory.
  */
 export const WEB_CHAT_BODY_LIMIT = 32 * 1024;
+/** Routes that take no body still accept an empty JSON object ("{}") from clients that send one. */
+const NO_BODY_LIMIT = 1024;
 
 export interface WebChatDeps {
   readonly db: Db;
@@ -145,6 +147,8 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
   app.post(
     '/chat/visitors',
     {
+      // Takes no body: anything sent is refused before it is read (as all chat bodies, small).
+      bodyLimit: NO_BODY_LIMIT,
       config: {
         rateLimit: {
           max: deps.visitorsPerHour ?? DEFAULT_VISITORS_PER_HOUR,
@@ -160,6 +164,7 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
   app.post(
     '/chat/stream-tokens',
     {
+      bodyLimit: NO_BODY_LIMIT,
       config: {
         rateLimit: {
           max: 60,

@@ -180,6 +180,16 @@ describe('web chat over HTTP', () => {
     expect((await app.inject({ method: 'POST', url: '/chat/visitors', remoteAddress: '2001:db8:1:2:ffff::9' })).statusCode).toBe(429);
   });
 
+  it('refuses a body on the routes that take none (visitor ids, stream tokens) before reading it', async () => {
+    await setup();
+    const big = JSON.stringify({ padding: 'x'.repeat(64 * 1024) });
+    const headers = { 'content-type': 'application/json' };
+    expect((await app.inject({ method: 'POST', url: '/chat/visitors', payload: big, headers })).statusCode).toBe(413);
+    expect((await app.inject({ method: 'POST', url: '/chat/visitors', payload: '{}', headers })).statusCode).toBe(201);
+    const visitorId = await newVisitor();
+    expect((await app.inject({ method: 'POST', url: '/chat/stream-tokens', payload: big, headers: { ...headers, 'x-visitor-id': visitorId } })).statusCode).toBe(413);
+  });
+
   it('rejects malformed requests with a JSON error', async () => {
     await setup();
     expect((await post('halo', 'client-msg-0005', 'short')).body).toEqual({
