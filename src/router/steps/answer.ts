@@ -11,6 +11,7 @@
  */
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
 import { askWhichOne, unsureBetween } from './clarify.js';
+import { joinOpenTicket } from './fallback.js';
 
 export function answerStep(kit: RouterKit): Step {
   return {
@@ -50,13 +51,8 @@ export function answerStep(kit: RouterKit): Step {
 
 function nothingMore(kit: RouterKit, turn: Turn, intent: string): Decision {
   const classification = turn.classification;
-  if (turn.active) {
-    // Mid-case the officer sees the question on the ticket; the applicant is told the status.
-    kit.resetMisses(turn);
-    kit.addToTicket(turn, turn.active);
-    kit.reportStatus(turn, turn.active.id);
-    return { outcome: 'status', classification, ticketId: turn.active.id };
-  }
+  // Mid-case the officer sees the question on the ticket; the applicant is told the status.
+  if (turn.active) return joinOpenTicket(kit, turn, turn.active);
   const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
   const offered = kit.miss(turn, () => {
     kit.reply(turn, turn.m.nothingMore(label), [{ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }]);
