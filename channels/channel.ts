@@ -131,9 +131,58 @@ export type AcceptOutcome =
   | { readonly outcome: 'stored'; readonly messageId: number }
   | { readonly outcome: 'duplicate'; readonly messageId: number };
 
+/**
+ * A message the account sent outside SAPA, seen by the adapter as an echo: an officer
+ * answered in the provider's own inbox (Meta Business Suite). The core stores it as a
+ * public staff message, already delivered, on the conversation and its open ticket.
+ */
+export interface StaffEcho {
+  readonly channel: ChannelName;
+  /** The provider's message id (Meta's `mid`): a redelivered echo is stored once. */
+  readonly externalId: string;
+  /** The person it was sent to (where replies go). */
+  readonly conversationExternalId: string;
+  readonly text: string;
+  /** Files sent with it (recorded by count only). */
+  readonly attachmentCount: number;
+  readonly sentAt: Date;
+}
+
+/**
+ * The provider says messages we sent reached the person's device, or were read. Which
+ * messages: those named, those up to and including one named (`throughExternalId`),
+ * and/or every one recorded as sent at or before `upTo` (a provider's watermark).
+ */
+export interface DeliveryReceipt {
+  readonly channel: ChannelName;
+  readonly conversationExternalId: string;
+  readonly kind: 'delivered' | 'read';
+  readonly at: Date;
+  readonly externalIds: readonly string[];
+  readonly throughExternalId?: string;
+  readonly upTo?: Date;
+}
+
+/** A person's name as the provider's profile API gives it. */
+export interface SenderProfile {
+  readonly channel: ChannelName;
+  /** Sender.externalId of the person. */
+  readonly externalId: string;
+  readonly displayName?: string;
+  readonly username?: string;
+}
+
 /** The core's intake. `accept` resolves once the message is committed to the database. */
 export interface InboundSink {
   accept(message: InboundMessage): Promise<AcceptOutcome>;
+  /** Stores an officer's reply sent outside SAPA; resolves once committed. Deduplicated on externalId. */
+  acceptStaffEcho?(echo: StaffEcho): Promise<AcceptOutcome | { readonly outcome: 'ignored'; readonly reason: string }>;
+  /** Marks our sent messages delivered or read; resolves with how many changed. */
+  acceptReceipt?(receipt: DeliveryReceipt): Promise<number>;
+  /** Whether the core already has a name for this person (a profile lookup is then not needed). */
+  hasSenderName?(channel: ChannelName, senderExternalId: string): boolean;
+  /** Records a person's name from the provider's profile (only fills what is unknown or was the provider's before). */
+  acceptSenderProfile?(profile: SenderProfile): Promise<void>;
 }
 
 /** What an admin needs to link a device-style channel (WhatsApp): a QR image or a pairing code. */
@@ -143,12 +192,23 @@ export interface LinkingPrompt {
   readonly pairingCode?: string;
 }
 
+export interface ReplyWindow {
+  readonly closesAt: Date | null;
+  readonly tagClosesAt: Date | null;
+}
+
 export interface Channel {
   readonly name: ChannelName;
   readonly capabilities: ChannelCapabilities;
   status(): ChannelStatus;
   /** Channels linked by scanning or a code expose the current prompt; null when linked. */
   linkingPrompt?(): Promise<LinkingPrompt | null>;
+  /**
+   * Channels that may only answer for a while after the person's last message (Meta's
+   * 24-hour window): until when a reply goes, and until when an officer's reply goes with
+   * a tag (null: no such extension). Both null when the person never wrote.
+   */
+  replyWindow?(lastInboundAt: Date | null): ReplyWindow;
   /** Begin intake. Resolves once the channel is running (not when it stops). */
   start(sink: InboundSink): Promise<void>;
   /** Stop intake and release resources; in-flight sends may finish. */

@@ -8,8 +8,14 @@
  * Intake: Meta posts events to our webhook (GET/POST /webhooks/meta, src/server), which
  * hands each one to the channel it is for; messages and button presses become
  * InboundMessages for the core's sink and the webhook answers 200 only after the sink
- * stored them. Echoes of what the account sent, delivery and read receipts are
- * acknowledged and not stored.
+ * stored them. An echo of a message SAPA sent is dropped; any other echo is an officer
+ * answering in Meta's own inbox and is stored as a staff message (sink.acceptStaffEcho).
+ * Delivery and read receipts (Instagram's messaging_seen) mark our sent messages
+ * delivered or read (sink.acceptReceipt). After a message is stored, the person's name
+ * is looked up once in the background (meta/profiles.ts).
+ *
+ * Instagram's token is refreshed before its 60 days run out and kept in the database
+ * (meta/token.ts); Messenger Page tokens do not expire and are used as configured.
  *
  * Sending: POST /{version}/{page or Instagram account id}/messages with
  * `messaging_type: RESPONSE` inside the 24-hour window, the HUMAN_AGENT tag for an
@@ -26,13 +32,16 @@ import type { MetaEvent, MetaObject } from './meta/events.js';
 import { createGraphClient, type GraphClient } from './meta/graph.js';
 import { createMediaDownloader, type MetaMediaOptions } from './meta/media.js';
 import { INSTAGRAM_LIMITS, MESSENGER_LIMITS, createNumberedMenus, planMessage } from './meta/outbound.js';
+import { createProfileNames } from './meta/profiles.js';
+import { createTokenKeeper, type TokenCheck, type TokenKeeper, type TokenStatus, type TokenStore } from './meta/token.js';
 import type { MetaWebhookTarget } from './meta/webhook.js';
-import { decideWindow } from './meta/window.js';
+import { HUMAN_AGENT_WINDOW_MS, RESPONSE_WINDOW_MS, decideWindow } from './meta/window.js';
 
 export { createMetaWebhook } from './meta/webhook.js';
 export type { MetaWebhook, MetaWebhookOptions, WebhookAnswer } from './meta/webhook.js';
 export { signBody, SIGNATURE_HEADER } from './meta/signature.js';
 export type { MetaMediaOptions } from './meta/media.js';
+export type { TokenCheck, TokenStatus, TokenStore } from './meta/token.js';
 export { RESPONSE_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, windowLeftMs } from './meta/window.js';
 
 export type MetaChannelKind = 'messenger' | 'instagram';
@@ -58,16 +67,34 @@ export interface MetaChannelOptions {
   readonly onProblem?: (text: string) => void;
   /** Abort a Graph call after this long. Default 20 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Instagram: where the refreshed token is kept (the database); with it the token is
+   * refreshed before it expires. `onTokenWarning` tells admins when refreshing keeps failing.
+   */
+  readonly tokenStore?: TokenStore;
+  readonly onTokenWarning?: (text: string) => void;
+  /** Where the token refresh goes: INSTAGRAM_GRAPH_API_ROOT without the version. Default: apiRoot. */
+  readonly tokenApiRoot?: string;
 }
 
 export interface MetaChannel extends Channel, MetaWebhookTarget {
   readonly name: MetaChannelKind;
   readonly object: MetaObject;
+  replyWindow(lastInboundAt: Date | null): { readonly closesAt: Date | null; readonly tagClosesAt: Date | null };
+  /** Instagram with a token store: the token's source, expiry and last refresh error; otherwise null. */
+  tokenStatus(): TokenStatus | null;
+  /** Runs the token check now (it also runs at start and hourly); null without a token store. */
+  refreshToken(): Promise<TokenCheck | null>;
 }
 
 const LABEL: Readonly<Record<MetaChannelKind, string>> = { messenger: 'Messenger', instagram: 'Instagram' };
 /** Our own sent message ids, remembered to tell our echoes from an officer's reply in Meta's inbox. */
 const SENT_IDS_KEPT = 5_000;
+/**
+ * Our send time is recorded when Meta's answer arrives, a moment after Meta's own timestamp
+ * for the message; a watermark (everything up to this moment) allows for that much.
+ */
+export const WATERMARK_GRACE_MS = 3_000;
 
 export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
   const { kind, accountId, logger } = options;
@@ -76,17 +103,35 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
   const label = LABEL[kind];
   const limits = kind === 'messenger' ? MESSENGER_LIMITS : INSTAGRAM_LIMITS;
   const capabilities: ChannelCapabilities = { quickReplies: true, inboundMedia: true, outboundMedia: false, maxTextLength: limits.maxChars };
+  const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+  const tokens: TokenKeeper | null =
+    kind === 'instagram' && options.tokenStore !== undefined
+      ? createTokenKeeper({
+          configuredToken: options.accessToken,
+          apiRoot: options.tokenApiRoot ?? options.apiRoot,
+          store: options.tokenStore,
+          clock,
+          logger: log,
+          requestTimeoutMs,
+          onWarning: (text) => options.onTokenWarning?.(text),
+        })
+      : null;
   const graph: GraphClient = createGraphClient({
     apiRoot: options.apiRoot,
     version: options.apiVersion,
-    token: () => options.accessToken,
-    requestTimeoutMs: options.requestTimeoutMs ?? 20_000,
+    token: () => tokens?.current() ?? options.accessToken,
+    requestTimeoutMs,
   });
+  const names = createProfileNames({ kind, graph, clock, log });
   const media = createMediaDownloader(options.media, log);
   const menus = createNumberedMenus(clock);
   /** Parts of a split message already delivered, so a retry resumes after them. */
   const progress = new Map<number, { sent: number; lastId: string }>();
   const sentIds = new Set<string>();
+  /** App ids seen on echoes of our own messages: later echoes with them are ours too (after a restart, say). */
+  const ownAppIds = new Set<string>();
+  /** Sends in progress per recipient: an echo may arrive before Meta's answer to the send. */
+  const sending = new Map<string, Promise<unknown>>();
 
   let sink: InboundSink | undefined;
   let started = false;
@@ -172,6 +217,7 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
           receivedAt: receivedAt(event.timestamp),
           ...(payload !== undefined ? { quickReplyPayload: payload } : {}),
         });
+        learnName(event.senderId);
         return;
       }
       case 'postback':
@@ -185,15 +231,32 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
           receivedAt: receivedAt(event.timestamp),
           quickReplyPayload: event.payload,
         });
+        learnName(event.senderId);
         return;
       case 'echo':
-        if (sentIds.has(event.mid)) log.debug('echo of our own message ignored');
-        // Not recorded in SAPA yet: the officer's reply stays in Meta's inbox only.
-        else log.info({ hasText: event.text !== '' }, `a message was sent from Meta's own ${label} inbox (not through SAPA); acknowledged`);
+        await handleEcho(event);
         return;
       case 'delivery':
+        await receipt({
+          channel: kind,
+          conversationExternalId: event.senderId,
+          kind: 'delivered',
+          at: receivedAt(event.timestamp),
+          externalIds: event.mids,
+          ...(event.watermark !== null ? { upTo: new Date(event.watermark + WATERMARK_GRACE_MS) } : {}),
+        });
+        return;
       case 'read':
-        log.debug({ kind: event.kind }, 'receipt acknowledged');
+        // Messenger: a watermark (everything up to it); Instagram's messaging_seen: the message read, and so every earlier one.
+        await receipt({
+          channel: kind,
+          conversationExternalId: event.senderId,
+          kind: 'read',
+          at: receivedAt(event.timestamp),
+          externalIds: [],
+          ...(event.mid !== null ? { throughExternalId: event.mid } : {}),
+          ...(event.watermark !== null ? { upTo: new Date(event.watermark + WATERMARK_GRACE_MS) } : {}),
+        });
         return;
       case 'ignored':
         log.debug({ reason: event.reason }, 'event acknowledged and ignored');
@@ -201,7 +264,63 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
     }
   }
 
+  function learnName(senderId: string): void {
+    if (sink === undefined) return;
+    // In the background: the webhook's answer does not wait for Meta's profile API.
+    void names.learn(sink, senderId);
+  }
+
+  async function handleEcho(event: Extract<MetaEvent, { kind: 'echo' }>): Promise<void> {
+    if (sink === undefined) throw new Error(`${kind} channel received an event before start()`);
+    // Our own send to this person may still wait for Meta's answer (its id): decide after it.
+    await sending.get(event.recipientId);
+    const ours = sentIds.has(event.mid) || (event.appId !== null && ownAppIds.has(event.appId));
+    if (ours) {
+      if (event.appId !== null) ownAppIds.add(event.appId);
+      log.debug('echo of our own message ignored');
+      return;
+    }
+    if (sink.acceptStaffEcho === undefined) {
+      log.info(`a message was sent from Meta's own ${label} inbox; this core does not record such messages`);
+      return;
+    }
+    // Stored before the webhook answers 200, like an applicant's message; the core drops
+    // an echo of a message it recorded as sent by SAPA (same mid).
+    const outcome = await sink.acceptStaffEcho({
+      channel: kind,
+      externalId: event.mid,
+      conversationExternalId: event.recipientId,
+      text: event.text,
+      attachmentCount: event.attachmentCount,
+      sentAt: receivedAt(event.timestamp),
+    });
+    log.info({ outcome: outcome.outcome }, `a reply sent from Meta's own ${label} inbox recorded as a staff message`);
+  }
+
+  async function receipt(value: Parameters<NonNullable<InboundSink['acceptReceipt']>>[0]): Promise<void> {
+    if (sink?.acceptReceipt === undefined) return;
+    try {
+      const changed = await sink.acceptReceipt(value);
+      log.debug({ kind: value.kind, changed }, 'receipt recorded');
+    } catch (err) {
+      // A status is not worth Meta delivering the whole batch again: logged, acknowledged.
+      log.warn({ err, kind: value.kind }, 'recording a receipt failed; acknowledged');
+    }
+  }
+
   async function send(message: OutboundMessage): Promise<SendResult> {
+    const recipient = message.conversationExternalId;
+    const previous = sending.get(recipient);
+    const attempt = (previous ?? Promise.resolve()).then(() => sendNow(message));
+    const settled = attempt.catch(() => undefined);
+    sending.set(recipient, settled);
+    void settled.then(() => {
+      if (sending.get(recipient) === settled) sending.delete(recipient);
+    });
+    return attempt;
+  }
+
+  async function sendNow(message: OutboundMessage): Promise<SendResult> {
     if (stopping) return { ok: false, kind: 'retryable', error: `${kind} channel stopped` };
     const now = clock.now();
     if (now.getTime() < pausedUntil) {
@@ -263,6 +382,15 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
     capabilities,
     status: () => status,
     accepting: () => started && !stopping,
+    replyWindow: (lastInboundAt) =>
+      lastInboundAt === null
+        ? { closesAt: null, tagClosesAt: null }
+        : {
+            closesAt: new Date(lastInboundAt.getTime() + RESPONSE_WINDOW_MS),
+            tagClosesAt: options.humanAgentTag ? new Date(lastInboundAt.getTime() + HUMAN_AGENT_WINDOW_MS) : null,
+          },
+    tokenStatus: () => tokens?.status() ?? null,
+    refreshToken: async () => (tokens === null ? null : tokens.check()),
     async start(next) {
       if (started || stopping) throw new Error(`${kind} channel already started or stopped; create a new one to restart`);
       started = true;
@@ -270,10 +398,13 @@ export function createMetaChannel(options: MetaChannelOptions): MetaChannel {
       status = { state: 'connected', detail: 'webhook' };
       // In the background: intake works without it, and a bad token shows on the channel page.
       void checkToken().catch((err: unknown) => log.warn({ err }, `${label} token check failed`));
+      // Instagram: refresh the token now if due, then hourly.
+      tokens?.start();
     },
     async stop() {
       stopping = true;
       status = { state: 'stopped' };
+      await tokens?.stop();
     },
     send,
     handleEvent,

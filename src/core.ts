@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
 import type { Clock } from './clock.js';
+import { createChannelRecords } from './channel-records.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHealthMonitor, type HealthMonitor } from './health.js';
 import { createIntake, type Intake } from './intake.js';
@@ -101,7 +102,8 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });
-  const intake = createIntake({ db, clock, router, logger: logger.child({ module: 'intake' }), health, onRouted: () => outbox.kick() });
+  const records = createChannelRecords({ db, clock, bus, tickets, logger });
+  const intake = createIntake({ db, clock, router, logger: logger.child({ module: 'intake' }), health, onRouted: () => outbox.kick(), records });
   // Staff replies and notes are committed outside the router: deliver them promptly too.
   bus.subscribe((event) => {
     if (event.type === 'message.outbound') outbox.kick();

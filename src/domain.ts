@@ -84,6 +84,10 @@ export interface StoredMessage {
   readonly processedAt: Date | null;
   readonly deliveryStatus: DeliveryStatus | null;
   readonly deliveryError: string | null;
+  /** Outbound, as the provider reported (receipts): reached the person's device; null when not reported. */
+  readonly deliveredAt: Date | null;
+  /** Outbound: the person read it (a read message was delivered too); null when not reported. */
+  readonly readAt: Date | null;
 }
 
 export interface StoredAttachment {

@@ -10,7 +10,7 @@ export type DomainEvent =
   | { readonly type: 'message.inbound'; readonly conversationId: number; readonly messageId: number; readonly ticketId: number | null }
   | { readonly type: 'message.outbound'; readonly conversationId: number; readonly messageId: number }
   | { readonly type: 'alert.raised'; readonly alertId: number; readonly kind: string; readonly ticketId: number | null }
-  | { readonly type: 'message.delivery'; readonly conversationId: number; readonly messageId: number; readonly status: 'sent' | 'failed' };
+  | { readonly type: 'message.delivery'; readonly conversationId: number; readonly messageId: number; readonly status: 'sent' | 'failed' | 'delivered' | 'read' };
 
 export type EventListener = (event: DomainEvent) => void;
 

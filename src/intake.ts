@@ -60,6 +60,8 @@ export interface IntakeDeps {
   readonly health?: HealthMonitor;
   /** Called after routed messages committed replies (the outbox dispatcher's kick). */
   readonly onRouted?: () => void;
+  /** Echoes, receipts and sender names (src/channel-records.ts), offered to adapters on the sink. */
+  readonly records?: Omit<InboundSink, 'accept'>;
 }
 
 /** Messages routed per transaction: one commit serves the whole batch. */
@@ -276,6 +278,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   return {
     sink: {
+      ...deps.records,
       accept(message: InboundMessage): Promise<AcceptOutcome> {
         try {
           validate(message);

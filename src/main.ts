@@ -29,6 +29,8 @@ import { createStaffService, type StaffService } from './staff.js';
 import { createVisitorIdentities, loadWebChatSecret } from './server/web-identity.js';
 import { metaWebhookRoute } from './server/meta-webhook.js';
 import { findConversation } from './store/conversations.js';
+import { readChannelState, writeChannelState } from './store/channel-records.js';
+import { describeMetaSetup, type MetaTokenView } from './meta-setup.js';
 import { MAX_ATTACHMENT_BYTES } from './text-limits.js';
 import { openDatabase } from './store/db.js';
 
@@ -148,7 +150,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     },
     plugins: [
       // Secure cookies when the configured public address is https (never from a request header).
-      (app) => registerDashboard(app, { core, staff, policy, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false }),
+      (app) =>
+        registerDashboard(app, {
+          core,
+          staff,
+          policy,
+          secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
+          metaSetup: () => describeMetaSetup(config, () => meta?.instagramToken() ?? null),
+        }),
       ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),
       ...(meta !== null ? [metaWebhookRoute(meta.webhook)] : []),
     ],
@@ -303,8 +312,16 @@ function telegramWebhookRoute(telegram: TelegramChannel, webhookUrl: string): (a
 /** Types of files applicants may attach on Messenger and Instagram (kept on their ticket). */
 const META_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 
+/** Where the official Instagram channel keeps its refreshed access token (channel_state). */
+const INSTAGRAM_TOKEN_STATE = { channel: 'instagram', key: 'official.access_token' } as const;
+
 /** Messenger and the official Instagram API: one webhook (GET/POST /webhooks/meta) for both channels. */
-function createMeta(meta: NonNullable<Config['meta']>, core: Core, logger: Logger, clock: Clock): { channels: MetaChannel[]; webhook: MetaWebhook } {
+function createMeta(
+  meta: NonNullable<Config['meta']>,
+  core: Core,
+  logger: Logger,
+  clock: Clock,
+): { channels: MetaChannel[]; webhook: MetaWebhook; instagramToken: () => MetaTokenView | null } {
   const common = {
     apiVersion: meta.graphApiVersion,
     humanAgentTag: meta.humanAgentTag,
@@ -322,12 +339,37 @@ function createMeta(meta: NonNullable<Config['meta']>, core: Core, logger: Logge
       createMetaChannel({ ...common, kind: 'messenger', accountId: meta.messenger.pageId, accessToken: meta.messenger.accessToken, apiRoot: meta.graphApiRoot, lastInboundAt: lastInboundAt('messenger') }),
     );
   }
+  let instagram: MetaChannel | null = null;
   if (meta.instagram !== null) {
-    channels.push(
-      createMetaChannel({ ...common, kind: 'instagram', accountId: meta.instagram.accountId, accessToken: meta.instagram.accessToken, apiRoot: meta.instagramGraphApiRoot, lastInboundAt: lastInboundAt('instagram') }),
-    );
+    instagram = createMetaChannel({
+      ...common,
+      kind: 'instagram',
+      accountId: meta.instagram.accountId,
+      accessToken: meta.instagram.accessToken,
+      apiRoot: meta.instagramGraphApiRoot,
+      lastInboundAt: lastInboundAt('instagram'),
+      // The 60-day token is refreshed before it expires and kept in the database.
+      tokenStore: {
+        load: () => readChannelState(core.db, INSTAGRAM_TOKEN_STATE.channel, INSTAGRAM_TOKEN_STATE.key),
+        save: (json) => writeChannelState(core.db, INSTAGRAM_TOKEN_STATE.channel, INSTAGRAM_TOKEN_STATE.key, json, clock.now()),
+      },
+      tokenApiRoot: meta.instagramGraphApiRoot,
+      onTokenWarning: (text) => core.alerts.raise({ kind: 'channel_problem', audience: 'staff', ticketId: null, text }),
+    });
+    channels.push(instagram);
   }
-  return { channels, webhook: createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, targets: channels, logger }) };
+  const instagramToken = (): MetaTokenView | null => {
+    const status = instagram?.tokenStatus() ?? null;
+    if (status === null) return null;
+    return {
+      source: status.source,
+      expiresAt: status.expiresAt.toISOString(),
+      expiryEstimated: status.expiryEstimated,
+      refreshedAt: status.refreshedAt?.toISOString() ?? null,
+      lastError: status.lastError,
+    };
+  };
+  return { channels, webhook: createMetaWebhook({ appSecret: meta.appSecret, verifyToken: meta.verifyToken, targets: channels, logger }), instagramToken };
 }
 
 /** Types of files applicants may attach to an e-mail (kept on their ticket), as on Messenger and Instagram. */

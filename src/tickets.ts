@@ -93,6 +93,12 @@ export interface TicketService {
   assign(ticketId: number, toStaffId: number, actor: Actor): Ticket;
   /** A public staff reply, delivered through the outbox; counts as the staff response for SLA. */
   staffReply(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
+  /**
+   * A public reply an officer sent outside SAPA (the provider's own inbox), already stored
+   * as message `messageId`: counts as the staff response for SLA like staffReply, by no
+   * known officer. Call inside the transaction that stored the message.
+   */
+  outsideReply(ticketId: number, messageId: number, via: string): Ticket;
   addNote(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
   setStatus(ticketId: number, status: TicketStatus, actor: Actor): Ticket;
   reopen(ticketId: number, actor: Actor): Ticket;
@@ -423,6 +429,14 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
         bus.publish({ type: 'message.outbound', conversationId: ticket.conversationId, messageId });
         return { ticket: updated, messageId };
       })();
+    },
+
+    outsideReply(ticketId, messageId, via) {
+      const row = mustGetRow(ticketId);
+      const ticket = toTicket(row);
+      const patch: TicketPatch = { awaitingReplySince: null };
+      if (ticket.firstResponseAt === null) patch.firstResponseAt = clock.now();
+      return change(ticketId, patch, { actor: { type: 'staff', staffId: null }, type: 'staff_reply', data: { messageId, via } }, row);
     },
 
     addNote(ticketId, staffId, text) {

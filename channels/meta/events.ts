@@ -52,6 +52,8 @@ export type MetaEvent =
       readonly mid: string;
       readonly appId: string | null;
       readonly text: string;
+      /** Files sent with it (an officer may send a photo from Meta's inbox). */
+      readonly attachmentCount: number;
     })
   | (EventBase & { readonly kind: 'delivery'; readonly senderId: string; readonly mids: readonly string[]; readonly watermark: number | null })
   | (EventBase & { readonly kind: 'read'; readonly senderId: string; readonly mid: string | null; readonly watermark: number | null })
@@ -112,7 +114,8 @@ function parseMessaging(object: MetaObject, accountId: string, entryTime: number
     const text = typeof message['text'] === 'string' ? message['text'] : '';
     if (message['is_echo'] === true) {
       if (recipientId === undefined) return { ...base, kind: 'ignored', reason: 'echo without recipient' };
-      return { ...base, kind: 'echo', recipientId, mid, appId: id(message['app_id']) ?? null, text };
+      const attachmentCount = Array.isArray(message['attachments']) ? message['attachments'].length : 0;
+      return { ...base, kind: 'echo', recipientId, mid, appId: id(message['app_id']) ?? null, text, attachmentCount };
     }
     if (senderId === undefined) return { ...base, kind: 'ignored', reason: 'message without sender' };
     if (message['is_deleted'] === true) return { ...base, kind: 'ignored', reason: 'message unsent by the applicant' };

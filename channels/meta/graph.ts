@@ -72,7 +72,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-function failureOf(response: Response, parsed: unknown): GraphFailure {
+/** Meta's error envelope (or the bare HTTP status) as a failure value. */
+export function failureOf(response: Response, parsed: unknown): GraphFailure {
   const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
   const error = isObject(parsed) && isObject(parsed['error']) ? parsed['error'] : undefined;
   const code = typeof error?.['code'] === 'number' ? error['code'] : undefined;
@@ -97,7 +98,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return `${err.message}${cause}`;

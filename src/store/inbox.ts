@@ -124,6 +124,8 @@ function storeLockedForRouting<C extends Classified>(
     processedAt: now,
     deliveryStatus: null,
     deliveryError: null,
+    deliveredAt: null,
+    readAt: null,
   };
   return {
     outcome: { outcome: 'stored', messageId },

@@ -129,6 +129,9 @@ export interface MessageRow {
   processed_at: number | null;
   delivery_status: string | null;
   delivery_error: string | null;
+  /** Migration 14; absent in rows read before it ran (tests of old schemas). */
+  delivered_at?: number | null;
+  read_at?: number | null;
 }
 
 export function toMessage(row: MessageRow): StoredMessage {
@@ -153,5 +156,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     processedAt: toDateOrNull(row.processed_at),
     deliveryStatus: row.delivery_status as DeliveryStatus | null,
     deliveryError: row.delivery_error,
+    deliveredAt: toDateOrNull(row.delivered_at ?? null),
+    readAt: toDateOrNull(row.read_at ?? null),
   };
 }

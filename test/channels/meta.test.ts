@@ -5,124 +5,37 @@
  * servers (one for graph.facebook.com, one for graph.instagram.com) speaking Meta's JSON.
  * The clock is injected; waits poll a condition with a bounded deadline, never sleep.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { signBody } from '../../channels/meta.js';
-import { createFakeClock, type FakeClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
 import type { StoredMessage } from '../../src/domain.js';
-import { startApp, type RunningApp } from '../../src/main.js';
 import { findConversation } from '../../src/store/conversations.js';
-import { listAttachments, listConversationMessages } from '../../src/store/messages.js';
-import { MONDAY_MORNING } from '../helpers/core.js';
-import { createFakeGraphApi, graphErrors, type FakeGraphApi, type SendCall } from '../fakes/meta-graph-api.js';
+import { listAttachments } from '../../src/store/messages.js';
+import { graphErrors } from '../fakes/meta-graph-api.js';
+import {
+  APP_SECRET,
+  HOUR,
+  IG_ID,
+  PAGE_ID,
+  VERIFY_TOKEN,
+  callsTo,
+  complain,
+  envelope,
+  inbound,
+  instagramMessage,
+  messagesOf,
+  messengerMessage,
+  newMid,
+  post,
+  postRaw,
+  settle,
+  startMetaHarness,
+  stopMetaHarness,
+  waitFor,
+  type MetaHarness as Harness,
+} from '../helpers/meta-harness.js';
+import { signBody } from '../../channels/meta.js';
 
-const VERSION = 'v25.0';
-const APP_SECRET = 'd41d8cd98f00b204e9800998ecf8427e';
-const VERIFY_TOKEN = 'sapa-kupang-verify-2026';
-const PAGE_ID = '104522119123456';
-const PAGE_TOKEN = 'EAAGm0PX4ZCpsBAFakePageToken1234567890';
-const IG_ID = '17841405822304914';
-const IG_TOKEN = 'IGAAFakeInstagramUserToken0987654321';
-const HOUR = 3_600_000;
-
-interface Harness {
-  readonly app: RunningApp;
-  readonly clock: FakeClock;
-  readonly messenger: FakeGraphApi;
-  readonly instagram: FakeGraphApi;
-  readonly dir: string;
-}
-
-async function startHarness(extra: Record<string, string> = {}): Promise<Harness> {
-  const messenger = await createFakeGraphApi({ version: VERSION, accountId: PAGE_ID, token: PAGE_TOKEN });
-  const instagram = await createFakeGraphApi({ version: VERSION, accountId: IG_ID, token: IG_TOKEN });
-  const dir = mkdtempSync(join(tmpdir(), 'sapa-meta-'));
-  const clock = createFakeClock(MONDAY_MORNING);
-  const config = loadConfig({
-    SAPA_DB: join(dir, 'sapa.db'),
-    PORT: '0',
-    META_APP_SECRET: APP_SECRET,
-    META_VERIFY_TOKEN: VERIFY_TOKEN,
-    MESSENGER_PAGE_ID: PAGE_ID,
-    MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
-    INSTAGRAM_ACCOUNT_ID: IG_ID,
-    INSTAGRAM_ACCESS_TOKEN: IG_TOKEN,
-    META_GRAPH_API_ROOT: messenger.apiRoot,
-    INSTAGRAM_GRAPH_API_ROOT: instagram.apiRoot,
-    ...extra,
-  });
-  const app = await startApp(config, pino({ level: 'silent' }), { clock });
-  return { app, clock, messenger, instagram, dir };
-}
-
-async function stopHarness(h: Harness): Promise<void> {
-  await h.app.stop();
-  await h.messenger.close();
-  await h.instagram.close();
-  rmSync(h.dir, { recursive: true, force: true });
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, what: string, ms = 8_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-let midCounter = 0;
-const newMid = (prefix = 'm_'): string => `${prefix}${(midCounter += 1)}AbC-dEf_${Date.now().toString(36)}`;
-
-type Json = Record<string, unknown>;
-
-/** Meta's envelope: `{object, entry: [{id, time, messaging: [...]}]}`. */
-function envelope(object: 'page' | 'instagram', accountId: string, time: number, messaging: Json[]): Json {
-  return { object, entry: [{ id: accountId, time, messaging }] };
-}
-
-/** A Messenger message event as in Meta's "messages" webhook reference. */
-function messengerMessage(psid: string, time: number, message: Json): Json {
-  return envelope('page', PAGE_ID, time, [{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: time, message }]);
-}
-
-/** An Instagram message event as in Meta's Instagram webhook examples. */
-function instagramMessage(igsid: string, time: number, message: Json): Json {
-  return envelope('instagram', IG_ID, time, [{ sender: { id: igsid }, recipient: { id: IG_ID }, timestamp: time, message }]);
-}
-
-async function postRaw(h: Harness, raw: string, signature: string | null): Promise<Response> {
-  return fetch(`${h.app.url}/webhooks/meta`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-hub-signature-256': signature }) },
-    body: raw,
-  });
-}
-
-async function post(h: Harness, payload: Json): Promise<number> {
-  const raw = JSON.stringify(payload);
-  const response = await postRaw(h, raw, signBody(APP_SECRET, raw));
-  await response.arrayBuffer();
-  return response.status;
-}
-
-function messagesOf(h: Harness, channel: 'messenger' | 'instagram', externalId: string): StoredMessage[] {
-  const conversation = findConversation(h.app.core.db, channel, externalId);
-  return conversation === null ? [] : listConversationMessages(h.app.core.db, conversation.id);
-}
-
-const inbound = (messages: StoredMessage[]): StoredMessage[] => messages.filter((m) => m.direction === 'in');
-const callsTo = (fake: FakeGraphApi, recipient: string): SendCall[] => fake.calls.filter((c) => c.body.recipient?.id === recipient);
-
-async function settle(h: Harness): Promise<void> {
-  await h.app.core.intake.idle();
-  await h.app.core.outbox.runOnce();
-}
+const startHarness = (env: Record<string, string> = {}): Promise<Harness> => startMetaHarness({ env });
+const stopHarness = (h: Harness): Promise<void> => stopMetaHarness(h);
 
 describe('Meta webhook and Send API (Messenger and Instagram)', () => {
   let h: Harness;
@@ -228,33 +141,38 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     expect(callsTo(h.messenger, igsid)).toEqual([]);
   });
 
-  it('acknowledges echoes, delivery and read receipts and messaging_seen with 200 and stores none of them', async () => {
+  it('drops the echo of its own reply, stores an echo written in Meta\'s inbox, and takes receipts, all with 200 and nothing sent', async () => {
     const psid = '7000000000000005';
     const igsid = '5800000000000002';
     const now = h.clock.now().getTime();
     expect(await post(h, messengerMessage(psid, now, { mid: newMid(), text: 'halo' }))).toBe(200);
     const reply = await waitFor(() => h.messenger.sent().find((c) => c.body.recipient?.id === psid), 'the reply');
     await waitFor(() => messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out' && m.externalId !== null), 'the reply id');
-    const ourMid = messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')!.externalId!;
+    const ours = messagesOf(h, 'messenger', psid).find((m) => m.direction === 'out')!;
+    const ourMid = ours.externalId!;
     const before = messagesOf(h, 'messenger', psid).length;
     const callsBefore = h.messenger.calls.length + h.instagram.calls.length;
     // Our own echo (Messenger message_echoes), one written in Meta's inbox, a delivery and a read receipt.
+    const inboxMid = newMid();
     const pageEvents = [
       { sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: now + 1, message: { is_echo: true, app_id: 1517776481860111, mid: ourMid, text: reply.body.message?.text } },
-      { sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: now + 2, message: { is_echo: true, app_id: 263902037430900, mid: newMid(), text: 'dari inbox Meta' } },
+      { sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: now + 2, message: { is_echo: true, app_id: 263902037430900, mid: inboxMid, text: 'dari inbox Meta' } },
       { sender: { id: psid }, recipient: { id: PAGE_ID }, delivery: { mids: [ourMid], watermark: now + 3 } },
       { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now + 4, read: { watermark: now + 3 } },
     ];
     expect(await post(h, envelope('page', PAGE_ID, now + 5, pageEvents))).toBe(200);
-    // Instagram: an echo and messaging_seen.
+    // Instagram: an echo from the Instagram app and messaging_seen.
     const igEvents = [
       { sender: { id: IG_ID }, recipient: { id: igsid }, timestamp: now + 6, message: { mid: newMid('aWdf'), text: 'echo', is_echo: true } },
       { sender: { id: igsid }, recipient: { id: IG_ID }, timestamp: now + 7, read: { mid: newMid('aWdf') } },
     ];
     expect(await post(h, envelope('instagram', IG_ID, now + 8, igEvents))).toBe(200);
     await settle(h);
-    expect(messagesOf(h, 'messenger', psid)).toHaveLength(before);
-    expect(findConversation(h.app.core.db, 'instagram', igsid)).toBeNull();
+    const after = messagesOf(h, 'messenger', psid);
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ direction: 'out', author: 'staff', staffId: null, text: 'dari inbox Meta', externalId: inboxMid, deliveryStatus: 'sent' });
+    expect(after.find((m) => m.id === ours.id)).toMatchObject({ deliveredAt: expect.any(Date), readAt: expect.any(Date) });
+    expect(messagesOf(h, 'instagram', igsid).map((m) => [m.author, m.text])).toEqual([['staff', 'echo']]);
     expect(h.messenger.calls.length + h.instagram.calls.length).toBe(callsBefore);
   });
 
@@ -285,13 +203,6 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     expect(answers.map((c) => c.body.message?.text ?? '').join('\n')).toMatch(/teks|tulis|ketik/i);
   });
 });
-
-/** The ticket a complaint opened on this conversation. */
-async function complain(h: Harness, psid: string): Promise<number> {
-  expect(await post(h, messengerMessage(psid, h.clock.now().getTime(), { mid: newMid(), text: 'antrian lama sekali, saya kecewa dengan pelayanannya' }))).toBe(200);
-  await settle(h);
-  return waitFor(() => inbound(messagesOf(h, 'messenger', psid))[0]?.ticketId ?? undefined, 'the complaint ticket');
-}
 
 const outboundById = (h: Harness, psid: string, id: number): StoredMessage | undefined => messagesOf(h, 'messenger', psid).find((m) => m.id === id);
 

@@ -8,7 +8,14 @@
  *   (`{error: {message, type, code, error_subcode, fbtrace_id}}`), a bare 5xx, or 429
  *   with Retry-After.
  * - GET /{version}/me answers the account (or 190 for a wrong token).
- * - GET /cdn/{name} serves registered attachment files (the URLs put in webhook payloads).
+ * - GET /{version}/{person id}?fields=... answers a registered profile (Messenger's
+ *   first_name/last_name, Instagram's name/username) or Meta's "no such object" error;
+ *   lookups can be held (answered later) to show intake does not wait for them.
+ * - GET /refresh_access_token?grant_type=ig_refresh_token&access_token=... (unversioned,
+ *   as on graph.instagram.com) issues a new token valid `expires_in` seconds, after which
+ *   only the new token is accepted; it can be scripted to fail.
+ * - GET /cdn/{name} serves registered attachment files (the URLs put in webhook payloads);
+ *   a file can be held (no answer until released) to stop a webhook batch mid-way.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -55,6 +62,8 @@ export interface SendCall {
     readonly message?: { readonly text?: string; readonly quick_replies?: readonly { content_type: string; title: string; payload: string }[] };
   };
   readonly answered: number;
+  /** The access token the call carried. */
+  readonly token: string;
 }
 
 export interface FakeGraphApi {
@@ -69,6 +78,22 @@ export interface FakeGraphApi {
   addFile(name: string, contentType: string, data: Uint8Array): string;
   /** Token refused from now on (190) until reset. */
   setToken(token: string): void;
+  /** The token accepted now. */
+  token(): string;
+  /** A person's profile, answered to GET /{version}/{id}?fields=... */
+  addProfile(id: string, profile: Record<string, string>): void;
+  /** Profile lookups made (the person ids), in order, answered or not. */
+  readonly profileLookups: readonly string[];
+  /** Profile lookups wait until `releaseProfiles()`. */
+  holdProfiles(): void;
+  releaseProfiles(): void;
+  /** Token refreshes made (the token presented), in order. */
+  readonly refreshes: readonly { readonly token: string; readonly answered: number }[];
+  /** The next token refreshes fail with these, in order. */
+  scriptRefresh(...failures: GraphScript[]): void;
+  /** Requests for this CDN file get no answer until `releaseFile`. */
+  holdFile(name: string): void;
+  releaseFile(name: string): void;
   close(): Promise<void>;
 }
 
@@ -76,8 +101,24 @@ export async function createFakeGraphApi(options: FakeGraphOptions): Promise<Fak
   const calls: SendCall[] = [];
   const queue: GraphScript[] = [];
   const files = new Map<string, { contentType: string; data: Uint8Array }>();
+  /** Tokens accepted: a refresh adds the new one (the old stays valid until it expires, as at Meta). */
+  let valid = new Set([options.token]);
   let token = options.token;
   let counter = 0;
+  const profiles = new Map<string, Record<string, string>>();
+  const profileLookups: string[] = [];
+  let profileGate: { promise: Promise<void>; release: () => void } | null = null;
+  const refreshes: { token: string; answered: number }[] = [];
+  const refreshQueue: GraphScript[] = [];
+  let refreshCounter = 0;
+  const heldFiles = new Map<string, { promise: Promise<void>; release: () => void }>();
+  const gate = (): { promise: Promise<void>; release: () => void } => {
+    let release = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { promise, release };
+  };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
@@ -99,18 +140,51 @@ export async function createFakeGraphApi(options: FakeGraphOptions): Promise<Fak
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const segments = url.pathname.split('/').filter((s) => s !== '');
       if (req.method === 'GET' && segments[0] === 'cdn' && segments[1] !== undefined) {
+        const held = heldFiles.get(segments[1]);
+        if (held !== undefined) await held.promise;
         const file = files.get(segments[1]);
         if (file === undefined) return json(res, 404, { error: 'not found' });
         res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.data.byteLength) });
         return res.end(file.data);
       }
+      if (req.method === 'GET' && segments.length === 1 && segments[0] === 'refresh_access_token') {
+        // graph.instagram.com/refresh_access_token: the token in the query, no version in the path.
+        const presented = url.searchParams.get('access_token') ?? '';
+        const scripted = refreshQueue.shift();
+        refreshes.push({ token: presented, answered: scripted?.status ?? (valid.has(presented) ? 200 : 400) });
+        if (url.searchParams.get('grant_type') !== 'ig_refresh_token') return graphError(res, 400, 100, 'Unsupported grant_type');
+        if (scripted !== undefined) {
+          if (scripted.kind === 'http') {
+            res.writeHead(scripted.status, { 'content-type': 'text/html' });
+            return res.end('<html>Service Unavailable</html>');
+          }
+          return graphError(res, scripted.status, scripted.code, scripted.message, scripted.subcode);
+        }
+        if (!valid.has(presented)) return graphError(res, 400, 190, 'Invalid OAuth access token - Cannot parse access token');
+        refreshCounter += 1;
+        token = `IGAARefreshedToken${refreshCounter}x${'0'.repeat(24)}`;
+        valid.add(token);
+        return json(res, 200, { access_token: token, token_type: 'bearer', expires_in: 5_184_000 });
+      }
       if (segments[0] !== options.version) {
         return graphError(res, 400, 2500, `Unknown path components: /${segments.join('/')}`);
       }
-      const auth = req.headers.authorization;
-      if (auth !== `Bearer ${token}`) return graphError(res, 400, 190, 'Invalid OAuth access token - Cannot parse access token');
+      const auth = req.headers.authorization ?? '';
+      const bearer = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+      if (!valid.has(bearer)) return graphError(res, 400, 190, 'Invalid OAuth access token - Cannot parse access token');
       if (req.method === 'GET' && segments.length === 2 && segments[1] === 'me') {
         return json(res, 200, { id: options.accountId, name: 'Kantor Imigrasi Kupang' });
+      }
+      if (req.method === 'GET' && segments.length === 2 && url.searchParams.has('fields')) {
+        const id = segments[1]!;
+        profileLookups.push(id);
+        if (profileGate !== null) await profileGate.promise;
+        const profile = profiles.get(id);
+        if (profile === undefined) {
+          return graphError(res, 400, 100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 33);
+        }
+        const fields = (url.searchParams.get('fields') ?? '').split(',');
+        return json(res, 200, { id, ...Object.fromEntries(Object.entries(profile).filter(([key]) => fields.includes(key))) });
       }
       if (req.method === 'POST' && segments.length === 3 && segments[2] === 'messages') {
         const pathId = segments[1]!;
@@ -124,7 +198,7 @@ export async function createFakeGraphApi(options: FakeGraphOptions): Promise<Fak
         }
         const scripted = queue.shift();
         const answered = scripted === undefined ? 200 : scripted.status;
-        calls.push({ pathId, body, answered });
+        calls.push({ pathId, body, answered, token: bearer });
         if (scripted !== undefined) {
           const headers: Record<string, string> = scripted.retryAfterSeconds !== undefined ? { 'retry-after': String(scripted.retryAfterSeconds) } : {};
           if (scripted.kind === 'http') {
@@ -161,9 +235,33 @@ export async function createFakeGraphApi(options: FakeGraphOptions): Promise<Fak
     },
     setToken(next) {
       token = next;
+      valid = new Set([next]);
+    },
+    token: () => token,
+    addProfile(id, profile) {
+      profiles.set(id, profile);
+    },
+    profileLookups,
+    holdProfiles() {
+      profileGate ??= gate();
+    },
+    releaseProfiles() {
+      profileGate?.release();
+      profileGate = null;
+    },
+    refreshes,
+    scriptRefresh: (...failures) => refreshQueue.push(...failures),
+    holdFile(name) {
+      if (!heldFiles.has(name)) heldFiles.set(name, gate());
+    },
+    releaseFile(name) {
+      heldFiles.get(name)?.release();
+      heldFiles.delete(name);
     },
     close: () =>
       new Promise<void>((resolve) => {
+        profileGate?.release();
+        for (const held of heldFiles.values()) held.release();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

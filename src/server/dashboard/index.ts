@@ -7,6 +7,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core.js';
+import type { MetaSetup } from '../../meta-setup.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { StaffService } from '../../staff.js';
 import { errorBody } from '../errors.js';
@@ -37,6 +38,8 @@ export interface DashboardDeps {
   readonly sessionPolicy?: SessionPolicy;
   /** Login throttling, the scrypt concurrency limit and the failure alert (login.ts). */
   readonly loginPolicy?: Partial<LoginPolicy>;
+  /** Messenger and official Instagram setup for the channel page (webhook address, what is missing). */
+  readonly metaSetup?: () => MetaSetup;
 }
 
 export const DEFAULT_LOGIN_PER_MINUTE = 10;
@@ -83,7 +86,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     registerDeskRoutes(scope, { core, staff });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });
-    registerAdminRoutes(scope, { core, staff, audit, sessions, login });
+    registerAdminRoutes(scope, { core, staff, audit, sessions, login, ...(deps.metaSetup ? { metaSetup: deps.metaSetup } : {}) });
     registerCalendarRoutes(scope, { core, policy });
     registerEventsRoute(scope, { core, sessions });
     registerHealthRoute(scope);

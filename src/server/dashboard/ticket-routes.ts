@@ -55,6 +55,20 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
   const intentLabel = (intent: string): string | null => core.knowledge().intents.get(intent)?.label.id ?? null;
   const views = (user: DashboardUser) => createViews({ db, staff, policy, now: core.clock.now(), viewer: user.account, intentLabel });
 
+  /**
+   * For channels that answer only for a while after the applicant's last message (Messenger,
+   * Instagram: 24 hours, and 7 days for an officer with the HUMAN_AGENT tag): until when a
+   * reply on the ticket's conversation can go. Null for channels without such a window.
+   */
+  const channelWindowOf = (ticket: Ticket) => {
+    const channel = core.channels().find((c) => c.name === ticket.channel);
+    if (channel?.replyWindow === undefined) return null;
+    const lastInboundAt = getConversation(db, ticket.conversationId)?.lastInboundAt ?? null;
+    const window = channel.replyWindow(lastInboundAt);
+    const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());
+    return { lastInboundAt: iso(lastInboundAt), closesAt: iso(window.closesAt), tagClosesAt: iso(window.tagClosesAt), now: core.clock.now().toISOString() };
+  };
+
   const statusFilter = (raw: unknown): readonly TicketStatus[] => {
     if (raw === undefined || raw === '') return ACTIVE_TICKET_STATUSES;
     const parts = String(raw).split(',');
@@ -184,6 +198,7 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
       messages: history.messages.map((shown) => v.message(shown.message, shown.masked)),
       hiddenMessages: history.hidden,
       events: listTicketEvents(db, ticket.id).map(v.event),
+      channelWindow: channelWindowOf(ticket),
       takeoverRequests: listTicketTakeovers(db, ticket.id)
         .filter((r) => access === 'full' || r.requesterId === user.account.id)
         .map((r) => ({ id: r.id, requester: staff.get(r.requesterId)?.displayName ?? staff.get(r.requesterId)?.username ?? null, requesterId: r.requesterId, note: r.note, createdAt: r.createdAt.toISOString() })),

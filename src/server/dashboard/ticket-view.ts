@@ -127,6 +127,9 @@ export interface MessageView {
   readonly createdAt: string;
   readonly deliveryStatus: StoredMessage['deliveryStatus'];
   readonly deliveryError: string | null;
+  /** Receipts from the provider (Messenger, Instagram): reached the person's device, read. */
+  readonly deliveredAt: string | null;
+  readonly readAt: string | null;
   readonly intent: string | null;
   readonly confidence: number | null;
 }
@@ -216,6 +219,8 @@ export function createViews(deps: {
       createdAt: m.createdAt.toISOString(),
       deliveryStatus: m.deliveryStatus,
       deliveryError: m.deliveryError,
+      deliveredAt: iso(m.deliveredAt),
+      readAt: iso(m.readAt),
       intent: m.intent,
       confidence: m.confidence,
     }),

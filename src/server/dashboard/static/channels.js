@@ -12,7 +12,7 @@ const STATE = {
   logged_out: ['Keluar (perlu ditautkan lagi)', 'overdue'],
   stopped: ['Berhenti', ''],
 };
-const NAMES = { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', console: 'Konsol' };
+const NAMES = { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', messenger: 'Messenger', console: 'Konsol' };
 const FIELD_LABELS = { reason: 'Sebab', action: 'Yang perlu dilakukan', detail: 'Keterangan', retryAt: 'Coba lagi', pairingCode: 'Kode pairing' };
 
 function field(key, value) {
@@ -35,6 +35,38 @@ function channelCard(channel) {
     state === 'needs_attention' || state === 'logged_out'
       ? el('div', { className: 'attention' }, el('strong', { text: 'Tindakan diperlukan: ' }), el('span', { text: rest.action ?? rest.reason ?? '' }), qr ? el('div', { className: 'qr' }, el('img', { src: qr, alt: 'Kode QR untuk menautkan' })) : null)
       : null,
+  );
+}
+
+// Messenger and Instagram (Meta's official platform): the webhook address to paste into the Meta app,
+// each channel's state or the variables it still lacks, and the Instagram token's expiry.
+function metaCard(meta, channels) {
+  const rows = [];
+  const add = (dt, dd) => rows.push(el('dt', { text: dt }), el('dd', {}, dd));
+  add('Alamat webhook (Callback URL)', meta.webhookUrl ? el('code', { text: meta.webhookUrl }) : el('span', { text: 'belum ada' }));
+  if (meta.webhookNote) add('Catatan', el('span', { text: meta.webhookNote }));
+  for (const setup of meta.channels) {
+    const running = channels.find((c) => c.name === setup.name);
+    const label = NAMES[setup.name] ?? setup.name;
+    if (!setup.configured) {
+      add(label, el('span', { text: `belum dipasang; isi di .env: ${setup.missing.join(', ')}` }));
+      continue;
+    }
+    const [state] = STATE[running?.status.state] ?? [running?.status.state ?? 'tidak berjalan'];
+    add(label, el('span', { text: `${state} · langganan webhook: ${setup.subscriptionFields.join(', ')}` }));
+    if (setup.token) {
+      const t = setup.token;
+      const expiry = `${t.expiryEstimated ? 'paling lambat ' : ''}${formatTime(t.expiresAt)}`;
+      add(`Token ${label}`, el('span', { text: `${t.source === 'refreshed' ? 'diperbarui otomatis' : 'dari .env'}, berlaku sampai ${expiry}${t.lastError ? ` · gagal diperbarui: ${t.lastError}` : ''}` }));
+    }
+  }
+  if (meta.humanAgentTag) add('Tag HUMAN_AGENT', el('span', { text: 'aktif (balasan petugas sampai 7 hari)' }));
+  const missing = meta.channels.some((c) => !c.configured) || !meta.webhookUrl;
+  return el(
+    'li',
+    { className: 'card', data: { channel: 'meta' } },
+    el('div', { className: 'card__head' }, el('span', { className: 'card__ref', text: 'Messenger & Instagram (Meta)' }), badge(missing ? 'Belum lengkap' : 'Terpasang', missing ? 'warning' : 'ok')),
+    el('dl', { className: 'kv' }, ...rows),
   );
 }
 
@@ -139,11 +171,11 @@ function goLiveCard(check) {
 
 async function load() {
   try {
-    const [{ channels }, calendar, golive] = await Promise.all([api('GET', '/api/channels'), api('GET', '/api/calendar'), api('GET', '/api/golive')]);
+    const [{ channels, meta }, calendar, golive] = await Promise.all([api('GET', '/api/channels'), api('GET', '/api/calendar'), api('GET', '/api/golive')]);
     document.getElementById('golive').replaceChildren(...golive.checks.map(goLiveCard));
     const open = golive.checks.filter((c) => !c.ok && c.level === 'needed').length;
     document.getElementById('golive-summary').textContent = golive.ready ? 'Siap operasi.' : `Belum siap: ${open} hal wajib belum beres.`;
-    document.getElementById('channels').replaceChildren(...channels.map(channelCard));
+    document.getElementById('channels').replaceChildren(...channels.map(channelCard), ...(meta ? [metaCard(meta, channels)] : []));
     document.getElementById('calendar').replaceChildren(calendarCard(calendar));
   } catch (err) {
     reportError(err);

@@ -48,6 +48,23 @@ function renderTimers(ticket) {
   $('timers').replaceChildren(...rows);
 }
 
+// Messenger/Instagram: Meta lets a reply go only 24 hours after the applicant's last message (7 days for an
+// officer with the HUMAN_AGENT tag); one line under the timers says how long is left (GET /api/tickets/:id).
+function renderChannelWindow(win) {
+  if (!win) return;
+  const now = Date.parse(win.now);
+  const open = (at) => at && Date.parse(at) > now;
+  const text = !win.closesAt
+    ? 'Pemohon belum pernah menulis lewat kanal ini: balasan tidak bisa dikirim.'
+    : open(win.closesAt)
+      ? `bisa dibalas sampai ${formatTime(win.closesAt)} (${relative(win.closesAt, now)})`
+      : open(win.tagClosesAt)
+        ? `lewat 24 jam; balasan petugas (tag HUMAN_AGENT) sampai ${formatTime(win.tagClosesAt)} (${relative(win.tagClosesAt, now)})`
+        : 'tertutup: balasan baru terkirim setelah pemohon menulis lagi';
+  const state = open(win.closesAt) ? 'ok' : open(win.tagClosesAt) ? 'warning' : 'overdue';
+  $('timers').append(el('li', { data: { window: state } }, el('span', { text: 'Jendela balasan Meta' }), el('span', { text }), badge(state === 'ok' ? 'Terbuka' : state === 'warning' ? 'Tag saja' : 'Tertutup', state)));
+}
+
 function renderHistory(messages, hidden = 0) {
   const note =
     hidden > 0
@@ -275,6 +292,7 @@ async function load() {
     renderHead(data.ticket, data.contact);
     renderActions(data.ticket, data.takeoverRequests ?? []);
     renderTimers(data.ticket);
+    renderChannelWindow(data.channelWindow);
     renderHistory(data.messages, data.hiddenMessages ?? 0);
     renderEvents(data.events);
     renderContact(data.contact);
