@@ -1,0 +1,255 @@
+/**
+ * The admin and supervisor pages in a real browser (#18 part C): Debian's chromium driven by
+ * playwright-core against the real server on 127.0.0.1, at 390 px, 1280 px and 200% zoom.
+ * Accounts (confirmation before disabling, role change, password reset with the reason in
+ * Indonesian, re-enable), the audit log, reports (drill-down from a figure to its tickets,
+ * integrity reports), knowledge (what staff and admins can do) and the go-live checklist;
+ * axe-core on every page (no serious or critical violation), no sideways scrolling, every
+ * menu item visible. Screenshots go to test-artifacts/. Skips only without chromium.
+ * Browser-side code is passed as strings: the test project's types have no DOM library.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebChannel, type WebChannel } from '../../channels/web.js';
+import { repoPath } from '../../src/paths.js';
+import { buildServer } from '../../src/server/app.js';
+import { registerDashboard } from '../../src/server/dashboard/index.js';
+import { createStaffService, type StaffService } from '../../src/staff.js';
+import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
+const PASSWORD = 'rahasia-kantor-123';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  nodes: string[];
+}
+
+const LAYOUTS = {
+  phone: { viewport: { width: 390, height: 844 } },
+  desktop: { viewport: { width: 1280, height: 800 } },
+  // A 1280 x 800 window at 200% zoom lays out like a 640 x 400 one with twice the pixels.
+  zoom200: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+} as const;
+
+const PAGES = [
+  ['accounts', '/dashboard/accounts', '#accounts li'],
+  ['audit', '/dashboard/audit', '#audit tbody tr'],
+  ['reports', '/dashboard/reports', '#tiles .tile'],
+  ['knowledge', '/dashboard/knowledge', '#questions li'],
+  ['channels', '/dashboard/channels', '#golive li'],
+] as const;
+
+let t: TestCore;
+let web: WebChannel;
+let staff: StaffService;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+if (SKIP) {
+  describe('admin pages in chromium', () => {
+    it.skip(SKIP, () => undefined);
+  });
+} else {
+  describe('admin pages in chromium', () => {
+    beforeAll(async () => {
+      t = createTestCore();
+      web = createWebChannel({ now: () => t.clock.now() });
+      t.core.addChannel(web);
+      await web.start(t.core.intake.sink);
+      staff = createStaffService(t.db, () => t.clock.now());
+      staff.add({ username: 'siti', role: 'admin', password: PASSWORD, displayName: 'Siti' });
+      staff.add({ username: 'budi', role: 'staff', password: PASSWORD, displayName: 'Budi' });
+      staff.add({ username: 'sari', role: 'supervisor', password: PASSWORD, displayName: 'Sari' });
+      // Budi's role and password change in the accounts test; Yohan stays a staff officer.
+      staff.add({ username: 'yohan', role: 'staff', password: PASSWORD, displayName: 'Yohan' });
+      app = await buildServer({
+        db: t.db,
+        logger: pino({ level: 'silent' }),
+        web,
+        channels: () => t.core.channels(),
+        problems: () => [],
+        webChatPerMinute: 100,
+        plugins: [(instance) => registerDashboard(instance, { core: t.core, staff, policy: testPolicy() })],
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      // Something to show: a complaint, an integrity report, a question the bot could not answer.
+      await t.say('antrian lama sekali, saya kecewa', { from: 'pemohon-a' });
+      await t.say('ada calo di depan kantor minta uang 2 juta supaya paspor cepat jadi', { from: 'pemohon-b' });
+      await t.say('lumayan, petugasnya sabar menjelaskan', { from: 'pemohon-c' });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      mkdirSync(repoPath('test-artifacts'), { recursive: true });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
+      t?.close();
+    });
+
+    const watch = (page: Page, allowed: RegExp[] = []): string[] => {
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !allowed.some((a) => a.test(message.text()))) problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      page.on('response', (response) => {
+        if (response.status() >= 400 && !allowed.some((a) => a.test(`${response.status()} ${response.url()}`))) problems.push(`${response.status()} ${response.url()}`);
+      });
+      return problems;
+    };
+
+    // One login per officer (through the login page), its cookie reused by later contexts: the
+    // server allows 10 login requests a minute per address, and these tests open many pages.
+    const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
+    const open = async (username: string, layout: keyof typeof LAYOUTS, path: string, allowed: RegExp[] = []): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
+      const saved = sessions.get(username);
+      const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID', ...(saved ? { storageState: saved } : {}) });
+      const page = await context.newPage();
+      const problems = watch(page, allowed);
+      if (saved) {
+        await page.goto(`${base}${path}`);
+      } else {
+        await page.goto(`${base}/dashboard/login?next=${encodeURIComponent(path)}`);
+        await page.fill('#username', username);
+        await page.fill('#password', PASSWORD);
+        await page.click('#submit');
+        await page.waitForURL(`${base}${path}`);
+        sessions.set(username, await context.storageState());
+      }
+      await page.locator('#live.live--on').waitFor();
+      return { context, page, problems };
+    };
+
+    const axe = async (page: Page): Promise<Violation[]> => {
+      if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+      const all = await page.evaluate<Violation[]>(`(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'], iframes: false });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+      })()`);
+      return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    };
+
+    const shot = async (page: Page, name: string) => {
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: repoPath('test-artifacts', `${name}.png`), fullPage: true });
+    };
+
+    for (const layout of Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[]) {
+      it(`every admin page at ${layout}: no serious axe violation, no sideways scroll, the whole menu visible`, { timeout: 120_000 }, async () => {
+        for (const [name, path, ready] of PAGES) {
+          const { context, page, problems } = await open('siti', layout, path);
+          await page.locator(ready).first().waitFor({ timeout: 10_000 });
+          // The menu wraps: every item is on screen, none hidden in a sideways strip.
+          const menu = await page.evaluate<{ text: string; visible: boolean; right: number }[]>(
+            "[...document.querySelectorAll('#nav a')].map((a) => { const r = a.getBoundingClientRect(); return { text: a.textContent, visible: r.width > 0 && r.height > 0, right: r.right }; })",
+          );
+          expect(menu.length, name).toBeGreaterThanOrEqual(5);
+          const width = LAYOUTS[layout].viewport.width;
+          for (const item of menu) {
+            expect(item.visible, `${name}: ${item.text}`).toBe(true);
+            expect(item.right, `${name}: ${item.text}`).toBeLessThanOrEqual(width + 1);
+          }
+          expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(width + 1);
+          expect(await axe(page), `${name} at ${layout}`).toEqual([]);
+          await shot(page, `admin-${name}-${layout}`);
+          expect(problems, name).toEqual([]);
+          await context.close();
+        }
+      });
+    }
+
+    it('accounts at 390 px: disabling asks first, role change, password reset with the reason in Indonesian, re-enable', { timeout: 60_000 }, async () => {
+      // The weak password's 400 is expected (the browser logs it as a failed resource).
+      const { context, page, problems } = await open('siti', 'phone', '/dashboard/accounts', [/400 .*\/api\/staff\/budi\/password/, /status of 400/]);
+      const budi = page.locator('#accounts li[data-username="budi"]');
+      await budi.waitFor();
+      // Cancel keeps the account active.
+      await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
+      await expect.poll(() => page.locator('#confirm-disable').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+      expect(await page.locator('#confirm-disable-text').textContent()).toMatch(/Budi \(budi\) tidak bisa masuk lagi/);
+      expect(await axe(page)).toEqual([]);
+      await shot(page, 'admin-accounts-confirm-disable-phone');
+      await page.click('#confirm-disable-cancel');
+      expect(staff.findByUsername('budi')?.disabled).toBe(false);
+      // Confirm disables.
+      await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
+      await page.click('#confirm-disable-ok');
+      await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(true);
+      await budi.getByRole('button', { name: 'Aktifkan kembali' }).click();
+      await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(false);
+      // Role change.
+      await page.locator('#role-budi').selectOption('supervisor');
+      await budi.getByRole('button', { name: 'Simpan peran' }).click();
+      await expect.poll(() => staff.findByUsername('budi')?.role).toBe('supervisor');
+      // Password reset: a weak one stays in the dialog with the reason; a strong one is saved.
+      await page.locator('#accounts li[data-username="budi"]').getByRole('button', { name: 'Atur ulang kata sandi' }).click();
+      await page.fill('#r-password', 'password123');
+      await page.click('#reset-ok');
+      await expect.poll(() => page.locator('#reset-error').textContent()).toMatch(/^Kata sandi terlalu lemah \(kekuatan \d dari 4, minimal 3\)/);
+      await shot(page, 'admin-accounts-weak-password-phone');
+      await page.fill('#r-password', 'sepeda-biru-lasiana');
+      await page.click('#reset-ok');
+      await expect.poll(() => page.locator('#reset-password').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+      expect(await staff.authenticate('budi', 'sepeda-biru-lasiana')).not.toBeNull();
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('audit log: the account changes above are listed and filterable', async () => {
+      const { context, page, problems } = await open('siti', 'desktop', '/dashboard/audit');
+      await page.locator('#audit tbody tr').first().waitFor();
+      await page.selectOption('#f-action', 'staff_role_changed');
+      await page.click('#audit-filter button[type="submit"]');
+      await expect.poll(() => page.locator('#audit tbody tr').count()).toBe(1);
+      expect(await page.locator('#audit tbody tr').first().textContent()).toMatch(/Peran diubah.*budi.*Petugas → Pengawas/);
+      expect(page.url()).toContain('action=staff_role_changed');
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('reports: a count opens its tickets; the integrity report is listed', async () => {
+      const { context, page, problems } = await open('sari', 'phone', '/dashboard/reports');
+      await page.locator('#integrity-list li').first().waitFor();
+      expect(await page.locator('#integrity-list').textContent()).toMatch(/#\d+/);
+      await page.getByRole('button', { name: /Laporan integritas: lihat tiketnya/ }).click();
+      await page.locator('#drill:not([hidden]) #drill-list li').first().waitFor();
+      expect(await page.locator('#drill-title').textContent()).toMatch(/^Laporan integritas · 1 tiket/);
+      expect(await page.locator('#tiles').textContent()).not.toMatch(/P90/);
+      expect(await axe(page)).toEqual([]);
+      await shot(page, 'reports-drilldown-phone');
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('knowledge: staff are told to forward to an admin, admins how to edit intents/', async () => {
+      const asStaff = await open('yohan', 'phone', '/dashboard/knowledge');
+      await asStaff.page.locator('#questions li').first().waitFor();
+      expect(await asStaff.page.locator('#advice-staff').isVisible()).toBe(true);
+      expect(await asStaff.page.locator('#advice-admin').isVisible()).toBe(false);
+      expect(await asStaff.page.getByRole('button', { name: 'Salin untuk admin' }).count()).toBeGreaterThan(0);
+      expect(await axe(asStaff.page)).toEqual([]);
+      await shot(asStaff.page, 'knowledge-staff-phone');
+      expect(asStaff.problems).toEqual([]);
+      await asStaff.context.close();
+      const asAdmin = await open('siti', 'phone', '/dashboard/knowledge');
+      await asAdmin.page.locator('#questions li').first().waitFor();
+      expect(await asAdmin.page.locator('#advice-admin').textContent()).toContain('npx sapa test-dialogues');
+      expect(await asAdmin.page.locator('#advice-staff').isVisible()).toBe(false);
+      await asAdmin.context.close();
+    });
+  });
+}
