@@ -111,7 +111,8 @@ export const LABELS = {
   kind: { complaint: 'Pengaduan', handoff: 'Minta petugas' },
   priority: { normal: 'Normal', high: 'Prioritas tinggi' },
   channel: { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', console: 'Konsol' },
-  servqual: { tangibles: 'Tangibles', reliability: 'Reliability', responsiveness: 'Responsiveness', assurance: 'Assurance', empathy: 'Empathy' },
+  // SERVQUAL's dimensions in the Indonesian terms of public-service surveys (as in the digest).
+  servqual: { tangibles: 'Bukti fisik', reliability: 'Keandalan', responsiveness: 'Daya tanggap', assurance: 'Jaminan', empathy: 'Empati' },
   sla: { overdue: 'Terlambat', warning: 'Segera jatuh tempo', ok: 'Sesuai SLA' },
   timer: { first_response: 'Respons pertama', next_response: 'Respons berikutnya', resolution: 'Penyelesaian' },
   role: { staff: 'Petugas', supervisor: 'Pengawas', admin: 'Admin' },
@@ -205,6 +206,7 @@ const NAV = [
   { href: '/dashboard/reports', label: 'Laporan', role: 'supervisor' },
   { href: '/dashboard/channels', label: 'Kanal', role: 'admin' },
   { href: '/dashboard/accounts', label: 'Akun', role: 'admin' },
+  { href: '/dashboard/audit', label: 'Audit', role: 'admin' },
 ];
 
 // --- notifications: opt-in, with a short sound made by WebAudio (no file to download) ----------
