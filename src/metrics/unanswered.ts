@@ -45,26 +45,43 @@ const conversational = CONVERSATIONAL_INTENT_IDS.filter((id) => id !== 'out_of_s
 
 // messages_created keeps the scan to the range; the joins are primary-key lookups that
 // drop staff-group chatter (contacts of kind staff_target).
-const SQL = `SELECT m.text, m.channel, m.created_at, m.intent
+const SQL = `SELECT m.text, m.channel, m.created_at, m.intent, m.conversation_id
   FROM messages m
   JOIN conversations c ON c.id = m.conversation_id
   JOIN contacts k ON k.id = c.contact_id
   WHERE m.created_at >= ? AND m.created_at < ?
     AND m.direction = 'in' AND m.author = 'applicant' AND m.quick_reply_payload IS NULL
     AND k.kind = 'applicant'
-    -- A satisfaction-survey comment ("pelayanannya lambat tapi ramah") is an answer, not a question.
-    AND NOT EXISTS (
-      SELECT 1 FROM csat_ratings r JOIN tickets t ON t.id = r.ticket_id
-      WHERE t.conversation_id = m.conversation_id AND r.comment IS NOT NULL
-        AND r.comment = substr(trim(m.text, char(32, 9, 10, 13)), 1, 2000))
     AND (m.intent = 'out_of_scope'
          OR (m.confidence < ? AND COALESCE(m.complaint, 0) = 0 AND m.intent NOT IN (${conversational.map(() => '?').join(', ')})))
   ORDER BY m.created_at`;
 
+/**
+ * Satisfaction-survey comments written in the period ("pelayanannya lambat tapi ramah"): answers,
+ * not questions. Read once and matched in memory: a per-message NOT EXISTS over tickets by
+ * conversation scanned every ticket for every message (the digest of a 1,000,000-ticket
+ * database took 166 s). A comment follows its rating within the survey's window, so ratings
+ * are looked up from SURVEY_LOOKBACK_MS before the period (by their indexed creation time).
+ */
+const SURVEY_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
+const COMMENTS_SQL = `SELECT t.conversation_id AS conversation_id, r.comment AS comment
+  FROM csat_ratings r JOIN tickets t ON t.id = r.ticket_id
+  WHERE r.created_at >= ? AND r.created_at < ? AND r.comment IS NOT NULL AND r.commented_at >= ? AND r.commented_at < ?`;
+
+/** As SQL's trim(text, ' \t\n\r') then substr(1, 2000): how a comment is stored. */
+const storedComment = (text: string): string => text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '').slice(0, 2000);
+
 export function unansweredQuestions(db: Db, options: UnansweredOptions): UnansweredQuestion[] {
+  const comments = new Set(
+    db
+      .prepare<number[], { conversation_id: number; comment: string }>(COMMENTS_SQL)
+      .all(options.startMs - SURVEY_LOOKBACK_MS, options.endMs, options.startMs, options.endMs)
+      .map((row) => `${row.conversation_id}\u0000${row.comment}`),
+  );
   const rows = db
-    .prepare<(string | number)[], Row>(SQL)
-    .all(options.startMs, options.endMs, options.lowConfidence ?? LOW_CONFIDENCE, ...conversational);
+    .prepare<(string | number)[], Row & { conversation_id: number }>(SQL)
+    .all(options.startMs, options.endMs, options.lowConfidence ?? LOW_CONFIDENCE, ...conversational)
+    .filter((row) => !comments.has(`${row.conversation_id}\u0000${storedComment(row.text)}`));
   return groupQuestions(rows).slice(0, options.limit ?? 100);
 }
 
