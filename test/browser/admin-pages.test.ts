@@ -172,6 +172,25 @@ if (SKIP) {
       });
     }
 
+    it('the login page at every layout: no serious axe violation, no sideways scroll, the form on screen', { timeout: 120_000 }, async () => {
+      for (const layout of Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[]) {
+        const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID' });
+        const page = await context.newPage();
+        const problems = watch(page);
+        await page.goto(`${base}/dashboard/login`);
+        await page.locator('#username').waitFor();
+        const width = LAYOUTS[layout].viewport.width;
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth'), layout).toBeLessThanOrEqual(width + 1);
+        const submit = await page.locator('#submit').boundingBox();
+        expect(submit, layout).not.toBeNull();
+        expect(submit!.x + submit!.width, layout).toBeLessThanOrEqual(width + 1);
+        expect(await axe(page), `login at ${layout}`).toEqual([]);
+        await shot(page, `admin-login-${layout}`);
+        expect(problems, layout).toEqual([]);
+        await context.close();
+      }
+    });
+
     it('accounts at 390 px: disabling asks first, role change, password reset with the reason in Indonesian, re-enable', { timeout: 60_000 }, async () => {
       // The weak password's 400 is expected (the browser logs it as a failed resource).
       const { context, page, problems } = await open('siti', 'phone', '/dashboard/accounts', [/400 .*\/api\/staff\/budi\/password/, /status of 400/]);
