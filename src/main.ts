@@ -156,6 +156,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
           staff,
           policy,
           secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
+          publicUrl: config.http.publicUrl,
           metaSetup: () => describeMetaSetup(config, () => meta?.instagramToken() ?? null),
         }),
       ...(telegram && config.telegram?.webhookUrl ? [telegramWebhookRoute(telegram, config.telegram.webhookUrl)] : []),

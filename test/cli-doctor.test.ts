@@ -123,4 +123,14 @@ describe('GET /api/golive (admin checklist)', () => {
     expect(byId).toMatchObject({ hours_confirmed: true, office_profile: false, supervisors: true, admin: true, https: false });
     expect((await (await h.login('sari')).call('GET', '/api/golive')).statusCode).toBe(403);
   });
+
+  it('judges HTTPS by the configured PUBLIC_URL, not by how the admin reached the page', async () => {
+    h = await createHarness({ dashboard: { publicUrl: 'https://sapa.kanimkupang.example' } });
+    const checks = ((await (await h.login('admin')).call('GET', '/api/golive')).json() as { checks: { id: string; ok: boolean }[] }).checks;
+    expect(checks.find((c) => c.id === 'https')?.ok).toBe(true);
+    await h.close();
+    h = await createHarness({ dashboard: { publicUrl: 'http://10.0.0.5:3000' } });
+    const plain = ((await (await h.login('admin')).call('GET', '/api/golive')).json() as { checks: { id: string; ok: boolean }[] }).checks;
+    expect(plain.find((c) => c.id === 'https')?.ok).toBe(false);
+  });
 });

@@ -25,9 +25,11 @@ export interface AdminRouteDeps {
   readonly login: Login;
   /** Messenger and official Instagram setup (src/meta-setup.ts), shown on the channel page. */
   readonly metaSetup?: () => MetaSetup;
+  /** PUBLIC_URL (null when unset): what applicants and Meta are given, so what must be https. */
+  readonly publicUrl: string | null;
 }
 
-export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, sessions, login, metaSetup }: AdminRouteDeps): void {
+export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, sessions, login, metaSetup, publicUrl }: AdminRouteDeps): void {
   /** `lockedUntil`: until when logins in this name from unknown addresses are held back (login.ts). */
   const accountJson = (a: StaffAccount) => ({
     id: a.id,
@@ -147,17 +149,17 @@ export function registerAdminRoutes(app: FastifyInstance, { core, staff, audit, 
   /**
    * "Before going live" (the same checks as `sapa doctor`), from the running bot: the office
    * profile and confirmed hours it uses, the channels' live status, the accounts, the
-   * supervisor chats, and whether this page itself came over HTTPS.
+   * supervisor chats, and whether the configured PUBLIC_URL is https (as `sapa doctor` checks;
+   * the protocol of this request says nothing about what applicants are given).
    */
-  app.get('/api/golive', { config: { access: 'admin' } }, async (request) => {
-    const https = request.protocol === 'https';
+  app.get('/api/golive', { config: { access: 'admin' } }, async () => {
     const checks = goLiveChecks({
       hoursConfirmed: core.sla.officeHoursText() !== null,
       office: core.knowledge().office,
       channels: core.channels().map((channel) => ({ name: channel.name, linked: channel.status().state === 'connected' })),
       accounts: staff.list(),
       supervisorTargets: core.alerts.targets().filter((target) => target.audience === 'supervisor').length,
-      https: { ok: https, where: `${request.protocol}://${request.hostname}` },
+      https: { ok: publicUrl !== null && publicUrl.startsWith('https://'), where: publicUrl },
     });
     return { ready: !goLiveBlocked(checks), checks };
   });

@@ -33,6 +33,8 @@ export interface DashboardDeps {
   readonly policy: SlaPolicy;
   /** Mark the session cookie Secure: PUBLIC_URL is https (never taken from a request header). */
   readonly secureCookies?: boolean;
+  /** PUBLIC_URL as configured (null when unset): the go-live checklist's HTTPS check reads it. */
+  readonly publicUrl?: string | null;
   /** Login attempts per minute per IP address. */
   readonly loginPerMinute?: number;
   readonly sessionPolicy?: SessionPolicy;
@@ -86,7 +88,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     registerDeskRoutes(scope, { core, staff });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });
-    registerAdminRoutes(scope, { core, staff, audit, sessions, login, ...(deps.metaSetup ? { metaSetup: deps.metaSetup } : {}) });
+    registerAdminRoutes(scope, { core, staff, audit, sessions, login, publicUrl: deps.publicUrl ?? null, ...(deps.metaSetup ? { metaSetup: deps.metaSetup } : {}) });
     registerCalendarRoutes(scope, { core, policy });
     registerEventsRoute(scope, { core, sessions });
     registerHealthRoute(scope);
