@@ -184,7 +184,14 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     const ticketId = await waitFor(() => inbound(messagesOf(h, 'messenger', psid))[0]?.ticketId ?? undefined, 'the complaint ticket');
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
     const imageUrl = h.messenger.addFile('bukti.jpg', 'image/jpeg', jpeg);
+    const callsBeforeImage = callsTo(h.messenger, psid).length;
     expect(await post(h, messengerMessage(psid, now + 1, { mid: newMid(), attachments: [{ type: 'image', payload: { url: imageUrl } }] }))).toBe(200);
+    // The image's acknowledgement goes out first (the outbox sends it in its own time): counted
+    // before the voice note, so the answer looked at next is the voice note's.
+    await waitFor(() => {
+      const calls = callsTo(h.messenger, psid).slice(callsBeforeImage);
+      return calls.some((c) => /lampiran|attachment/i.test(c.body.message?.text ?? '')) ? true : undefined;
+    }, "the image's acknowledgement");
     const audioUrl = h.messenger.addFile('voice.mp4', 'audio/mpeg', new Uint8Array([9, 9, 9]));
     const callsBefore = callsTo(h.messenger, psid).length;
     expect(await post(h, messengerMessage(psid, now + 2, { mid: newMid(), attachments: [{ type: 'audio', payload: { url: audioUrl } }] }))).toBe(200);
