@@ -210,6 +210,9 @@ if (SKIP) {
       await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(true);
       await budi.getByRole('button', { name: 'Aktifkan kembali' }).click();
       await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(false);
+      // The list is drawn again after the server answers; choosing a role before that would be
+      // lost with the old card (seen once in CI), so wait for the redrawn card.
+      await budi.getByRole('button', { name: 'Nonaktifkan' }).waitFor();
       // Role change.
       await page.locator('#role-budi').selectOption('supervisor');
       await budi.getByRole('button', { name: 'Simpan peran' }).click();
