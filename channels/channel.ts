@@ -185,6 +185,27 @@ export interface InboundSink {
   acceptSenderProfile?(profile: SenderProfile): Promise<void>;
 }
 
+/**
+ * What the e-mail adapter needs from the core beyond the InboundSink: the composition root
+ * (src/main.ts) fills it from the store (src/store/email-threads.ts), which implements this
+ * type; the adapter never imports the store itself.
+ */
+export interface EmailDirectory {
+  /** Adapter state kept across restarts (the IMAP cursor, threads, numbered options). */
+  getState(key: string): string | undefined;
+  setState(key: string, value: string): void;
+  /** The conversation of an applicant's mail already stored with this Message-ID. */
+  conversationOfInbound(messageId: string): string | undefined;
+  /** The conversation of our reply number `ourMessageId` if it was sent with exactly this Message-ID. */
+  conversationOfReply(ourMessageId: number, providerMessageId: string): string | undefined;
+  /** The conversation of ticket `ticketNumber`, only when `address` belongs to that ticket's applicant. */
+  conversationOfTicket(ticketNumber: number, address: string): string | undefined;
+  /** The ticket number our reply belongs to, if any (its subject then carries `[#<n>]`). */
+  ticketOfReply(ourMessageId: number): number | undefined;
+  /** A bounce: marks our reply failed for good, with the reason. false when no sent reply matches. */
+  markReplyBounced(ourMessageId: number, providerMessageId: string, reason: string, now: Date): boolean;
+}
+
 /** What an admin needs to link a device-style channel (WhatsApp): a QR image or a pairing code. */
 export interface LinkingPrompt {
   /** A `data:image/...` URL of the QR code to scan. */

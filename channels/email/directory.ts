@@ -1,23 +1,7 @@
-/**
- * What the e-mail adapter needs from the core beyond the InboundSink, as an interface the
- * composition root (src/main.ts) fills from the store (src/store/email-threads.ts). The
- * adapter never imports the store itself.
- */
-export interface EmailDirectory {
-  /** Adapter state kept across restarts (the IMAP cursor, threads, numbered options). */
-  getState(key: string): string | undefined;
-  setState(key: string, value: string): void;
-  /** The conversation of an applicant's mail already stored with this Message-ID. */
-  conversationOfInbound(messageId: string): string | undefined;
-  /** The conversation of our reply number `ourMessageId` if it was sent with exactly this Message-ID. */
-  conversationOfReply(ourMessageId: number, providerMessageId: string): string | undefined;
-  /** The conversation of ticket `ticketNumber`, only when `address` belongs to that ticket's applicant. */
-  conversationOfTicket(ticketNumber: number, address: string): string | undefined;
-  /** The ticket number our reply belongs to, if any (its subject then carries `[#<n>]`). */
-  ticketOfReply(ourMessageId: number): number | undefined;
-  /** A bounce: marks our reply failed for good, with the reason. false when no sent reply matches. */
-  markReplyBounced(ourMessageId: number, providerMessageId: string, reason: string, now: Date): boolean;
-}
+// The contract with the core (what the store fills) is `EmailDirectory` in channels/channel.ts.
+import type { EmailDirectory } from '../channel.js';
+
+export type { EmailDirectory };
 
 /** How we answer in a thread: kept per conversation, updated by every mail the applicant sends. */
 export interface ThreadState {

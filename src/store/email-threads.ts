@@ -1,5 +1,5 @@
 /**
- * What the e-mail channel asks of the store (channels/email/directory.ts describes the
+ * What the e-mail channel asks of the store (`EmailDirectory` in channels/channel.ts is the
  * contract; src/main.ts hands this object to the adapter, which never imports the store):
  * - which conversation a mail belongs to, from the Message-IDs it answers (an applicant's
  *   earlier mail, or one of our replies: its id is checked against the one we sent, so a
@@ -10,6 +10,7 @@
  * - a small key-value state in `channel_state` (channel 'email'): the IMAP cursor, each
  *   thread's addressing (who to write to, subject, Message-IDs) and the numbered options.
  */
+import type { EmailDirectory } from '../../channels/channel.js';
 import { prepared, type Db } from './db.js';
 
 const CHANNEL = 'email';
@@ -19,22 +20,7 @@ export interface EmailStoreHooks {
   readonly onDeliveryFailed?: (failure: { conversationId: number; messageId: number }) => void;
 }
 
-export interface EmailStore {
-  getState(key: string): string | undefined;
-  setState(key: string, value: string): void;
-  /** The conversation (its external id) of an applicant's mail we stored with this Message-ID. */
-  conversationOfInbound(messageId: string): string | undefined;
-  /** The conversation of our reply `ourMessageId` if it went out with exactly this Message-ID. */
-  conversationOfReply(ourMessageId: number, providerMessageId: string): string | undefined;
-  /** The conversation of ticket `ticketNumber` when it is an e-mail ticket of the person writing from `address`. */
-  conversationOfTicket(ticketNumber: number, address: string): string | undefined;
-  /** The ticket number a reply belongs to: its own ticket, else the conversation's newest ticket. */
-  ticketOfReply(ourMessageId: number): number | undefined;
-  /** Marks our reply failed (a bounce). false when no sent reply has this Message-ID. */
-  markReplyBounced(ourMessageId: number, providerMessageId: string, reason: string, now: Date): boolean;
-}
-
-export function createEmailStore(db: Db, hooks: EmailStoreHooks = {}): EmailStore {
+export function createEmailStore(db: Db, hooks: EmailStoreHooks = {}): EmailDirectory {
   return {
     getState(key) {
       return prepared<[string, string], { value: string }>(db, 'SELECT value FROM channel_state WHERE channel = ? AND key = ?').get(CHANNEL, key)?.value;
