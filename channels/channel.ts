@@ -46,8 +46,59 @@ export interface Attachment {
   readonly sizeBytes?: number;
   /** The provider's own handle (Telegram file_id, media URL, ...). */
   readonly providerRef?: string;
-  /** Bytes, when the adapter downloaded the file (images and documents on a ticket). */
+  /** Bytes, when the adapter downloaded the file (images, documents and audio on a ticket). */
   readonly data?: Uint8Array;
+  /** Length of a voice note or audio file in seconds, when the provider says (Telegram duration, WhatsApp seconds). */
+  readonly durationSeconds?: number;
+}
+
+/**
+ * Voice notes and audio files (#22): kept on a handoff ticket for an officer to listen to.
+ * Adapters download them only within these limits (the same for every channel, so the
+ * applicant hears the same rule everywhere); a refused one still arrives as an attachment
+ * with its metadata and no bytes, and the core tells the applicant why.
+ */
+export const AUDIO_KINDS: ReadonlySet<AttachmentKind> = new Set<AttachmentKind>(['voice', 'audio']);
+/** A few minutes: longer recordings are refused with a request to send shorter ones. */
+export const AUDIO_MAX_SECONDS = 5 * 60;
+/** Five minutes of mp3 at 128 kbit/s is about 4.7 MB; opus voice notes are far smaller. */
+export const AUDIO_MAX_BYTES = 6 * 1024 * 1024;
+/**
+ * ogg/opus (WhatsApp and Telegram voice notes), m4a/mp4 audio (iPhone, Safari's recorder),
+ * mp3, aac, amr/3gpp (older Android phones), webm/opus (Chrome's recorder), wav.
+ */
+export const AUDIO_MIME_TYPES: readonly string[] = [
+  'audio/ogg',
+  'audio/opus',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/mp4',
+  'audio/m4a',
+  'audio/x-m4a',
+  'audio/aac',
+  'audio/amr',
+  'audio/3gpp',
+  'audio/webm',
+  'audio/wav',
+  'audio/x-wav',
+];
+
+/** "audio/ogg; codecs=opus" -> "audio/ogg" (providers add parameters; the allow-list has none). */
+export function baseMimeType(mimeType: string | undefined | null): string | null {
+  if (mimeType === undefined || mimeType === null) return null;
+  const base = mimeType.split(';')[0]!.trim().toLowerCase();
+  return base === '' ? null : base;
+}
+
+export type AudioRefusal = 'wrong_type' | 'too_big' | 'too_long';
+
+/** Why an audio attachment is not downloaded and kept, from what the provider says of it; null when it may be. */
+export function audioRefusal(meta: { readonly mimeType?: string | null; readonly sizeBytes?: number | null; readonly durationSeconds?: number | null }): AudioRefusal | null {
+  const mime = baseMimeType(meta.mimeType);
+  if (mime === null || !AUDIO_MIME_TYPES.includes(mime)) return 'wrong_type';
+  if (meta.durationSeconds !== undefined && meta.durationSeconds !== null && meta.durationSeconds > AUDIO_MAX_SECONDS) return 'too_long';
+  if (meta.sizeBytes !== undefined && meta.sizeBytes !== null && meta.sizeBytes > AUDIO_MAX_BYTES) return 'too_big';
+  return null;
 }
 
 export interface Sender {

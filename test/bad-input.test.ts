@@ -52,12 +52,13 @@ describe('bad input gets a clear reply and loses nothing', () => {
     expect(replies).toHaveLength(1);
   });
 
-  it('a sticker or voice note gets the "text only" reply', async () => {
+  it('a sticker gets the "text only" reply; a voice note that did not arrive is asked for again', async () => {
     t = createTestCore();
     const [sticker] = await t.say('', { attachments: [{ kind: 'sticker' }] });
     expect(sticker).toMatch(/hanya dapat membaca pesan teks/);
+    // A voice note is a handoff (#22, test/router/voice-notes.test.ts); without its bytes there is nothing to hear.
     const [voice] = await t.say('', { attachments: [{ kind: 'voice', mimeType: 'audio/ogg' }] });
-    expect(voice).toMatch(/hanya dapat membaca pesan teks/);
+    expect(voice).toMatch(/pesan suara Bapak\/Ibu tidak berhasil kami terima/);
   });
 
   it('a photo sent while a ticket is open is attached to the ticket', async () => {

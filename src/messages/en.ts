@@ -31,6 +31,28 @@ export const messagesEn: Messages = {
     `Sure. Your request to talk to an officer is recorded as ticket ${f.ref}. ${when(f)} Meanwhile you can still ask us questions.`,
   handoffAlreadyOpen: (f) => `Your request is already recorded as ticket ${f.ref} and the officers have been told. ${when(f)}`,
   attachmentAdded: (ref) => `We have added your attachment to ticket ${ref}.`,
+  mediaReceived: (f) => {
+    const what = f.what === 'voice' ? 'voice message' : f.what === 'photo' ? 'photo' : 'file';
+    const does = f.what === 'voice' ? 'listen to it' : 'look at it';
+    const head = f.added ? `Thank you, we have added your ${what} to ticket ${f.ref}.` : `Thank you, we have received your ${what} and recorded it as ticket ${f.ref}.`;
+    const tail = f.what === 'voice' || f.added ? '' : ' If you can, please also write what you need here.';
+    return `${head} An officer will ${does} and reply in this chat. ${when(f)}${tail}`;
+  },
+  voiceRefused: (reason, limits) => {
+    const instead = 'or type your message here.';
+    switch (reason) {
+      case 'too_long':
+        return `Sorry, your voice message is too long for us to receive (at most ${limits.maxMinutes} minutes). Please send it again as several shorter voice messages, ${instead}`;
+      case 'too_big':
+        return `Sorry, your recording is too large for us to receive (at most ${limits.maxMegabytes} MB, about ${limits.maxMinutes} minutes). Please send a shorter voice message, ${instead}`;
+      case 'wrong_type':
+        return `Sorry, we cannot play this kind of recording. Please send it as an ordinary voice message (press and hold the microphone button), ${instead}`;
+      case 'not_received':
+        return `Sorry, we could not receive your voice message. Please send it again, ${instead}`;
+    }
+  },
+  fileNotReceived:
+    'Sorry, we could not receive your file; it may be too large or of a type we do not accept (JPG/PNG photos or PDF). Please send it again, or type your message here.',
   statusReport: (f) => {
     const lines = [`Ticket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
     if (f.lastStaffReply) lines.push(`Latest reply from an officer: "${f.lastStaffReply}"`);

@@ -37,6 +37,30 @@ export const messagesId: Messages = {
   handoffAlreadyOpen: (f) =>
     `Permintaan Bapak/Ibu sudah tercatat pada tiket ${f.ref} dan petugas sudah diberi tahu. ${when(f)}`,
   attachmentAdded: (ref) => `Lampiran Bapak/Ibu sudah kami tambahkan ke tiket ${ref}.`,
+  mediaReceived: (f) => {
+    const what = f.what === 'voice' ? 'pesan suara' : f.what === 'photo' ? 'foto' : 'berkas';
+    const does = f.what === 'voice' ? 'mendengarkannya' : 'melihatnya';
+    const head = f.added
+      ? `Terima kasih, ${what} Bapak/Ibu sudah kami tambahkan ke tiket ${f.ref}.`
+      : `Terima kasih, ${what} Bapak/Ibu sudah kami terima dan kami catat sebagai tiket ${f.ref}.`;
+    const tail = f.what === 'voice' || f.added ? '' : ' Bila sempat, tuliskan juga keperluannya di sini.';
+    return `${head} Petugas akan ${does} lalu membalas di percakapan ini. ${when(f)}${tail}`;
+  },
+  voiceRefused: (reason, limits) => {
+    const instead = 'atau tuliskan pesannya di sini.';
+    switch (reason) {
+      case 'too_long':
+        return `Mohon maaf, pesan suara Bapak/Ibu terlalu panjang untuk kami terima (paling lama ${limits.maxMinutes} menit). Silakan kirim ulang dalam beberapa pesan suara yang lebih pendek, ${instead}`;
+      case 'too_big':
+        return `Mohon maaf, rekaman suara Bapak/Ibu terlalu besar untuk kami terima (paling besar ${limits.maxMegabytes} MB, sekitar ${limits.maxMinutes} menit). Silakan kirim ulang sebagai pesan suara yang lebih pendek, ${instead}`;
+      case 'wrong_type':
+        return `Mohon maaf, jenis rekaman ini tidak dapat kami putar. Silakan kirim sebagai pesan suara biasa (tekan dan tahan tombol mikrofon), ${instead}`;
+      case 'not_received':
+        return `Mohon maaf, pesan suara Bapak/Ibu tidak berhasil kami terima. Silakan kirim ulang, ${instead}`;
+    }
+  },
+  fileNotReceived:
+    'Mohon maaf, berkas Bapak/Ibu tidak berhasil kami terima; mungkin ukurannya terlalu besar atau jenisnya tidak kami terima (foto JPG/PNG atau PDF). Silakan kirim ulang, atau tuliskan pesannya di sini.',
   statusReport: (f) => {
     const lines = [`Tiket ${f.ref}: ${STATUS_TEXT[f.status]}.`];
     if (f.lastStaffReply) lines.push(`Balasan terakhir petugas: "${f.lastStaffReply}"`);

@@ -30,6 +30,16 @@ export interface SelfHelpFacts extends TicketReplyFacts {
   readonly added: boolean;
 }
 
+/** A voice note, photo or file without words became (or joined) a ticket for an officer. */
+export interface MediaFacts extends TicketReplyFacts {
+  readonly what: 'voice' | 'photo' | 'file';
+  /** Joined a ticket that was already open (or was reopened) rather than a new one. */
+  readonly added: boolean;
+}
+
+/** Why a voice note was not kept: the channel's limits, or the download failed. */
+export type VoiceRefusalReason = 'wrong_type' | 'too_big' | 'too_long' | 'not_received';
+
 export interface Messages {
   readonly emptyMessage: string;
   readonly textOnly: string;
@@ -43,6 +53,12 @@ export interface Messages {
   readonly handoffOpened: (facts: TicketReplyFacts) => string;
   readonly handoffAlreadyOpen: (facts: TicketReplyFacts) => string;
   readonly attachmentAdded: (ref: string) => string;
+  /** A voice note (or a photo without an open ticket) reached an officer: ticket, who listens, by when. */
+  readonly mediaReceived: (facts: MediaFacts) => string;
+  /** A voice note over the limits (minutes, megabytes), of a type we cannot play, or not received. */
+  readonly voiceRefused: (reason: VoiceRefusalReason, limits: { readonly maxMinutes: number; readonly maxMegabytes: number }) => string;
+  /** A photo or file without words and without an open ticket that could not be received (too big, wrong type, failed). */
+  readonly fileNotReceived: string;
   readonly statusReport: (facts: StatusFacts) => string;
   readonly statusNotFound: (number: number) => string;
   readonly statusNone: string;

@@ -238,7 +238,7 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
         integrity: input.integrity,
         intent: input.intent,
         servqual: entry?.servqual ?? 'responsiveness',
-        summary: summarize(turn.message.text),
+        summary: turn.message.text.trim() === '' && input.summary !== undefined ? input.summary : summarize(turn.message.text),
         messageId: turn.message.id,
       });
       turn.joined = ticket;

@@ -8,13 +8,14 @@
  * reply they queue commits together with the message.
  */
 import type { QuickReply } from '../../channels/channel.js';
-import type { Conversation, StoredAttachment, StoredMessage, Ticket } from '../domain.js';
+import type { Conversation, StoredMessage, Ticket } from '../domain.js';
 import type { AnswerAspect, KnowledgeBase, Language } from '../knowledge/types.js';
 import type { Messages, TicketReplyFacts } from '../messages/index.js';
 import type { Classification } from '../nlu/types.js';
 import type { StaffAlerts } from '../staff-alerts.js';
 import type { ConversationStatePatch } from '../store/conversations.js';
 import type { Db } from '../store/db.js';
+import type { StoredMedia } from '../store/messages.js';
 import type { TicketService } from '../tickets.js';
 import type { MessageForms } from './cues.js';
 import type { CaseFacts, DialogueState } from './dialogue.js';
@@ -23,6 +24,8 @@ export type RouteOutcome =
   | 'empty'
   | 'media_only'
   | 'attachment_added'
+  | 'voice_refused'
+  | 'file_refused'
   | 'held_by_staff'
   | 'faq'
   | 'small_talk'
@@ -72,7 +75,7 @@ export interface Understanding {
 export interface Turn {
   readonly message: StoredMessage;
   readonly conversation: Conversation;
-  readonly attachments: readonly StoredAttachment[];
+  readonly attachments: readonly StoredMedia[];
   readonly language: Language;
   readonly m: Messages;
   readonly kb: KnowledgeBase;
@@ -167,4 +170,6 @@ export interface OpenTicketOptions {
   readonly intent: string;
   readonly priority: 'normal' | 'high';
   readonly integrity: boolean;
+  /** The ticket's summary for staff when the message has no text (a voice note, a photo); else the text's start. */
+  readonly summary?: string;
 }

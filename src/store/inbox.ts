@@ -178,8 +178,8 @@ function upsertConversation(db: Db, message: InboundMessage, contactId: number, 
 function insertAttachment(db: Db, messageId: number, attachment: Attachment): void {
   const data = attachment.data && attachment.data.byteLength <= MAX_ATTACHMENT_BYTES ? Buffer.from(attachment.data) : null;
   prepared(db, 
-    `INSERT INTO attachments (message_id, kind, mime_type, file_name, size_bytes, provider_ref, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO attachments (message_id, kind, mime_type, file_name, size_bytes, provider_ref, data, duration_seconds)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     messageId,
     attachment.kind,
@@ -188,5 +188,9 @@ function insertAttachment(db: Db, messageId: number, attachment: Attachment): vo
     attachment.sizeBytes ?? attachment.data?.byteLength ?? null,
     attachment.providerRef ?? null,
     data,
+    // Only a plausible length is kept (providers send integers; a hostile one could send anything).
+    typeof attachment.durationSeconds === 'number' && Number.isFinite(attachment.durationSeconds) && attachment.durationSeconds >= 0
+      ? Math.min(Math.round(attachment.durationSeconds), 1_000_000)
+      : null,
   );
 }

@@ -126,12 +126,18 @@ export function listTicketMessages(db: Db, ticketId: number): StoredMessage[] {
     .map(toMessage);
 }
 
-export function listAttachments(db: Db, messageId: number): StoredAttachment[] {
+/** An attachment as stored, with a recording's length (migration 16). */
+export interface StoredMedia extends StoredAttachment {
+  /** Seconds of a voice note or audio file as the provider said; null otherwise. */
+  readonly durationSeconds: number | null;
+}
+
+export function listAttachments(db: Db, messageId: number): StoredMedia[] {
   return prepared<
       [number],
-      { id: number; message_id: number; kind: string; mime_type: string | null; file_name: string | null; size_bytes: number | null; has_data: number }
+      { id: number; message_id: number; kind: string; mime_type: string | null; file_name: string | null; size_bytes: number | null; duration_seconds: number | null; has_data: number }
     >(db, 
-      `SELECT id, message_id, kind, mime_type, file_name, size_bytes, data IS NOT NULL AS has_data
+      `SELECT id, message_id, kind, mime_type, file_name, size_bytes, duration_seconds, data IS NOT NULL AS has_data
        FROM attachments WHERE message_id = ? ORDER BY id`,
     )
     .all(messageId)
@@ -142,6 +148,7 @@ export function listAttachments(db: Db, messageId: number): StoredAttachment[] {
       mimeType: row.mime_type,
       fileName: row.file_name,
       sizeBytes: row.size_bytes,
+      durationSeconds: row.duration_seconds,
       hasData: row.has_data === 1,
     }));
 }
