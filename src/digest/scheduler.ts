@@ -12,7 +12,8 @@
  * One error boundary per run: a failure is logged and the next run tries again.
  */
 import type { Logger } from 'pino';
-import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
+import { createTask, validateDetailed } from 'node-cron';
+import { createCronJob, cronProblems } from '../cron-job.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import { dateKeyOf, dateRange, localDateOf } from '../metrics/days.js';
@@ -45,11 +46,8 @@ export class DigestScheduleError extends Error {
 
 /** Throws DigestScheduleError naming DIGEST_CRON; config can call it at start-up. */
 export function assertDigestCron(expression: string): void {
-  const trimmed = expression.trim();
-  const fields = trimmed === '' ? 0 : trimmed.split(/\s+/).length;
-  if (fields < 5 || fields > 6) throw new DigestScheduleError(expression, [`${fields} field${fields === 1 ? '' : 's'}`]);
-  const result = validateDetailed(trimmed);
-  if (!result.valid) throw new DigestScheduleError(expression, result.errors.map((e) => `${e.field}: ${e.message}`));
+  const problems = cronProblems(expression);
+  if (problems.length > 0) throw new DigestScheduleError(expression, problems);
 }
 
 export interface DigestSchedulerDeps {
@@ -99,7 +97,6 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
   const matcher = createTask(expression, () => undefined, { name: 'digest-schedule-matcher', timezone: timeZone });
   const firstSecond = validateDetailed(expression).fields?.second[0] ?? 0;
   const dueAtCache = new Map<string, number | null>();
-  let task: ScheduledTask | null = null;
   let running: Promise<void> | null = null;
 
   /** The first DIGEST_CRON moment at or after the end of `date` (local midnight after it). */
@@ -163,24 +160,23 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     return running;
   };
 
+  const job = createCronJob({ name: 'daily-digest', expression, timeZone, logger, run: tick });
+  let started = false;
+
   return {
     runDue,
     tick,
     dueDates,
     start() {
-      if (task !== null) return;
-      task = createTask(expression, () => tick(), { name: 'daily-digest', timezone: timeZone, noOverlap: true });
-      void Promise.resolve(task.start()).catch((err: unknown) => logger.error({ err }, 'digest schedule failed to start'));
+      if (started) return;
+      started = true;
+      job.start();
       logger.info({ cron: expression, timeZone }, 'daily digest scheduled');
       void tick();
     },
     async stop() {
-      const current = task;
-      task = null;
-      if (current !== null) {
-        await current.stop();
-        await current.destroy();
-      }
+      started = false;
+      await job.stop();
       await matcher.destroy();
       if (running) await running;
     },

@@ -13,8 +13,8 @@
  *   (loaded at start-up), so the reminder stops once the file is fixed and SAPA restarted.
  */
 import type { Logger } from 'pino';
-import { createTask, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.js';
+import { createCronJob } from '../cron-job.js';
 import { calendarTexts } from '../messages/calendar.js';
 import type { StaffAlerts } from '../staff-alerts.js';
 import { inTransaction, prepared, type Db } from '../store/db.js';
@@ -58,7 +58,6 @@ export function createHolidayCoverageAlerter(deps: HolidayCoverageAlerterDeps): 
   const { db, clock, holidays, timeZone, alerts } = deps;
   const logger = deps.logger.child({ module: 'holiday-calendar' });
   const expression = deps.cron ?? HOLIDAY_CHECK_CRON;
-  let task: ScheduledTask | null = null;
 
   const check = (at: Date = clock.now()): HolidayCheckReport => {
     const coverage = evaluateHolidayCoverage(holidays, at, timeZone);
@@ -89,20 +88,12 @@ export function createHolidayCoverageAlerter(deps: HolidayCoverageAlerterDeps): 
     }
   };
 
+  const job = createCronJob({ name: 'holiday-calendar-check', expression, timeZone, logger, run: tick });
+
   return {
     check,
     tick,
-    start() {
-      if (task !== null) return;
-      task = createTask(expression, () => tick(), { name: 'holiday-calendar-check', timezone: timeZone, noOverlap: true });
-      void Promise.resolve(task.start()).catch((err: unknown) => logger.error({ err }, 'holiday calendar check failed to start'));
-    },
-    async stop() {
-      const current = task;
-      task = null;
-      if (current === null) return;
-      await current.stop();
-      await current.destroy();
-    },
+    start: job.start,
+    stop: job.stop,
   };
 }

@@ -15,8 +15,8 @@
  *   it drops out of the index until then.
  */
 import type { Logger } from 'pino';
-import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.js';
+import { createCronJob, cronProblems, type CronJob } from '../cron-job.js';
 import type { Ticket } from '../domain.js';
 import { staffTexts, type SlaAlertFacts } from '../messages/staff.js';
 import { createStaffService } from '../staff.js';
@@ -106,7 +106,7 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
   const staff = createStaffService(db);
   const queries = createQueries(db);
 
-  let task: ScheduledTask | null = null;
+  let job: CronJob | null = null;
   let ticking = false;
 
   /** Names looked up during one scan (many due tickets share a few officers); cleared by each scan. */
@@ -282,42 +282,27 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
     scan,
     tick,
     start() {
-      if (task !== null) return;
+      if (job !== null) return;
       assertCronExpression(expression);
-      task = createTask(expression, () => tick(), {
-        name: 'sla-scan',
-        timezone: timeZone,
-        noOverlap: true,
-        logger: cronLogger(logger),
-      });
-      void Promise.resolve(task.start()).catch((err: unknown) => logger.error({ err }, 'SLA scan schedule failed to start'));
+      job = createCronJob({ name: 'sla-scan', expression, timeZone, logger, run: tick });
+      job.start();
       logger.info({ cron: expression, timeZone }, 'SLA scanner scheduled');
     },
     async stop() {
-      const current = task;
-      task = null;
-      if (current === null) return;
-      await current.stop();
-      await current.destroy();
+      const current = job;
+      job = null;
+      await current?.stop();
     },
   };
 }
 
 /** Throws `SlaScheduleError` naming the bad field; config can call it at start-up. */
 export function assertCronExpression(expression: string): void {
-  const result = validateCron(expression);
-  if (!result.valid) throw new SlaScheduleError(expression, result.problems);
+  const problems = cronProblems(expression);
+  if (problems.length > 0) throw new SlaScheduleError(expression, problems);
 }
 
 // ---------------------------------------------------------------- helpers
-
-function validateCron(expression: string): { valid: boolean; problems: string[] } {
-  const trimmed = expression.trim();
-  const fields = trimmed.split(/\s+/).length;
-  if (trimmed === '' || fields < 5 || fields > 6) return { valid: false, problems: [`${fields} field${fields === 1 ? '' : 's'}`] };
-  const result = validateDetailed(trimmed);
-  return { valid: result.valid, problems: result.errors.map((e) => `${e.field}: ${e.message}`) };
-}
 
 function timerOf(state: TicketSlaState, timer: SlaTimer): TimerState | null {
   switch (timer) {
@@ -353,18 +338,6 @@ function countLevels(fired: readonly FiredEscalation[]): Record<EscalationLevel,
   const counts: Record<EscalationLevel, number> = { warning: 0, breach: 0, supervisor: 0 };
   for (const escalation of fired) counts[escalation.level]++;
   return counts;
-}
-
-/** node-cron's own messages (e.g. a missed run after the event loop stalled) go to our log. */
-function cronLogger(logger: Logger) {
-  return {
-    info: (message: string) => logger.debug({ source: 'node-cron' }, message),
-    warn: (message: string) => logger.warn({ source: 'node-cron' }, message),
-    error: (message: string | Error, err?: Error) =>
-      logger.error({ source: 'node-cron', err: err ?? (message instanceof Error ? message : undefined) }, String(message)),
-    debug: (message: string | Error, err?: Error) =>
-      logger.debug({ source: 'node-cron', err: err ?? (message instanceof Error ? message : undefined) }, String(message)),
-  };
 }
 
 // ---------------------------------------------------------------- queries
