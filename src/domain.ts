@@ -2,6 +2,23 @@
 import type { ChannelName, QuickReply } from '../channels/channel.js';
 import type { Language, ServqualDimension } from './knowledge/types.js';
 
+/**
+ * Where a ticket's conversation lives: a channel SAPA runs, or 'offline' for a contact it
+ * cannot reach (a complaint recorded by staff from the counter, a phone call, a letter,
+ * LAPOR!): nothing is ever queued to an offline conversation.
+ */
+export type TicketChannel = ChannelName | 'offline';
+
+/** Where a complaint came from: 'chat' for the router's tickets, the rest recorded by staff (#21). */
+export type TicketOrigin = 'chat' | 'desk' | 'phone' | 'letter' | 'lapor' | 'email' | 'other';
+export const TICKET_ORIGINS: readonly TicketOrigin[] = ['chat', 'desk', 'phone', 'letter', 'lapor', 'email', 'other'];
+/** The origins staff record by hand (`POST /api/tickets`). */
+export const RECORDED_ORIGINS: readonly Exclude<TicketOrigin, 'chat'>[] = ['desk', 'phone', 'letter', 'lapor', 'email', 'other'];
+
+/** How a public answer was given outside SAPA (recorded, never sent): phone call, letter, LAPOR! panel, in person, e-mail. */
+export type AnsweredVia = 'phone' | 'letter' | 'lapor' | 'in_person' | 'email';
+export const ANSWERED_VIA: readonly AnsweredVia[] = ['phone', 'letter', 'lapor', 'in_person', 'email'];
+
 export type TicketStatus = 'open' | 'pending' | 'resolved' | 'closed';
 export type TicketPriority = 'normal' | 'high';
 export type TicketKind = 'complaint' | 'handoff';
@@ -19,7 +36,7 @@ export const ACTIVE_TICKET_STATUSES: readonly TicketStatus[] = ['open', 'pending
 export interface Conversation {
   readonly id: number;
   readonly contactId: number;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
   readonly externalId: string;
   readonly language: Language;
   readonly missCount: number;
@@ -39,7 +56,7 @@ export interface Ticket {
   readonly ref: string;
   readonly contactId: number;
   readonly conversationId: number;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
   readonly kind: TicketKind;
   readonly status: TicketStatus;
   readonly priority: TicketPriority;
@@ -60,12 +77,15 @@ export interface Ticket {
   readonly nextResponseDueAt: Date | null;
   readonly resolutionDueAt: Date | null;
   readonly escalationLevel: number;
+  readonly origin: TicketOrigin;
+  /** The LAPOR! report's tracking number (origin 'lapor'), or null. */
+  readonly laporTrackingId: string | null;
 }
 
 export interface StoredMessage {
   readonly id: number;
   readonly conversationId: number;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
   readonly ticketId: number | null;
   readonly direction: 'in' | 'out';
   readonly author: Author;
@@ -88,6 +108,8 @@ export interface StoredMessage {
   readonly deliveredAt: Date | null;
   /** Outbound: the person read it (a read message was delivered too); null when not reported. */
   readonly readAt: Date | null;
+  /** A public staff answer given outside SAPA (recorded, never sent): how; null for everything else. */
+  readonly answeredVia?: AnsweredVia | null;
 }
 
 export interface StoredAttachment {

@@ -5,7 +5,7 @@
  */
 import type { ChannelName } from '../channels/channel.js';
 import type { Clock } from './clock.js';
-import type { Ticket, TicketPriority, TicketStatus } from './domain.js';
+import type { AnsweredVia, Ticket, TicketPriority, TicketStatus } from './domain.js';
 import type { EventBus } from './events.js';
 import type { ServqualDimension } from './knowledge/types.js';
 import { messagesFor } from './messages/index.js';
@@ -19,6 +19,7 @@ import type { PauseInterval } from './sla/timers.js';
 import { prepared, type Db } from './store/db.js';
 import { toTicket, type TicketRow } from './store/mappers.js';
 import { insertInternalNote, queueOutbound } from './store/messages.js';
+import { insertOutsideAnswer } from './store/desk-intake.js';
 import {
   getTicketRow,
   insertTicket,
@@ -64,7 +65,7 @@ export interface SlaPlanner {
 
 export class TicketError extends Error {
   constructor(
-    readonly code: 'TICKET_NOT_FOUND' | 'TICKET_CLOSED' | 'TICKET_INVALID_TRANSITION' | 'TICKET_EMPTY_TEXT',
+    readonly code: 'TICKET_NOT_FOUND' | 'TICKET_CLOSED' | 'TICKET_INVALID_TRANSITION' | 'TICKET_EMPTY_TEXT' | 'TICKET_UNREACHABLE',
     message: string,
   ) {
     super(message);
@@ -75,6 +76,12 @@ export class TicketError extends Error {
 export interface OpenTicketInput extends NewTicket {
   /** The applicant message that opened it. */
   readonly messageId: number | null;
+  /**
+   * A complaint recorded by staff (#21): when the office received it (its SLA clocks start
+   * there; default now) and who recorded it (the "opened" event's actor).
+   */
+  readonly openedAt?: Date;
+  readonly recordedBy?: number;
 }
 
 export interface Actor {
@@ -99,6 +106,12 @@ export interface TicketService {
    * known officer. Call inside the transaction that stored the message.
    */
   outsideReply(ticketId: number, messageId: number, via: string): Ticket;
+  /**
+   * A public answer an officer gave outside SAPA (phone call, letter, the LAPOR! panel, in
+   * person): recorded on the ticket, never sent, and counted as the staff response for the
+   * SLA like a reply. The only way to answer a ticket whose contact SAPA cannot reach.
+   */
+  answerOutside(ticketId: number, staffId: number, text: string, via: AnsweredVia): { ticket: Ticket; messageId: number };
   addNote(ticketId: number, staffId: number | null, text: string): { ticket: Ticket; messageId: number };
   setStatus(ticketId: number, status: TicketStatus, actor: Actor): Ticket;
   reopen(ticketId: number, actor: Actor): Ticket;
@@ -273,12 +286,13 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
 
   const transitionTx = db.transaction((id: number, patch: TicketPatch, actor: Actor, from: TicketStatus, to: TicketStatus, now: Date): Ticket => {
     const updated = change(id, patch, { actor, type: 'status', data: { from, to } });
-    if (to === 'resolved') {
+    // An offline contact has no channel to be asked or told on (#21).
+    if (to === 'resolved' && updated.channel !== 'offline') {
       const conversation = getConversation(db, updated.conversationId);
       const messageId = askForRating(db, updated, conversation?.language ?? 'id', now);
       if (messageId !== null) bus.publish({ type: 'message.outbound', conversationId: updated.conversationId, messageId });
     }
-    if (to === 'open' && (from === 'resolved' || from === 'closed') && actor.type !== 'applicant') {
+    if (to === 'open' && (from === 'resolved' || from === 'closed') && actor.type !== 'applicant' && updated.channel !== 'offline') {
       announceReopen(updated, now);
     }
     return updated;
@@ -286,7 +300,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
 
   /** The origin of the conversation a ticket is being opened for, when flood control applies to it. */
   const originOf = (input: OpenTicketInput): string | null => {
-    if (flood === undefined) return null;
+    if (flood === undefined || input.channel === 'offline') return null;
     const conversation = prepared<[number], { external_id: string }>(db, 'SELECT external_id FROM conversations WHERE id = ?').get(input.conversationId);
     return conversation === undefined ? null : flood.originOf(input.channel, conversation.external_id);
   };
@@ -329,13 +343,15 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
   /** Inserts the ticket, its "opened" event and its SLA plan (no announcement). */
   const insertOpened = (input: OpenTicketInput, now: Date, extra: Record<string, unknown> = {}): Ticket => {
     const id = insertTicket(db, input, now);
+    const recorded = input.recordedBy === undefined ? {} : { origin: input.origin ?? 'chat', recordedAt: clock.now().toISOString() };
     insertTicketEvent(
       db,
       {
         ticketId: id,
-        actor: 'applicant',
+        actor: input.recordedBy === undefined ? 'applicant' : 'staff',
+        staffId: input.recordedBy ?? null,
         type: 'opened',
-        data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity, ...extra },
+        data: { kind: input.kind, priority: input.priority, intent: input.intent, integrity: input.integrity, ...recorded, ...extra },
       },
       now,
     );
@@ -346,7 +362,7 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
   };
 
   const openTx = db.transaction((input: OpenTicketInput): Ticket => {
-    const now = clock.now();
+    const now = input.openedAt ?? clock.now();
     const origin = originOf(input);
     if (origin !== null && flood !== undefined) {
       const opened = prepared<[string, number], { n: number }>(
@@ -359,7 +375,8 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
     if (origin !== null) {
       prepared(db, "INSERT INTO ticket_origins (ticket_id, origin_key, kind, created_at) VALUES (?, ?, 'regular', ?)").run(ticket.id, origin, now.getTime());
     }
-    announce(ticket, now);
+    // A recorded complaint may be older than now: due times are worded from the real now.
+    announce(ticket, clock.now());
     bus.publish({ type: 'ticket.opened', ticketId: ticket.id });
     return ticket;
   });
@@ -420,6 +437,9 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
         const row = mustGetRow(ticketId);
         const ticket = toTicket(row);
         if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
+        if (ticket.channel === 'offline') {
+          throw new TicketError('TICKET_UNREACHABLE', `ticket ${ticket.ref} has no channel to send on: record the answer given outside SAPA (phone, letter, LAPOR!)`);
+        }
         const now = clock.now();
         const messageId = queueOutbound(db, { conversationId: ticket.conversationId, ticketId, author: 'staff', staffId, text: body }, now);
         const patch: TicketPatch = { awaitingReplySince: null };
@@ -437,6 +457,24 @@ export function createTicketService({ db, clock, sla, bus, alerts, timeZone, flo
       const patch: TicketPatch = { awaitingReplySince: null };
       if (ticket.firstResponseAt === null) patch.firstResponseAt = clock.now();
       return change(ticketId, patch, { actor: { type: 'staff', staffId: null }, type: 'staff_reply', data: { messageId, via } }, row);
+    },
+
+    answerOutside(ticketId, staffId, text, via) {
+      const body = text.trim();
+      if (body === '') throw new TicketError('TICKET_EMPTY_TEXT', 'an answer needs text');
+      return db.transaction(() => {
+        const row = mustGetRow(ticketId);
+        const ticket = toTicket(row);
+        if (ticket.status === 'closed') throw new TicketError('TICKET_CLOSED', `ticket ${ticket.ref} is closed`);
+        const now = clock.now();
+        const messageId = insertOutsideAnswer(db, { conversationId: ticket.conversationId, ticketId, staffId, text: body, via }, now);
+        // The same SLA facts as a reply sent through SAPA: the first and next response stop here.
+        const patch: TicketPatch = { awaitingReplySince: null };
+        if (ticket.firstResponseAt === null) patch.firstResponseAt = now;
+        if (ticket.assigneeId === null) patch.assigneeId = staffId;
+        const updated = change(ticketId, patch, { actor: { type: 'staff', staffId }, type: 'staff_reply', data: { messageId, via, outside: true } }, row);
+        return { ticket: updated, messageId };
+      })();
     },
 
     addNote(ticketId, staffId, text) {

@@ -13,6 +13,7 @@ export function slaStateOf(policy: SlaPolicy, ticket: Ticket, pauses: readonly P
     policy,
     {
       priority: ticket.priority,
+      origin: ticket.origin,
       openedAt: ticket.createdAt,
       firstResponseAt: ticket.firstResponseAt,
       unansweredSince: ticket.awaitingReplySince,

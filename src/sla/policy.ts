@@ -27,6 +27,9 @@ import { HOLIDAY_YEAR_STATUSES, listedHolidays, type HolidayData, type HolidayYe
 
 export type SlaPriority = 'normal' | 'high';
 export type SlaTimer = 'first_response' | 'next_response' | 'resolution';
+/** The origins of recorded complaints that may have windows of their own (`origins` in the file). */
+export type SlaOrigin = 'desk' | 'phone' | 'letter' | 'lapor' | 'email' | 'other';
+export const SLA_ORIGINS: readonly SlaOrigin[] = ['desk', 'phone', 'letter', 'lapor', 'email', 'other'];
 
 export const SLA_TIMERS: readonly SlaTimer[] = ['first_response', 'next_response', 'resolution'];
 
@@ -53,6 +56,13 @@ export interface SlaPolicy {
   /** The holidays file the calendar was built from, per year with its status (for the coverage check). */
   holidays: HolidayData;
   policies: Readonly<Record<SlaPriority, TimerPolicy>>;
+  /**
+   * `origins` in the policy file: windows for complaints recorded from outside the chat
+   * channels (#21), e.g. LAPOR! reports, which come with their own published handling
+   * times. A listed origin's windows replace the priority's for its tickets; absent
+   * origins (and chat tickets) use `policies`.
+   */
+  origins?: Readonly<Partial<Record<SlaOrigin, TimerPolicy>>>;
   /** Business time from a breach to the supervisor escalation. */
   supervisorAfterBreachMs: number;
 }
@@ -109,6 +119,9 @@ export function loadSlaPolicy(options: LoadSlaPolicyOptions = {}): SlaPolicy {
       normal: toTimerPolicy(config.policies.normal),
       high: toTimerPolicy(config.policies.high),
     },
+    origins: Object.fromEntries(
+      Object.entries(config.origins ?? {}).flatMap(([origin, raw]) => (raw === undefined ? [] : [[origin, toTimerPolicy(raw)]])),
+    ) as Partial<Record<SlaOrigin, TimerPolicy>>,
     supervisorAfterBreachMs: config.supervisor_after_breach,
   };
 }
@@ -136,9 +149,18 @@ export function parseHolidays(text: string, fileLabel: string): Holiday[] {
   return listedHolidays(parseHolidayData(text, fileLabel));
 }
 
-/** The window of one timer for one priority. */
-export function timerDuration(policy: SlaPolicy, priority: SlaPriority, timer: SlaTimer): SlaDuration {
-  const windows = policy.policies[priority];
+/**
+ * The windows a ticket runs on: its origin's when the policy lists that origin (a LAPOR!
+ * report keeps LAPOR!'s handling times whatever its priority), else its priority's.
+ */
+export function windowsOf(policy: SlaPolicy, priority: SlaPriority, origin?: string | null): TimerPolicy {
+  const own = origin != null && origin !== 'chat' ? policy.origins?.[origin as SlaOrigin] : undefined;
+  return own ?? policy.policies[priority];
+}
+
+/** The window of one timer for one priority (and origin, see `windowsOf`). */
+export function timerDuration(policy: SlaPolicy, priority: SlaPriority, timer: SlaTimer, origin?: string | null): SlaDuration {
+  const windows = windowsOf(policy, priority, origin);
   switch (timer) {
     case 'first_response':
       return windows.firstResponse;
@@ -272,6 +294,10 @@ const policyFileSchema = mapping(
       .optional()
       .transform((value) => value ?? false),
     policies: mapping({ normal: timerPolicySchema, high: timerPolicySchema }, 'a mapping with normal and high'),
+    origins: mapping(
+      Object.fromEntries(SLA_ORIGINS.map((origin) => [origin, timerPolicySchema.optional()])) as Record<SlaOrigin, z.ZodOptional<typeof timerPolicySchema>>,
+      `a mapping of origins (${SLA_ORIGINS.join(', ')}) to first_response, next_response, resolution and warn_at`,
+    ).optional(),
     supervisor_after_breach: businessDurationField,
   },
   'a mapping with business_hours, holidays_file, policies and supervisor_after_breach',

@@ -13,7 +13,7 @@
  */
 import type { BusinessCalendar } from './calendar.js';
 import { durationBusinessMs } from './calendar.js';
-import { timerDuration, type SlaPolicy, type SlaPriority, type SlaTimer } from './policy.js';
+import { timerDuration, windowsOf, type SlaPolicy, type SlaPriority, type SlaTimer } from './policy.js';
 
 export type TimerStatus = 'running' | 'paused' | 'met' | 'breached';
 export type EscalationLevel = 'warning' | 'breach' | 'supervisor';
@@ -34,6 +34,8 @@ export interface PauseInterval {
  */
 export interface TicketSlaFacts {
   priority: SlaPriority;
+  /** Where the complaint came from; an origin listed in the policy has its own windows (`windowsOf`). */
+  origin?: string | null;
   openedAt: Date;
   /** First public staff reply. Bot replies and internal notes do not count. */
   firstResponseAt?: Date | null;
@@ -110,7 +112,7 @@ export function computeSlaTimers(policy: SlaPolicy, facts: TicketSlaFacts, now: 
   const unansweredSince = known(facts.unansweredSince);
 
   // A resolution also settles any reply timer still open: the applicant's matter is closed.
-  const firstResponse = computeTimer(policy, facts.priority, 'first_response', {
+  const firstResponse = computeTimer(policy, facts.priority, facts.origin ?? null, 'first_response', {
     startAt: facts.openedAt,
     stopAt: earliest(firstResponseAt, resolvedAt),
     pauses: [],
@@ -118,14 +120,14 @@ export function computeSlaTimers(policy: SlaPolicy, facts: TicketSlaFacts, now: 
   });
   const nextResponse =
     firstResponseAt !== null && unansweredSince !== null
-      ? computeTimer(policy, facts.priority, 'next_response', {
+      ? computeTimer(policy, facts.priority, facts.origin ?? null, 'next_response', {
           startAt: unansweredSince,
           stopAt: resolvedAt,
           pauses: [],
           nowMs,
         })
       : null;
-  const resolution = computeTimer(policy, facts.priority, 'resolution', {
+  const resolution = computeTimer(policy, facts.priority, facts.origin ?? null, 'resolution', {
     startAt: facts.openedAt,
     stopAt: resolvedAt,
     pauses: normalizePauses(facts.pauses ?? [], facts.openedAt.getTime(), nowMs, resolvedAt?.getTime() ?? null),
@@ -164,12 +166,12 @@ interface TimerInput {
   nowMs: number;
 }
 
-function computeTimer(policy: SlaPolicy, priority: SlaPriority, timer: SlaTimer, input: TimerInput): TimerState {
+function computeTimer(policy: SlaPolicy, priority: SlaPriority, origin: string | null, timer: SlaTimer, input: TimerInput): TimerState {
   const { calendar } = policy;
   const { startAt, stopAt, pauses, nowMs } = input;
   const startMs = startAt.getTime();
-  const windowMs = durationBusinessMs(calendar, startAt, timerDuration(policy, priority, timer));
-  const warnMs = Math.round(windowMs * policy.policies[priority].warnAt);
+  const windowMs = durationBusinessMs(calendar, startAt, timerDuration(policy, priority, timer, origin));
+  const warnMs = Math.round(windowMs * windowsOf(policy, priority, origin).warnAt);
 
   const dueMs = activeDueMs(calendar, startMs, windowMs, pauses);
   const warnAtMs = activeDueMs(calendar, startMs, warnMs, pauses);

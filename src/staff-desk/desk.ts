@@ -104,6 +104,8 @@ export function createStaffDesk(deps: StaffDeskDeps): StaffDesk {
           return outcome('rejected', before.status === 'closed' ? deskTexts.closed(before) : deskTexts.notAllowed(before));
         case 'TICKET_EMPTY_TEXT':
           return outcome('rejected', deskTexts.emptyText);
+        case 'TICKET_UNREACHABLE':
+          return outcome('rejected', deskTexts.unreachable(before));
       }
     }
   }

@@ -41,6 +41,9 @@ export const deskTexts = {
   closed: (ticket: Ticket): string => `Tiket ${ticket.ref} sudah ditutup.`,
   notAllowed: (ticket: Ticket): string => `Tiket ${ticket.ref} berstatus ${STATUS[ticket.status]}; tindakan itu tidak bisa dilakukan.`,
   emptyText: 'Teksnya kosong.',
+  /** #21: a ticket recorded for someone SAPA cannot reach. */
+  unreachable: (ticket: Ticket): string =>
+    `Tiket ${ticket.ref} tidak punya kanal untuk membalas. Catat jawaban yang diberikan lewat telepon, surat atau LAPOR! di dasbor (Tiket → Jawaban di luar SAPA).`,
   textOnly: 'Hanya balasan teks yang dapat diteruskan ke pemohon.',
   claimed: (ticket: Ticket): string => `Tiket ${ticket.ref} sekarang Anda pegang.`,
   alreadyYours: (ticket: Ticket): string => `Tiket ${ticket.ref} sudah Anda pegang.`,

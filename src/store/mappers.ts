@@ -1,6 +1,7 @@
 /** Row <-> domain mapping: snake_case columns stay inside src/store. */
-import type { ChannelName, QuickReply } from '../../channels/channel.js';
+import type { QuickReply } from '../../channels/channel.js';
 import type {
+  AnsweredVia,
   Author,
   Conversation,
   ConversationAwaiting,
@@ -9,6 +10,8 @@ import type {
   Ticket,
   TicketKind,
   TicketPriority,
+  TicketChannel,
+  TicketOrigin,
   TicketStatus,
   Visibility,
 } from '../domain.js';
@@ -37,7 +40,7 @@ export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     contactId: row.contact_id,
-    channel: row.channel as ChannelName,
+    channel: row.channel as TicketChannel,
     externalId: row.external_id,
     language: row.language as Language,
     missCount: row.miss_count,
@@ -76,6 +79,9 @@ export interface TicketRow {
   resolution_due_at: number | null;
   next_sla_check_at: number | null;
   escalation_level: number;
+  /** Migration 15. */
+  origin: string;
+  lapor_tracking_id: string | null;
 }
 
 export function toTicket(row: TicketRow): Ticket {
@@ -84,7 +90,7 @@ export function toTicket(row: TicketRow): Ticket {
     ref: ticketRef(row.id),
     contactId: row.contact_id,
     conversationId: row.conversation_id,
-    channel: row.channel as ChannelName,
+    channel: row.channel as TicketChannel,
     kind: row.kind as TicketKind,
     status: row.status as TicketStatus,
     priority: row.priority as TicketPriority,
@@ -105,6 +111,9 @@ export function toTicket(row: TicketRow): Ticket {
     nextResponseDueAt: toDateOrNull(row.next_response_due_at),
     resolutionDueAt: toDateOrNull(row.resolution_due_at),
     escalationLevel: row.escalation_level,
+    // Rows of schemas before migration 15 (tests of old schemas) have no origin.
+    origin: (row.origin ?? 'chat') as TicketOrigin,
+    laporTrackingId: row.lapor_tracking_id ?? null,
   };
 }
 
@@ -132,13 +141,15 @@ export interface MessageRow {
   /** Migration 14; absent in rows read before it ran (tests of old schemas). */
   delivered_at?: number | null;
   read_at?: number | null;
+  /** Migration 15. */
+  answered_via?: string | null;
 }
 
 export function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
     conversationId: row.conversation_id,
-    channel: row.channel as ChannelName,
+    channel: row.channel as TicketChannel,
     ticketId: row.ticket_id,
     direction: row.direction as 'in' | 'out',
     author: row.author as Author,
@@ -158,5 +169,6 @@ export function toMessage(row: MessageRow): StoredMessage {
     deliveryError: row.delivery_error,
     deliveredAt: toDateOrNull(row.delivered_at ?? null),
     readAt: toDateOrNull(row.read_at ?? null),
+    answeredVia: (row.answered_via ?? null) as AnsweredVia | null,
   };
 }

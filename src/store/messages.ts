@@ -1,13 +1,13 @@
 /** Message queries: an outbound public message is queued for delivery as it is inserted (it is its own outbox entry). */
 import type { ChannelName, OutboundAttachment, QuickReply } from '../../channels/channel.js';
-import type { Author, Conversation, StoredAttachment, StoredMessage } from '../domain.js';
+import type { Author, Conversation, TicketChannel, StoredAttachment, StoredMessage } from '../domain.js';
 import { prepared, type Db } from './db.js';
 import { toConversation, toMessage, type MessageRow } from './mappers.js';
 
 export interface OutboundDraft {
   readonly conversationId: number;
   /** The conversation's channel when the caller already has it (saves a lookup); otherwise read. */
-  readonly channel?: ChannelName;
+  readonly channel?: TicketChannel;
   readonly ticketId?: number | null;
   readonly author: Exclude<Author, 'applicant'>;
   readonly staffId?: number | null;
@@ -35,8 +35,10 @@ export function queueOutbound(db: Db, draft: OutboundDraft, now: Date): number {
   const conversation =
     draft.channel !== undefined
       ? { channel: draft.channel }
-      : prepared<[number], { channel: ChannelName }>(db, 'SELECT channel FROM conversations WHERE id = ?').get(draft.conversationId);
+      : prepared<[number], { channel: TicketChannel }>(db, 'SELECT channel FROM conversations WHERE id = ?').get(draft.conversationId);
   if (!conversation) throw new Error(`conversation ${draft.conversationId} does not exist`);
+  // No channel can deliver it: answers to an offline contact are recorded as given outside SAPA (#21).
+  if (conversation.channel === 'offline') throw new Error(`conversation ${draft.conversationId} is offline: nothing can be sent to it`);
   const at = now.getTime();
   const quickReplies = draft.quickReplies && draft.quickReplies.length > 0 ? quickRepliesJson(draft.quickReplies) : null;
   const messageId = Number(

@@ -87,6 +87,10 @@ export function searchTicketIds(db: Db, query: string, limit: number): number[] 
     db,
     `SELECT t.id FROM tickets t
       WHERE lower(t.summary) LIKE @like ESCAPE '\\'
+         -- #21: the LAPOR! tracking number, and what staff wrote down for a contact met outside the channels
+         OR lower(COALESCE(t.lapor_tracking_id, '')) LIKE @like ESCAPE '\\'
+         OR t.contact_id IN (SELECT id FROM contacts WHERE lower(COALESCE(email, '')) LIKE @like ESCAPE '\\'
+                                                    OR (@phone IS NOT NULL AND COALESCE(phone, '') LIKE @phone))
          OR t.contact_id IN (SELECT id FROM contacts WHERE lower(COALESCE(display_name, '')) LIKE @like ESCAPE '\\')
          OR t.contact_id IN (SELECT contact_id FROM identities
                               WHERE lower(COALESCE(display_name, '')) LIKE @like ESCAPE '\\'

@@ -1,6 +1,6 @@
 /** Ticket queries. Numbers come from AUTOINCREMENT inside the opening transaction, so they are unique under bursts. */
 import type { ChannelName } from '../../channels/channel.js';
-import type { Ticket, TicketKind, TicketPriority, TicketStatus } from '../domain.js';
+import type { Ticket, TicketChannel, TicketKind, TicketOrigin, TicketPriority, TicketStatus } from '../domain.js';
 import type { ServqualDimension } from '../knowledge/types.js';
 import { prepared, type Db } from './db.js';
 import { toTicket, type TicketRow } from './mappers.js';
@@ -8,13 +8,16 @@ import { toTicket, type TicketRow } from './mappers.js';
 export interface NewTicket {
   readonly contactId: number;
   readonly conversationId: number;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
   readonly kind: TicketKind;
   readonly priority: TicketPriority;
   readonly integrity: boolean;
   readonly intent: string;
   readonly servqual: ServqualDimension;
   readonly summary: string;
+  /** Default 'chat' (the router's tickets). */
+  readonly origin?: TicketOrigin;
+  readonly laporTrackingId?: string | null;
 }
 
 export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
@@ -22,8 +25,8 @@ export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
   return Number(
     prepared(db, 
         `INSERT INTO tickets (contact_id, conversation_id, channel, kind, status, priority, integrity, intent, servqual, summary,
-                              created_at, updated_at, awaiting_reply_since)
-         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)`,
+                              created_at, updated_at, awaiting_reply_since, origin, lapor_tracking_id)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         ticket.contactId,
@@ -38,6 +41,8 @@ export function insertTicket(db: Db, ticket: NewTicket, now: Date): number {
         at,
         at,
         at,
+        ticket.origin ?? 'chat',
+        ticket.laporTrackingId ?? null,
       ).lastInsertRowid,
   );
 }

@@ -205,7 +205,7 @@ describe('loadSlaPolicy: invalid policy files name the file, the key and what is
   it('rejects a misspelt top-level key', () => {
     expect(problems(VALID.replace('policies:', 'polices:'))).toEqual([
       'sla.yaml: policies is missing; expected a mapping with normal and high',
-      'sla.yaml: the file has unknown key "polices"; accepted keys: business_hours, holidays_file, cuti_bersama_closed, hours_confirmed, policies, supervisor_after_breach',
+      'sla.yaml: the file has unknown key "polices"; accepted keys: business_hours, holidays_file, cuti_bersama_closed, hours_confirmed, policies, origins, supervisor_after_breach',
     ]);
   });
 

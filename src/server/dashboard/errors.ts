@@ -2,6 +2,7 @@
  * Domain errors -> the HTTP error catalogue, for the dashboard's error boundary. Anything
  * not listed falls through to the app's own mapping (and is logged there as a 500).
  */
+import { IntakeError } from '../../desk-intake.js';
 import { DateRangeError } from '../../metrics/days.js';
 import { StaffError } from '../../staff.js';
 import { TicketError } from '../../tickets.js';
@@ -12,6 +13,7 @@ const TICKET: Readonly<Record<TicketError['code'], HttpError['code']>> = {
   TICKET_CLOSED: 'CONFLICT',
   TICKET_INVALID_TRANSITION: 'CONFLICT',
   TICKET_EMPTY_TEXT: 'VALIDATION',
+  TICKET_UNREACHABLE: 'CONFLICT',
 };
 
 const STAFF: Readonly<Record<StaffError['code'], HttpError['code']>> = {
@@ -27,6 +29,7 @@ const STAFF: Readonly<Record<StaffError['code'], HttpError['code']>> = {
 export function dashboardHttpError(err: unknown): HttpError {
   if (err instanceof TicketError) return new HttpError(TICKET[err.code], err.message);
   if (err instanceof StaffError) return new HttpError(STAFF[err.code], err.message);
+  if (err instanceof IntakeError) return new HttpError('VALIDATION', err.message);
   if (err instanceof DateRangeError) return new HttpError('VALIDATION', err.message);
   return toHttpError(err);
 }

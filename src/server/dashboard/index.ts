@@ -20,6 +20,7 @@ import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
 import { registerEventsRoute } from './events-route.js';
 import { registerHealthRoute } from './health-route.js';
+import { registerIntakeRoutes } from './intake-routes.js';
 import { createLogin, type LoginPolicy } from './login.js';
 import { PUBLIC_ASSETS, registerPages } from './pages.js';
 import { registerReportRoutes } from './report-routes.js';
@@ -85,6 +86,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       clock: core.clock,
     });
     registerTicketRoutes(scope, { core, staff, policy, audit });
+    registerIntakeRoutes(scope, { core, staff, policy });
     registerDeskRoutes(scope, { core, staff });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });

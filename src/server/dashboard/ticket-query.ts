@@ -4,7 +4,7 @@
  * express). Kept next to its only user; it reads through the tickets_status index.
  */
 import type { ChannelName } from '../../../channels/channel.js';
-import type { Ticket, TicketPriority, TicketStatus } from '../../domain.js';
+import type { Ticket, TicketOrigin, TicketPriority, TicketStatus } from '../../domain.js';
 import type { Db } from '../../store/db.js';
 import { toTicket, type TicketRow } from '../../store/mappers.js';
 
@@ -13,6 +13,8 @@ export interface QueueFilter {
   readonly priority?: TicketPriority;
   readonly assignee?: number | 'none';
   readonly channel?: ChannelName;
+  /** Where the complaint came from (#21). */
+  readonly origin?: TicketOrigin;
   /** Only tickets that are unassigned or assigned to this officer. */
   readonly visibleTo?: number;
   /** Only these tickets (a search's hits). */
@@ -44,6 +46,10 @@ export function queueTickets(db: Db, filter: QueueFilter): Ticket[] {
   if (filter.channel) {
     where.push('channel = ?');
     values.push(filter.channel);
+  }
+  if (filter.origin) {
+    where.push('origin = ?');
+    values.push(filter.origin);
   }
   if (filter.visibleTo !== undefined) {
     where.push('(assignee_id IS NULL OR assignee_id = ?)');

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHANNEL_NAMES } from '../../../channels/channel.js';
 import type { Core } from '../../core.js';
-import { TICKET_PRIORITIES, TICKET_STATUSES, ACTIVE_TICKET_STATUSES, type Ticket, type TicketStatus } from '../../domain.js';
+import { ANSWERED_VIA, TICKET_ORIGINS, TICKET_PRIORITIES, TICKET_STATUSES, ACTIVE_TICKET_STATUSES, type Ticket, type TicketStatus } from '../../domain.js';
 import { CONVERSATIONAL_INTENT_IDS, SERVQUAL_DIMENSIONS, type Language } from '../../knowledge/types.js';
 import { renderAnswer } from '../../knowledge/render.js';
 import type { SlaPolicy } from '../../sla/policy.js';
@@ -119,6 +119,7 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     const q = request.query as Record<string, unknown>;
     const priority = optionalOneOf(q['priority'], TICKET_PRIORITIES, 'priority');
     const channel = optionalOneOf(q['channel'], CHANNEL_NAMES, 'channel');
+    const origin = optionalOneOf(q['origin'], TICKET_ORIGINS, 'origin');
     const assignee = assigneeFilter(q['assignee'], user);
     const max = limit(q['limit'], 200, 500);
     const search = typeof q['q'] === 'string' ? q['q'].trim().slice(0, 100) : '';
@@ -127,6 +128,7 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
       status: search !== '' && (q['status'] === undefined || q['status'] === '') ? [] : statusFilter(q['status']),
       ...(priority ? { priority } : {}),
       ...(channel ? { channel } : {}),
+      ...(origin ? { origin } : {}),
       ...(assignee !== undefined ? { assignee } : {}),
       limit: max,
     };
@@ -241,8 +243,16 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     const input = body(request);
     const message = text(input['text'], 'text', MAX_STORED_TEXT_CHARS);
     if (input['internal'] !== undefined && typeof input['internal'] !== 'boolean') throw new HttpError('VALIDATION', 'internal must be true or false');
+    // #21: an answer given outside SAPA (phone call, letter, LAPOR! panel) is recorded, not sent.
+    const answeredVia = optionalOneOf(input['answeredVia'], ANSWERED_VIA, 'answeredVia');
+    if (answeredVia !== undefined && input['internal'] === true) throw new HttpError('VALIDATION', 'answeredVia is for public answers, not internal notes');
     // A public reply goes to the applicant on their channel through the outbox.
-    const result = input['internal'] === true ? tickets.addNote(ticket.id, user.account.id, message) : tickets.staffReply(ticket.id, user.account.id, message);
+    const result =
+      input['internal'] === true
+        ? tickets.addNote(ticket.id, user.account.id, message)
+        : answeredVia !== undefined
+          ? tickets.answerOutside(ticket.id, user.account.id, message, answeredVia)
+          : tickets.staffReply(ticket.id, user.account.id, message);
     return reply.code(201).send({ messageId: result.messageId, ...respond(user, result.ticket) });
   });
 

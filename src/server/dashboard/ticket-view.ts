@@ -3,10 +3,9 @@
  * the queue. Applicant text goes out as plain strings; the pages insert it with
  * textContent only, never as HTML.
  */
-import type { ChannelName } from '../../../channels/channel.js';
-import { ACTIVE_TICKET_STATUSES, type StoredMessage, type Ticket } from '../../domain.js';
+import { ACTIVE_TICKET_STATUSES, type StoredMessage, type Ticket, type TicketChannel } from '../../domain.js';
 import { durationBusinessMs } from '../../sla/calendar.js';
-import { timerDuration, type SlaPolicy, type SlaTimer } from '../../sla/policy.js';
+import { timerDuration, windowsOf, type SlaPolicy, type SlaTimer } from '../../sla/policy.js';
 import { maskPersonalData } from '../../privacy.js';
 import type { StaffAccount, StaffService } from '../../staff.js';
 import type { Db } from '../../store/db.js';
@@ -41,7 +40,10 @@ export interface TicketView {
   readonly priority: Ticket['priority'];
   readonly kind: Ticket['kind'];
   readonly integrity: boolean;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
+  /** Where the complaint came from (#21): 'chat', or how staff received it. */
+  readonly origin: Ticket['origin'];
+  readonly laporTrackingId: string | null;
   readonly intent: string;
   /** The intent's label from the knowledge base (Indonesian), or the id when the intent is unknown. */
   readonly intentLabel: string;
@@ -88,12 +90,12 @@ function runningTimers(ticket: Ticket): { timer: SlaTimer; startAt: Date; dueAt:
  */
 export function slaView(policy: SlaPolicy, ticket: Ticket, now: Date): SlaView {
   const { calendar } = policy;
-  const warnShare = policy.policies[ticket.priority].warnAt;
+  const warnShare = windowsOf(policy, ticket.priority, ticket.origin).warnAt;
   const timers = runningTimers(ticket).map((t): TimerView => {
     let state: TimerView['state'] = 'ok';
     if (now >= t.dueAt) state = 'overdue';
     else {
-      const windowMs = durationBusinessMs(calendar, t.startAt, timerDuration(policy, ticket.priority, t.timer));
+      const windowMs = durationBusinessMs(calendar, t.startAt, timerDuration(policy, ticket.priority, t.timer, ticket.origin));
       if (calendar.businessMsBetween(now, t.dueAt) <= windowMs * (1 - warnShare)) state = 'warning';
     }
     return { timer: t.timer, startAt: t.startAt.toISOString(), dueAt: t.dueAt.toISOString(), state };
@@ -113,7 +115,7 @@ export interface Views {
 
 export interface MessageView {
   readonly id: number;
-  readonly channel: ChannelName;
+  readonly channel: TicketChannel;
   readonly ticketId: number | null;
   readonly direction: 'in' | 'out';
   readonly author: StoredMessage['author'];
@@ -130,6 +132,8 @@ export interface MessageView {
   /** Receipts from the provider (Messenger, Instagram): reached the person's device, read. */
   readonly deliveredAt: string | null;
   readonly readAt: string | null;
+  /** #21: a public answer given outside SAPA (phone, letter, lapor, in_person, email), never sent; null otherwise. */
+  readonly answeredVia: StoredMessage['answeredVia'];
   readonly intent: string | null;
   readonly confidence: number | null;
 }
@@ -183,6 +187,8 @@ export function createViews(deps: {
       kind: t.kind,
       integrity: t.integrity,
       channel: t.channel,
+      origin: t.origin,
+      laporTrackingId: t.laporTrackingId,
       intent: t.intent,
       intentLabel: deps.intentLabel(t.intent) ?? t.intent,
       servqual: t.servqual,
@@ -221,6 +227,7 @@ export function createViews(deps: {
       deliveryError: m.deliveryError,
       deliveredAt: iso(m.deliveredAt),
       readAt: iso(m.readAt),
+      answeredVia: m.answeredVia ?? null,
       intent: m.intent,
       confidence: m.confidence,
     }),

@@ -16,9 +16,10 @@ import { dialogueState } from './011-dialogue-state.js';
 import { floodControl } from './012-flood-control.js';
 import { staffDesk } from './013-staff-desk.js';
 import { messageReceipts } from './014-message-receipts.js';
+import { ticketOrigin } from './015-ticket-origin.js';
 import { audioDuration } from './016-audio-duration.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState, floodControl, staffDesk, messageReceipts, audioDuration];
+export const MIGRATIONS: readonly Migration[] = [coreSchema, staffAlerts, slaEscalations, dashboard, satisfaction, digestDeliveries, reportIndexes, activeTickets, outboxInMessages, holidayCoverageAlerts, dialogueState, floodControl, staffDesk, messageReceipts, ticketOrigin, audioDuration];
