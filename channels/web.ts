@@ -3,10 +3,12 @@
  * receive replies over server-sent events (src/server/web-chat-routes.ts wires the
  * HTTP side). A visitor is identified by a random id their browser keeps across
  * reloads; each posted message carries a client id, so a retried POST on a flaky
- * connection is stored once.
+ * connection is stored once. A voice note recorded on the page arrives the same way,
+ * with the recording as a 'voice' attachment and no text.
  */
 import type {
   AcceptOutcome,
+  Attachment,
   Channel,
   ChannelCapabilities,
   ChannelStatus,
@@ -25,6 +27,12 @@ export interface WebChatMessage {
   readonly createdAt: string;
   /** Applicant messages: the id the page posted it with (history only; a live push has none). */
   readonly clientMessageId?: string;
+  /** Files that came with an applicant message (a voice note recorded on the page): what the page labels it with. */
+  readonly attachments?: readonly WebChatAttachment[];
+}
+
+export interface WebChatAttachment {
+  readonly kind: string;
 }
 
 export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -36,6 +44,8 @@ export interface WebSubmission {
   readonly text: string;
   readonly quickReplyPayload?: string;
   readonly displayName?: string;
+  /** A voice note recorded on the page (POST /chat/voice); the text is then empty. */
+  readonly attachments?: readonly Attachment[];
 }
 
 export interface WebChannel extends Channel {
@@ -60,7 +70,7 @@ export function createWebChannel(options: { now?: () => Date } = {}): WebChannel
   let sink: InboundSink | null = null;
   let status: ChannelStatus = { state: 'stopped' };
 
-  const capabilities: ChannelCapabilities = { quickReplies: true, inboundMedia: false, outboundMedia: false, maxTextLength: 8_000 };
+  const capabilities: ChannelCapabilities = { quickReplies: true, inboundMedia: true, outboundMedia: false, maxTextLength: 8_000 };
 
   return {
     name: 'web',
@@ -98,7 +108,7 @@ export function createWebChannel(options: { now?: () => Date } = {}): WebChannel
           ...(submission.displayName ? { displayName: submission.displayName } : {}),
         },
         text: submission.text,
-        attachments: [],
+        attachments: submission.attachments ?? [],
         receivedAt: now(),
         ...(submission.quickReplyPayload ? { quickReplyPayload: submission.quickReplyPayload } : {}),
       });

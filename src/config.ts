@@ -94,6 +94,8 @@ export interface HttpConfig {
   readonly frameAncestors: readonly string[];
   readonly bodyLimit: number;
   readonly chatBodyLimit: number;
+  /** Largest voice note recorded on the chat page (POST /chat/voice). */
+  readonly voiceBodyLimit: number;
   readonly jsonMaxDepth: number;
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
@@ -293,6 +295,8 @@ function readHttp(reader: EnvReader): HttpConfig {
     frameAncestors: readFrameAncestors(reader.optionalString('WEB_CHAT_FRAME_ANCESTORS')),
     bodyLimit: whole('HTTP_BODY_LIMIT', 256 * 1024, 1024, 10 * 1024 * 1024),
     chatBodyLimit: whole('HTTP_BODY_LIMIT_CHAT', 32 * 1024, 1024, 1024 * 1024),
+    // At most AUDIO_MAX_BYTES (channels/channel.ts): a larger recording would be refused by the core anyway.
+    voiceBodyLimit: whole('HTTP_BODY_LIMIT_VOICE', 4 * 1024 * 1024, 64 * 1024, 6 * 1024 * 1024),
     jsonMaxDepth: whole('HTTP_JSON_MAX_DEPTH', 20, 2, 1_000),
     requestTimeoutMs,
     headersTimeoutMs,

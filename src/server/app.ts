@@ -103,7 +103,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('NOT_FOUND', 'no such route')));
 
   registerHealthRoutes(app, { channels: deps.channels, problems: deps.problems, ...(deps.warnings ? { warnings: deps.warnings } : {}) });
-  await registerWebChatRoutes(app, { db: deps.db, web: deps.web, perMinute: deps.webChatPerMinute, bodyLimit: http.chatBodyLimit, ...deps.webChat });
+  await registerWebChatRoutes(app, { db: deps.db, web: deps.web, perMinute: deps.webChatPerMinute, bodyLimit: http.chatBodyLimit, voiceBodyLimit: http.voiceBodyLimit, ...deps.webChat });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/', index: ['chat.html'], wildcard: false });
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;

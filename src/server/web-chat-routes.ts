@@ -22,11 +22,12 @@ import { composeAnswer } from '../knowledge/render.js';
 import type { KnowledgeBase, Language } from '../knowledge/types.js';
 import type { Db } from '../store/db.js';
 import { findConversation } from '../store/conversations.js';
-import { getMessage, listConversationMessages } from '../store/messages.js';
+import { getMessage, listAttachments, listConversationMessages } from '../store/messages.js';
 import { zoneLabel } from '../time-format.js';
 import { HttpError } from './errors.js';
 import { openLimitedStream } from './stream-limits.js';
 import { createReadReceipts } from './web-chat-receipts.js';
+import { registerVoiceRoute } from './web-chat-voice.js';
 import { addressKey, createStreamTokens, createVisitorIdentities, type StreamTokens, type VisitorIdentities } from './web-identity.js';
 
 /**
@@ -43,6 +44,8 @@ export interface WebChatDeps {
   readonly perMinute: number;
   /** Largest accepted message body in bytes (default WEB_CHAT_BODY_LIMIT). */
   readonly bodyLimit?: number;
+  /** Largest voice note in bytes (HTTP_BODY_LIMIT_VOICE; default WEB_CHAT_VOICE_BODY_LIMIT). */
+  readonly voiceBodyLimit?: number;
   /** Issues and checks visitor ids; default: a key that lives as long as the process. */
   readonly identities?: VisitorIdentities;
   /** New visitor ids one address may get per hour (WEB_CHAT_VISITORS_PER_HOUR). */
@@ -106,7 +109,14 @@ export function historyFor(db: Db, visitorId: string, afterId = 0): WebChatMessa
       createdAt: m.createdAt.toISOString(),
       // The page's own id for the message: a copy still shown as "sending" is replaced, not doubled.
       ...(m.author === 'applicant' && m.externalId?.startsWith(prefix) ? { clientMessageId: m.externalId.slice(prefix.length) } : {}),
+      // A voice note has no text: the page shows what it was instead.
+      ...(m.author === 'applicant' && m.text === '' ? attachmentsOf(db, m.id) : {}),
     }));
+}
+
+function attachmentsOf(db: Db, messageId: number): { attachments?: { kind: string }[] } {
+  const kinds = listAttachments(db, messageId).map((a) => ({ kind: a.kind }));
+  return kinds.length > 0 ? { attachments: kinds } : {};
 }
 
 /** The greeting of the knowledge base with its suggested topics, for the page to show itself. */
@@ -134,6 +144,8 @@ export async function registerWebChatRoutes(app: FastifyInstance, deps: WebChatD
     return conversation ? receipts.readUpTo(conversation.id) : 0;
   };
   const receiptsEveryMs = deps.receiptsEveryMs ?? DEFAULT_RECEIPTS_EVERY_MS;
+  // "Hold to speak": recordings have their own route, body limit and rate limits (web-chat-voice.ts).
+  await registerVoiceRoute(app, { db, web, identities, ...(deps.voiceBodyLimit !== undefined ? { bodyLimit: deps.voiceBodyLimit } : {}), nowMs: () => now().getTime() });
 
   // Shown by the page on a first visit instead of posting a greeting as the applicant:
   // nothing is stored, so the digest counts only what people wrote.

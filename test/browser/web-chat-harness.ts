@@ -83,10 +83,11 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. the fake microphone (`--use-fake-device-for-media-stream`) for the voice note tests. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
 }
 

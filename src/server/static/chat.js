@@ -11,6 +11,11 @@
 // - a message that could not be sent keeps its place with the reason and "Kirim ulang";
 //   unsent messages are kept (also across reloads) and sent again, in order, when the
 //   connection is back; the server stores each one once (the same clientMessageId).
+// - a voice note ("Rekam suara", voice.js) for people who cannot type: recorded in the
+//   browser, sent in order with the typed messages (POST /chat/voice), shown as
+//   "🎤 Pesan suara". A recording is kept in memory only: a reload loses one not yet sent.
+import { clock, setupVoice } from './voice.js';
+
 const STORAGE_KEY = 'sapa.visitorId';
 const UNSENT_KEY = 'sapa.unsent';
 const LANGUAGE_KEY = 'sapa.lang';
@@ -55,12 +60,34 @@ const STRINGS = {
       server: 'Belum terkirim: layanan sedang tidak dapat menerima pesan.',
       rate: 'Belum terkirim: terlalu banyak pesan dalam satu menit.',
       refused: (code) => `Pesan ditolak oleh server (kode ${code}). Ubah pesan lalu kirim lagi.`,
+      voiceRefused: (code) =>
+        code === 413 ? 'Pesan suara terlalu panjang. Silakan rekam pesan yang lebih singkat.' : `Pesan suara tidak dapat diterima (kode ${code}). Silakan rekam lagi atau tulis pesan.`,
     },
     autoRetry: 'Akan dikirim ulang otomatis saat koneksi kembali.',
     resend: 'Kirim ulang',
     welcome:
       'Halo, selamat datang di SAPA, layanan informasi paspor Kantor Imigrasi Kelas I TPI Kupang.\nSilakan tulis pertanyaan Bapak/Ibu. Ketik \'petugas\' bila ingin dilayani petugas.',
     timeLocale: 'id-ID',
+    voice: 'Rekam suara',
+    voiceHint: 'Tahan tombol sambil berbicara, lalu lepas untuk mengirim. Atau tekan sekali untuk mulai merekam.',
+    voiceSend: 'Kirim suara',
+    voiceCancel: 'Batal',
+    voiceNote: '🎤 Pesan suara',
+    voiceStarting: 'Menyiapkan mikrofon…',
+    voiceRecording: 'Merekam…',
+    voiceLimit: (max) => `(paling lama ${max}).`,
+    voiceReleaseToSend: 'Lepas tombol untuk mengirim, geser keluar untuk batal.',
+    voicePressSend: 'Tekan "Kirim suara" bila selesai.',
+    voiceTooShort: 'Rekaman terlalu singkat. Tahan tombol selama berbicara, atau tekan sekali untuk mulai merekam.',
+    voiceCancelled: 'Rekaman dibatalkan.',
+    voiceMaxReached: 'Batas 3 menit tercapai; pesan suara dikirim.',
+    voiceProblem: {
+      unsupported: 'Browser ini tidak dapat merekam suara. Silakan tulis pesan Anda, atau buka halaman ini di Chrome atau Safari yang terbaru.',
+      insecure: 'Perekam suara tidak dapat dipakai di alamat ini (perlu https). Silakan tulis pesan Anda.',
+      denied: 'Izin mikrofon ditolak. Izinkan mikrofon untuk halaman ini di pengaturan browser, lalu coba lagi. Atau tulis pesan Anda.',
+      noMicrophone: 'Mikrofon tidak ditemukan. Silakan tulis pesan Anda.',
+      failed: 'Perekaman tidak dapat dimulai. Silakan coba lagi atau tulis pesan Anda.',
+    },
   },
   en: {
     title: 'SAPA · Passport service of the Kupang Immigration Office',
@@ -97,12 +124,34 @@ const STRINGS = {
       server: 'Not sent: the service cannot take messages right now.',
       rate: 'Not sent: too many messages in one minute.',
       refused: (code) => `The server refused this message (code ${code}). Change it and send it again.`,
+      voiceRefused: (code) =>
+        code === 413 ? 'The voice message is too long. Please record a shorter one.' : `The voice message was not accepted (code ${code}). Please record it again or type your message.`,
     },
     autoRetry: 'It will be sent again automatically when the connection is back.',
     resend: 'Send again',
     welcome:
       "Hello, welcome to SAPA, the passport information service of the Kupang Immigration Office.\nPlease type your question. Type 'officer' to talk to a staff member.",
     timeLocale: 'en-GB',
+    voice: 'Record voice',
+    voiceHint: 'Hold the button while you speak and let go to send. Or press it once to start recording.',
+    voiceSend: 'Send voice',
+    voiceCancel: 'Cancel',
+    voiceNote: '🎤 Voice message',
+    voiceStarting: 'Getting the microphone ready…',
+    voiceRecording: 'Recording…',
+    voiceLimit: (max) => `(at most ${max}).`,
+    voiceReleaseToSend: 'Let go to send, slide away to cancel.',
+    voicePressSend: 'Press "Send voice" when you are done.',
+    voiceTooShort: 'The recording is too short. Hold the button while you speak, or press it once to start recording.',
+    voiceCancelled: 'Recording cancelled.',
+    voiceMaxReached: 'The 3-minute limit was reached; the voice message is sent.',
+    voiceProblem: {
+      unsupported: 'This browser cannot record voice. Please type your message, or open this page in an up-to-date Chrome or Safari.',
+      insecure: 'Voice recording cannot be used at this address (https is needed). Please type your message.',
+      denied: 'Microphone permission was refused. Allow the microphone for this page in the browser settings and try again. Or type your message.',
+      noMicrophone: 'No microphone was found. Please type your message.',
+      failed: 'Recording could not start. Please try again or type your message.',
+    },
   },
 };
 
@@ -116,6 +165,7 @@ const newButton = document.getElementById('new-conversation');
 const languageButton = document.getElementById('language');
 const menuToggle = document.getElementById('menu-toggle');
 const actions = document.getElementById('header-actions');
+const voiceButton = document.getElementById('voice');
 
 const shown = new Map(); // stored message id -> element
 let lastId = 0;
@@ -242,6 +292,10 @@ function messageElement(author) {
 /** Writes the parts of a message that depend on the language: who, time, state. */
 function paint(item) {
   item.querySelector('.msg__who').textContent = t.who[item.dataset.author] ?? '';
+  if (item.dataset.voice !== undefined) {
+    const seconds = Number(item.dataset.voice);
+    item.querySelector('.msg__text').textContent = seconds > 0 ? `${t.voiceNote} (${clock(seconds)})` : t.voiceNote;
+  }
   const meta = item.querySelector('.msg__meta');
   meta.replaceChildren();
   if (item.dataset.at) {
@@ -262,7 +316,7 @@ function paint(item) {
   meta.hidden = meta.childElementCount === 0;
   const error = item.querySelector('.msg__error');
   if (error) {
-    const reason = t.failed[item.dataset.failure];
+    const reason = item.dataset.voice !== undefined && item.dataset.failure === 'refused' ? t.failed.voiceRefused : t.failed[item.dataset.failure];
     error.textContent = typeof reason === 'function' ? reason(item.dataset.failureCode) : reason;
     item.querySelector('.msg__hint').textContent = item.dataset.failure === 'refused' ? '' : t.autoRetry;
     item.querySelector('.msg__resend').textContent = t.resend;
@@ -293,6 +347,8 @@ function render(message) {
   welcome = null;
   const item = messageElement(message.author);
   item.querySelector('.msg__text').textContent = message.text; // textContent: applicant and staff text is never HTML
+  // A voice note has no text: paint() labels it (with its length when this page recorded it).
+  if (message.text === '' && message.attachments?.some((a) => a.kind === 'voice' || a.kind === 'audio')) item.dataset.voice = String(message.seconds ?? 0);
   item.dataset.id = String(message.id);
   if (message.createdAt) item.dataset.at = message.createdAt;
   if (message.author === 'applicant') item.dataset.state = message.id <= readUpTo ? 'read' : 'sent';
@@ -394,8 +450,10 @@ let wake = null; // ends the wait before the next automatic attempt
 
 function persistQueue() {
   try {
-    if (queue.length === 0) localStorage.removeItem(UNSENT_KEY);
-    else localStorage.setItem(UNSENT_KEY, JSON.stringify({ visitor: visitor ?? storedVisitor(), items: queue.map(({ clientMessageId, text, payload }) => ({ clientMessageId, text, payload })) }));
+    // Recordings are too large for localStorage: only typed messages survive a reload.
+    const typed = queue.filter((item) => !item.voice);
+    if (typed.length === 0) localStorage.removeItem(UNSENT_KEY);
+    else localStorage.setItem(UNSENT_KEY, JSON.stringify({ visitor: visitor ?? storedVisitor(), items: typed.map(({ clientMessageId, text, payload }) => ({ clientMessageId, text, payload })) }));
   } catch { /* private mode */ }
 }
 
@@ -425,6 +483,7 @@ function pendingElement(entry) {
   item.dataset.client = entry.clientMessageId;
   item.dataset.state = 'sending';
   item.querySelector('.msg__text').textContent = entry.text;
+  if (entry.voice) item.dataset.voice = String(entry.voice.seconds);
   paint(item);
   welcome = null;
   log.append(item);
@@ -514,11 +573,17 @@ function resendNow(item) {
 async function post(item) {
   try {
     const id = await ensureVisitor();
-    const response = await fetch('/chat/messages', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ visitorId: id, clientMessageId: item.clientMessageId, text: item.text, ...(item.payload ? { quickReplyPayload: item.payload } : {}) }),
-    });
+    const response = item.voice
+      ? await fetch('/chat/voice', {
+        method: 'POST',
+        headers: { 'content-type': item.voice.type, 'x-visitor-id': id, 'x-client-message-id': item.clientMessageId, 'x-voice-duration': item.voice.seconds.toFixed(1) },
+        body: item.voice.blob,
+      })
+      : await fetch('/chat/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ visitorId: id, clientMessageId: item.clientMessageId, text: item.text, ...(item.payload ? { quickReplyPayload: item.payload } : {}) }),
+      });
     if (response.status === 202) return { kind: 'stored', body: await response.json() };
     if (response.status === 403 && !item.renewed) {
       item.renewed = true;
@@ -569,7 +634,14 @@ async function pump() {
         item.element = null;
         item.stored = true;
         if (outcome.kind === 'stored') {
-          render({ id: outcome.body.messageId, author: 'applicant', text: item.text, quickReplies: [], createdAt: outcome.body.createdAt ?? undefined });
+          render({
+            id: outcome.body.messageId,
+            author: 'applicant',
+            text: item.text,
+            quickReplies: [],
+            createdAt: outcome.body.createdAt ?? undefined,
+            ...(item.voice ? { attachments: [{ kind: 'voice' }], seconds: item.voice.seconds } : {}),
+          });
         }
         attempt = 0;
         markWaiting();
@@ -603,6 +675,14 @@ function send(text, payload) {
   if (!clean) return;
   showQuickReplies([]);
   enqueue({ clientMessageId: randomId(), text: clean, payload });
+  updateStatus();
+  void pump();
+}
+
+/** A finished recording: queued like a typed message, so it keeps its place and is retried. */
+function sendVoice(recording) {
+  showQuickReplies([]);
+  enqueue({ clientMessageId: randomId(), text: '', voice: recording });
   updateStatus();
   void pump();
 }
@@ -739,6 +819,7 @@ function startNewConversation() {
   everConnected = false;
   wake?.();
   queue.length = 0;
+  voice.cancel();
   forgetVisitor();
   shown.clear();
   lastId = 0;
@@ -767,6 +848,7 @@ function applyLanguage(next) {
   for (const element of log.querySelectorAll('.msg')) paint(element);
   for (const label of log.querySelectorAll('.chat__day')) label.textContent = formatter('day').format(new Date(label.dataset.at));
   showQuickReplies(repliesEl.quickReplies ?? []);
+  voice?.repaint();
   updateStatus();
 }
 
@@ -860,6 +942,16 @@ window.addEventListener('online', () => {
 window.addEventListener('offline', updateStatus);
 new ResizeObserver(updateLayout).observe(probe);
 window.addEventListener('resize', updateLayout);
+
+const voice = setupVoice({
+  button: voiceButton,
+  status: document.getElementById('voice-status'),
+  actions: document.getElementById('voice-actions'),
+  sendButton: document.getElementById('voice-send'),
+  cancelButton: document.getElementById('voice-cancel'),
+  strings: () => t,
+  onRecorded: sendVoice,
+});
 
 applyLanguage(language);
 updateLayout();

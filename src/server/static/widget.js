@@ -57,6 +57,8 @@
     frame = document.createElement('iframe');
     frame.src = origin + '/?lang=' + language;
     frame.title = TEXT.panel;
+    // "Rekam suara" in the chat needs the microphone, which a framed page gets only when allowed.
+    frame.setAttribute('allow', 'microphone');
     frame.style.cssText = 'flex:1;width:100%;border:0;min-height:0';
     panel.appendChild(bar);
     panel.appendChild(frame);
