@@ -176,7 +176,7 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     expect(h.messenger.calls.length + h.instagram.calls.length).toBe(callsBefore);
   });
 
-  it('keeps an image on the open ticket and answers a voice note with the text-only reply', async () => {
+  it('keeps an image and a voice note on the open ticket: both downloaded, the voice note answered as one an officer will hear', async () => {
     const psid = '7000000000000006';
     const now = h.clock.now().getTime();
     expect(await post(h, messengerMessage(psid, now, { mid: newMid(), text: 'antrian lama sekali, saya kecewa dengan pelayanannya' }))).toBe(200);
@@ -192,7 +192,9 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
       const calls = callsTo(h.messenger, psid).slice(callsBeforeImage);
       return calls.some((c) => /lampiran|attachment/i.test(c.body.message?.text ?? '')) ? true : undefined;
     }, "the image's acknowledgement");
-    const audioUrl = h.messenger.addFile('voice.mp4', 'audio/mpeg', new Uint8Array([9, 9, 9]));
+    // Messenger's CDN serves a voice clip as an MP4 file (here as video/mp4): it is audio.
+    const clip = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 7, 7, 7, 7]);
+    const audioUrl = h.messenger.addFile('audioclip-1.mp4', 'video/mp4', clip);
     const callsBefore = callsTo(h.messenger, psid).length;
     expect(await post(h, messengerMessage(psid, now + 2, { mid: newMid(), attachments: [{ type: 'audio', payload: { url: audioUrl } }] }))).toBe(200);
     await settle(h);
@@ -200,14 +202,50 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     expect(image?.ticketId).toBe(ticketId);
     const [kept] = listAttachments(h.app.core.db, image!.id);
     expect(kept).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', sizeBytes: jpeg.byteLength });
+    expect(voice?.ticketId).toBe(ticketId);
     const [audio] = listAttachments(h.app.core.db, voice!.id);
-    expect(audio).toMatchObject({ kind: 'audio' });
-    expect(audio?.sizeBytes ?? null).toBeNull();
+    expect(audio).toMatchObject({ kind: 'audio', mimeType: 'audio/mp4', sizeBytes: clip.byteLength, hasData: true });
+    const bytes = h.app.core.db.prepare('SELECT data FROM attachments WHERE id = ?').get(audio!.id) as { data: Buffer };
+    expect([...bytes.data]).toEqual([...clip]);
     const answers = await waitFor(() => {
       const calls = callsTo(h.messenger, psid);
       return calls.length > callsBefore ? calls.slice(callsBefore) : undefined;
     }, 'the answer to the voice note');
-    expect(answers.map((c) => c.body.message?.text ?? '').join('\n')).toMatch(/teks|tulis|ketik/i);
+    expect(answers.map((c) => c.body.message?.text ?? '').join('\n')).toContain(`pesan suara Bapak/Ibu sudah kami tambahkan ke tiket #${ticketId}`);
+  });
+
+  it('opens a handoff ticket for an Instagram voice note with nothing open, keeping the audio; the applicant is told', async () => {
+    const igsid = '7000000000000007';
+    const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 1, 2, 3, 4, 5, 6]);
+    const url = h.instagram.addFile('voice-ig.ogg', 'audio/ogg', ogg);
+    expect(await post(h, instagramMessage(igsid, h.clock.now().getTime(), { mid: newMid('ig_'), attachments: [{ type: 'audio', payload: { url } }] }))).toBe(200);
+    await settle(h);
+    const [voice] = inbound(messagesOf(h, 'instagram', igsid));
+    const ticketId = await waitFor(() => inbound(messagesOf(h, 'instagram', igsid))[0]?.ticketId ?? undefined, 'the handoff ticket');
+    const ticket = h.app.core.db.prepare('SELECT kind FROM tickets WHERE id = ?').get(ticketId) as { kind: string };
+    expect(ticket.kind).toBe('handoff');
+    expect(listAttachments(h.app.core.db, voice!.id)).toMatchObject([{ kind: 'audio', mimeType: 'audio/ogg', sizeBytes: ogg.byteLength, hasData: true }]);
+    const told = await waitFor(() => callsTo(h.instagram, igsid).map((c) => c.body.message?.text ?? '').find((text) => text.includes(`#${ticketId}`)), 'the acknowledgement');
+    expect(told).toContain('Petugas akan mendengarkannya lalu membalas di percakapan ini.');
+  });
+
+  it('refuses a voice note over the size limit or of a type it cannot play, with the reason, and keeps the message', async () => {
+    const psid = '7000000000000008';
+    const now = h.clock.now().getTime();
+    // Over 6 MB (AUDIO_MAX_BYTES): the CDN's Content-Length says so; the bytes are not read.
+    const big = h.messenger.addFile('long.m4a', 'audio/mp4', new Uint8Array(6 * 1024 * 1024 + 1));
+    expect(await post(h, messengerMessage(psid, now, { mid: newMid(), attachments: [{ type: 'audio', payload: { url: big } }] }))).toBe(200);
+    const tooBig = await waitFor(() => callsTo(h.messenger, psid).map((c) => c.body.message?.text ?? '').find((text) => text.includes('terlalu besar')), 'the too-big reply');
+    expect(tooBig).toContain('paling besar 6 MB');
+    const flac = h.messenger.addFile('voice.flac', 'audio/flac', new Uint8Array([0x66, 0x4c, 0x61, 0x43, 1, 2]));
+    expect(await post(h, messengerMessage(psid, now + 1, { mid: newMid(), attachments: [{ type: 'audio', payload: { url: flac } }] }))).toBe(200);
+    const wrongType = await waitFor(() => callsTo(h.messenger, psid).map((c) => c.body.message?.text ?? '').find((text) => text.includes('tidak dapat kami putar')), 'the wrong-type reply');
+    expect(wrongType).toContain('Silakan kirim sebagai pesan suara biasa');
+    await settle(h);
+    const [first, second] = inbound(messagesOf(h, 'messenger', psid));
+    expect(listAttachments(h.app.core.db, first!.id)).toMatchObject([{ kind: 'audio', mimeType: 'audio/mp4', sizeBytes: 6 * 1024 * 1024 + 1, hasData: false }]);
+    expect(listAttachments(h.app.core.db, second!.id)).toMatchObject([{ kind: 'audio', mimeType: 'audio/flac', hasData: false }]);
+    expect(first?.ticketId ?? null).toBeNull();
   });
 });
 
