@@ -81,6 +81,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger: logger.child({ module: 'sla' }),
     timeZone: config.timeZone,
     cron: config.slaScanCron,
+    bus: core.bus,
   });
   // Weekly staff reminder while the holidays file lacks official data for this or next year.
   const holidayAlerter = createHolidayCoverageAlerter({

@@ -15,6 +15,9 @@ function when(facts: TicketReplyFacts): string {
   return parts.join(' ');
 }
 
+/** The right to escalate (#21): SP4N-LAPOR!, the national public-service complaint system. */
+const LAPOR_RIGHT_EN = 'You also have the right to complain to SP4N-LAPOR!, the national public-service complaint system, at lapor.go.id.';
+
 export const messagesEn: Messages = {
   emptyMessage: 'Your message was empty. Please type your question or complaint, for example "passport fee" or "how to register on M-Paspor".',
   textOnly: 'Sorry, we can only read text messages at the moment. Please type your question or complaint.',
@@ -95,10 +98,13 @@ export const messagesEn: Messages = {
   internalError: 'Sorry, something went wrong while handling your message. Please send it again in a moment, or type "officer" to reach an officer.',
   csatQuestion: (ref) =>
     `Ticket ${ref} has been resolved. How would you rate our help? Pick 1 (very poor) to 5 (very good), or reply with a number from 1 to 5.`,
-  csatThanks: (rating) =>
+  csatThanks: (rating, options = {}) =>
     rating <= 2
-      ? 'Thank you for your rating. We are sorry we did not do better; a supervisor will review it. If you like, tell us what we should improve.'
+      ? 'Thank you for your rating. We are sorry we did not do better; a supervisor will review it. If you like, tell us what we should improve.' +
+        (options.fromLapor ? '' : `\n\n${LAPOR_RIGHT_EN}`)
       : 'Thank you for your rating! If you like, write us a comment or suggestion.',
+  laporAfterBreach: (ref) =>
+    `We are sorry: complaint ${ref} was not settled within our service time. An officer is still working on it.\n\n${LAPOR_RIGHT_EN} Please mention ticket ${ref}.`,
   csatSkipLabel: 'Skip',
   csatCommentThanks: 'Thank you, we have noted your feedback.',
   slowDown: 'You have sent many messages in a short time. Please wait a moment; every message is kept and officers can read them.',

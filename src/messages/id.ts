@@ -15,6 +15,9 @@ function when(facts: TicketReplyFacts): string {
   return parts.join(' ');
 }
 
+/** The right to escalate (#21): SP4N-LAPOR!, the national public-service complaint system. */
+const LAPOR_RIGHT_ID = 'Bapak/Ibu juga berhak menyampaikan pengaduan ke SP4N-LAPOR! di lapor.go.id.';
+
 export const messagesId: Messages = {
   emptyMessage:
     'Pesan Bapak/Ibu kosong. Silakan tuliskan pertanyaan atau keluhan Anda, misalnya "berapa biaya paspor" atau "cara daftar M-Paspor".',
@@ -106,10 +109,13 @@ export const messagesId: Messages = {
     'Mohon maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Silakan kirim ulang beberapa saat lagi, atau ketik "petugas" untuk dihubungkan dengan petugas.',
   csatQuestion: (ref) =>
     `Tiket ${ref} sudah kami selesaikan. Bagaimana penilaian Bapak/Ibu atas bantuan kami? Pilih 1 (sangat buruk) sampai 5 (sangat baik), atau balas dengan angka 1-5.`,
-  csatThanks: (rating) =>
+  csatThanks: (rating, options = {}) =>
     rating <= 2
-      ? 'Terima kasih atas penilaiannya. Mohon maaf layanan kami belum memuaskan; pengawas kami akan meninjaunya. Jika berkenan, tuliskan apa yang perlu kami perbaiki.'
+      ? 'Terima kasih atas penilaiannya. Mohon maaf layanan kami belum memuaskan; pengawas kami akan meninjaunya. Jika berkenan, tuliskan apa yang perlu kami perbaiki.' +
+        (options.fromLapor ? '' : `\n\n${LAPOR_RIGHT_ID}`)
       : 'Terima kasih atas penilaiannya! Jika berkenan, tuliskan saran atau komentar Bapak/Ibu.',
+  laporAfterBreach: (ref) =>
+    `Mohon maaf, keluhan ${ref} belum selesai dalam batas waktu layanan kami. Petugas tetap menanganinya.\n\n${LAPOR_RIGHT_ID} Sebutkan nomor tiket ${ref}.`,
   csatSkipLabel: 'Lewati',
   csatCommentThanks: 'Terima kasih, masukan Bapak/Ibu sudah kami catat.',
   slowDown: 'Pesan Bapak/Ibu banyak sekali dalam waktu singkat. Mohon tunggu sebentar; semua pesan tetap kami simpan dan petugas dapat membacanya.',

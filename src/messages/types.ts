@@ -71,7 +71,10 @@ export interface Messages {
   /** Sent once when one sender floods the bot. */
   readonly slowDown: string;
   readonly csatQuestion: (ref: string) => string;
-  readonly csatThanks: (rating: number) => string;
+  /** Thanks for a rating; a low one (1-2) also tells of the right to escalate to LAPOR! unless `fromLapor`. */
+  readonly csatThanks: (rating: number, options?: { readonly fromLapor?: boolean }) => string;
+  /** #21: the resolution time of the ticket has passed: still handled, and the right to escalate to LAPOR!. */
+  readonly laporAfterBreach: (ref: string) => string;
   readonly csatSkipLabel: string;
   readonly csatCommentThanks: string;
   /** "Bisa bantu saya?", "saya bingung": glad to help, which topic? (the main topics follow as buttons) */

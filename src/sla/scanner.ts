@@ -27,6 +27,8 @@ import { getTicketRow, updateTicket } from '../store/tickets.js';
 import { ticketPauses } from '../tickets.js';
 import { formatOfficeTime } from '../time-format.js';
 import { formatDuration } from './duration.js';
+import type { EventBus } from '../events.js';
+import { queueLaporNoticeAfterBreach } from '../lapor-notice.js';
 import { slaStateOf } from './planner.js';
 import type { SlaPolicy, SlaTimer } from './policy.js';
 import type { EscalationLevel, SlaEvent, TicketSlaState, TimerState } from './timers.js';
@@ -86,6 +88,8 @@ export interface SlaScannerDeps {
   readonly timeZone: string;
   /** node-cron expression (`SLA_SCAN_CRON`); a leading seconds field is allowed. Default every minute. */
   readonly cron?: string;
+  /** Told of the applicant messages a scan queues (the LAPOR! notice after a resolution breach), so the outbox sends them at once. */
+  readonly bus?: EventBus;
 }
 
 export class SlaScheduleError extends Error {
@@ -142,6 +146,8 @@ export function createSlaScanner(deps: SlaScannerDeps): SlaScanner {
         // Alert targets are groups; naming the assignee in the staff group is how the warning reaches them.
         return alerts.raise({ kind: 'sla_warning', audience: 'staff', ticketId: ticket.id, text: staffTexts.slaWarning(facts), quickReplies: buttons }).alertId;
       case 'breach':
+        // #21: past its resolution time, the applicant is told of their right to escalate to LAPOR!.
+        if (event.timer === 'resolution') queueLaporNoticeAfterBreach(db, ticket, at, deps.bus);
         return alerts.raise({ kind: 'sla_breach', audience: 'staff', ticketId: ticket.id, text: staffTexts.slaBreach(facts), quickReplies: buttons }).alertId;
       case 'supervisor':
         return alerts.raise({ kind: 'sla_supervisor', audience: 'supervisor', ticketId: ticket.id, text: staffTexts.slaSupervisor(facts) }).alertId;

@@ -25,7 +25,7 @@ export function surveyStep(kit: RouterKit): Step {
         if (rating === null) return next();
         recordRating({ db: kit.db, alerts: kit.alerts }, ticket, rating, turn.now);
         turn.patch = { ...turn.patch, awaiting: 'csat_comment', awaitingTicketId: ticket.id };
-        kit.reply(turn, turn.m.csatThanks(rating), [{ label: turn.m.csatSkipLabel, payload: SKIP_COMMENT_PAYLOAD }], ticket.id);
+        kit.reply(turn, turn.m.csatThanks(rating, { fromLapor: ticket.origin === 'lapor' }), [{ label: turn.m.csatSkipLabel, payload: SKIP_COMMENT_PAYLOAD }], ticket.id);
         return { outcome: 'survey_rating', classification, ticketId: ticket.id };
       }
       if (turn.payload === SKIP_COMMENT_PAYLOAD) return { outcome: 'survey_comment', classification, ticketId: ticket.id };
