@@ -129,9 +129,13 @@ export interface QuickReply {
   readonly payload: string;
 }
 
-/** A file sent with an outbound message (the digest's PNG chart, a document). */
+/**
+ * A file sent with an outbound message (the digest's PNG chart, a document, an applicant's
+ * voice note on a staff group's ticket post). Channels without a way to send a kind send
+ * it as a document.
+ */
 export interface OutboundAttachment {
-  readonly kind: 'image' | 'document';
+  readonly kind: 'image' | 'document' | 'voice' | 'audio';
   readonly mimeType: string;
   readonly fileName: string;
   readonly data: Uint8Array;

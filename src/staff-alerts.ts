@@ -4,11 +4,12 @@
  * dashboard's feed) and queued as an outbound message to every configured staff
  * target through the outbox, in the transaction that caused it.
  */
-import type { ChannelName, QuickReply } from '../channels/channel.js';
+import type { ChannelName, OutboundAttachment, QuickReply } from '../channels/channel.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
 import { prepared, type Db } from './store/db.js';
 import { queueOutbound } from './store/messages.js';
+import { ticketRecordings } from './store/ticket-media.js';
 import { staffTexts } from './messages/staff.js';
 import { maskPersonalData } from './privacy.js';
 
@@ -53,6 +54,11 @@ export interface StaffAlert {
   readonly text: string;
   /** Action buttons (e.g. claim / resolve) for targets whose channel has buttons. */
   readonly quickReplies?: readonly QuickReply[];
+  /**
+   * Files sent with the post. A new ticket's post carries the applicant's recordings
+   * without being asked (#22: officers hear a voice note where they answer it).
+   */
+  readonly attachments?: readonly OutboundAttachment[];
 }
 
 export interface StoredAlert extends StaffAlert {
@@ -166,11 +172,12 @@ export function createStaffAlerts({ db, clock, bus, targets, batching }: StaffAl
     );
     const messageIds: number[] = [];
     if (held) prepared(db, "UPDATE staff_alerts SET batch_state = 'held' WHERE id = ?").run(alertId);
+    const attachments = alert.attachments ?? (alert.kind === 'ticket_opened' && alert.ticketId !== null ? ticketRecordings(db, alert.ticketId) : []);
     for (const target of held ? [] : targets.filter((t) => t.audience === alert.audience)) {
       const conversationId = staffTargetConversation(db, target, now);
       const messageId = queueOutbound(
         db,
-        { conversationId, ticketId: alert.ticketId, author: 'system', text: alert.text, quickReplies: alert.quickReplies ?? [] },
+        { conversationId, ticketId: alert.ticketId, author: 'system', text: alert.text, quickReplies: alert.quickReplies ?? [], ...(attachments.length > 0 ? { attachments } : {}) },
         now,
       );
       prepared(db, 'UPDATE messages SET alert_id = ? WHERE id = ?').run(alertId, messageId);

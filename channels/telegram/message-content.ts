@@ -17,6 +17,9 @@ export async function messageContent(message: Message, media: MediaDownloader): 
   if ('document' in message && !('animation' in message)) {
     return { text: caption, attachments: [await media.document(message.document)] };
   }
+  // Voice notes and audio files go to an officer (#22); a caption, when any, comes along.
+  if ('voice' in message) return { text: caption, attachments: [await media.audio('voice', message.voice)] };
+  if ('audio' in message) return { text: caption, attachments: [await media.audio('audio', message.audio)] };
   const attachment = unsupportedAttachment(message);
   if (attachment === undefined) return undefined;
   // Empty text: the core answers "text only" for these.
@@ -35,8 +38,6 @@ export function toSender(user: User): Sender {
 /** Attachment for user content we do not handle (text only); undefined for service messages. */
 function unsupportedAttachment(message: Message): Attachment | undefined {
   if ('sticker' in message) return { kind: 'sticker', providerRef: message.sticker.file_id };
-  if ('voice' in message) return { kind: 'voice', providerRef: message.voice.file_id };
-  if ('audio' in message) return { kind: 'audio', providerRef: message.audio.file_id };
   if ('video' in message) return { kind: 'video', providerRef: message.video.file_id };
   if ('video_note' in message) return { kind: 'video', providerRef: message.video_note.file_id };
   if ('animation' in message) return { kind: 'video', providerRef: message.animation.file_id };

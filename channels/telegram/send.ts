@@ -1,8 +1,8 @@
 /**
  * Outbound: one OutboundMessage becomes one or more sendMessage calls, paced by
  * the limiter, split on paragraph boundaries, with quick replies as an inline
- * keyboard under the last part. Attachments follow as sendPhoto / sendDocument
- * uploads (multipart); a text that fits a caption (1,024 characters) rides on the
+ * keyboard under the last part. Attachments follow as sendPhoto / sendDocument /
+ * sendVoice / sendAudio uploads (multipart); a text that fits a caption (1,024 characters) rides on the
  * first file instead of going as its own message. Failures become SendResult
  * values for the outbox.
  */
@@ -10,7 +10,7 @@ import { Input } from 'telegraf';
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Logger } from 'pino';
-import { splitText } from '../channel.js';
+import { baseMimeType, splitText } from '../channel.js';
 import type { OutboundAttachment, OutboundMessage, QuickReply, SendResult } from '../channel.js';
 import type { CallbackDataCodec } from './callback-data.js';
 import { classifySendError, logSafeError } from './errors.js';
@@ -36,6 +36,20 @@ export function planSteps(message: OutboundMessage): SendStep[] {
   }
   const parts: SendStep[] = text === '' ? [] : splitText(text, TELEGRAM_MAX_TEXT_LENGTH).map((part) => ({ kind: 'text', text: part }));
   return [...parts, ...files.map((file): SendStep => ({ kind: 'file', file }))];
+}
+
+/**
+ * How Telegram takes a file. A voice note plays in the chat only as OGG/Opus (sendVoice), an
+ * audio file only as MP3 or M4A (sendAudio); anything else (AMR, WebM, WAV) goes as a
+ * document, which staff can still download and play.
+ */
+export function uploadMethod(file: Pick<OutboundAttachment, 'kind' | 'mimeType'>): 'sendPhoto' | 'sendDocument' | 'sendVoice' | 'sendAudio' {
+  if (file.kind === 'image') return 'sendPhoto';
+  if (file.kind !== 'voice' && file.kind !== 'audio') return 'sendDocument';
+  const mime = baseMimeType(file.mimeType);
+  if (mime === 'audio/ogg' || mime === 'audio/opus') return 'sendVoice';
+  if (mime === 'audio/mpeg' || mime === 'audio/mp3' || mime === 'audio/mp4' || mime === 'audio/m4a' || mime === 'audio/x-m4a') return 'sendAudio';
+  return 'sendDocument';
 }
 
 export interface TelegramSenderDeps {
@@ -65,9 +79,16 @@ export function createTelegramSender(deps: TelegramSenderDeps): TelegramSend {
     // Input.fromBuffer makes telegraf upload the bytes as multipart/form-data.
     const upload = Input.fromBuffer(Buffer.from(step.file.data.buffer, step.file.data.byteOffset, step.file.data.byteLength), step.file.fileName);
     const caption = step.caption === undefined ? {} : { caption: step.caption };
-    return step.file.kind === 'image'
-      ? telegram.callApi('sendPhoto', { chat_id: chatId, photo: upload, ...caption, ...extra }, { signal })
-      : telegram.callApi('sendDocument', { chat_id: chatId, document: upload, ...caption, ...extra }, { signal });
+    switch (uploadMethod(step.file)) {
+      case 'sendPhoto':
+        return telegram.callApi('sendPhoto', { chat_id: chatId, photo: upload, ...caption, ...extra }, { signal });
+      case 'sendVoice':
+        return telegram.callApi('sendVoice', { chat_id: chatId, voice: upload, ...caption, ...extra }, { signal });
+      case 'sendAudio':
+        return telegram.callApi('sendAudio', { chat_id: chatId, audio: upload, ...caption, ...extra }, { signal });
+      case 'sendDocument':
+        return telegram.callApi('sendDocument', { chat_id: chatId, document: upload, ...caption, ...extra }, { signal });
+    }
   };
 
   return async function send(message) {

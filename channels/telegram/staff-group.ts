@@ -40,7 +40,7 @@ import type { Db } from '../../src/store/db.js';
 import type { TicketService } from '../../src/tickets.js';
 import type { GroupUpdateHandler } from './intake.js';
 import { logSafeError } from './errors.js';
-import { TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
+import { TELEGRAM_MAX_CAPTION_LENGTH, TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
 import { timeoutSignal } from './signals.js';
 
 /** Telegram cuts callback answers at 200 characters. */
@@ -113,7 +113,7 @@ export function createTelegramStaffGroup(deps: TelegramStaffGroupDeps): Telegram
     return { ...base, request: { type: 'reply', ticketId, text } };
   }
 
-  async function call(what: 'answerCallbackQuery' | 'sendMessage' | 'editMessageText', run: () => Promise<unknown>): Promise<void> {
+  async function call(what: 'answerCallbackQuery' | 'sendMessage' | 'editMessageText' | 'editMessageCaption', run: () => Promise<unknown>): Promise<void> {
     try {
       await run();
     } catch (err) {
@@ -157,8 +157,21 @@ export function createTelegramStaffGroup(deps: TelegramStaffGroupDeps): Telegram
     const messageId = post === null ? Number.NaN : Number(post.providerMessageId);
     if (post === null || !Number.isSafeInteger(messageId)) return;
     const text = `${post.text}\n\n${deskTexts.postFooter(ticket, desk.holderName(ticket))}`;
-    if (text.length > TELEGRAM_MAX_TEXT_LENGTH) return;
     const active = ticket.status === 'open' || ticket.status === 'pending';
+    if (post.withFiles) {
+      // A post with a voice note: its text is the recording's caption (a longer one went as
+      // a message of its own before the file, which is not the post we know; left as sent).
+      if (post.text.length > TELEGRAM_MAX_CAPTION_LENGTH || text.length > TELEGRAM_MAX_CAPTION_LENGTH) return;
+      await call('editMessageCaption', () =>
+        telegram.callApi(
+          'editMessageCaption',
+          { chat_id: staffChatId, message_id: messageId, caption: text, ...(active ? { reply_markup: ticketKeyboard(ticket.id) } : {}) },
+          { signal: timeoutSignal(requestTimeoutMs) },
+        ),
+      );
+      return;
+    }
+    if (text.length > TELEGRAM_MAX_TEXT_LENGTH) return;
     await call('editMessageText', () =>
       telegram.callApi(
         'editMessageText',

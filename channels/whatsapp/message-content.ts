@@ -9,13 +9,15 @@ import { normalizeMessageContent } from '@whiskeysockets/baileys';
 import type { proto } from '@whiskeysockets/baileys';
 import type { AttachmentKind } from '../channel.js';
 
-/** Attachment metadata; `download` says whether media.ts should fetch the bytes (images and documents, for tickets). */
+/** Attachment metadata; `download` says whether media.ts should fetch the bytes (images, documents and recordings, for tickets). */
 export interface ContentAttachment {
   readonly kind: AttachmentKind;
   readonly mimeType?: string;
   readonly fileName?: string;
   readonly sizeBytes?: number;
-  readonly download: 'image' | 'document' | null;
+  /** A recording's length (audioMessage.seconds). */
+  readonly durationSeconds?: number;
+  readonly download: 'image' | 'document' | 'audio' | null;
 }
 
 export interface MessageContent {
@@ -40,18 +42,20 @@ function str(value: string | null | undefined): string | undefined {
 
 function media(
   kind: AttachmentKind,
-  node: { mimetype?: string | null; fileLength?: number | LongLike | null; fileName?: string | null },
+  node: { mimetype?: string | null; fileLength?: number | LongLike | null; fileName?: string | null; seconds?: number | null },
   download: ContentAttachment['download'],
 ): ContentAttachment {
   const mimeType = str(node.mimetype)?.split(';')[0]?.trim().toLowerCase();
   const sizeBytes = toNumber(node.fileLength);
   const fileName = str(node.fileName);
+  const durationSeconds = typeof node.seconds === 'number' && Number.isFinite(node.seconds) ? node.seconds : undefined;
   return {
     kind,
     download,
     ...(mimeType !== undefined ? { mimeType } : {}),
     ...(sizeBytes !== undefined ? { sizeBytes } : {}),
     ...(fileName !== undefined ? { fileName } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   };
 }
 
@@ -75,8 +79,9 @@ export function readContent(raw: proto.IMessage | null | undefined): MessageCont
     const doc = m.documentMessage;
     return withQuote({ text: doc.caption ?? '', attachment: media('document', doc, 'document') }, doc.contextInfo);
   }
-  // Below: media we do not download. Empty text for audio/stickers: the core asks the applicant to write.
-  if (m.audioMessage) return { text: '', attachment: media(m.audioMessage.ptt === true ? 'voice' : 'audio', m.audioMessage, null) };
+  // A voice note (ptt) or audio file goes to an officer (#22): downloaded within the audio limits.
+  if (m.audioMessage) return { text: '', attachment: media(m.audioMessage.ptt === true ? 'voice' : 'audio', m.audioMessage, 'audio') };
+  // Below: media we do not download. Empty text for stickers: the core asks the applicant to write.
   if (m.stickerMessage) return { text: '', attachment: media('sticker', m.stickerMessage, null) };
   if (m.videoMessage) return { text: m.videoMessage.caption ?? '', attachment: media('video', m.videoMessage, null) };
   if (m.ptvMessage) return { text: '', attachment: media('video', m.ptvMessage, null) };

@@ -1,6 +1,6 @@
 /**
  * Outbound: one OutboundMessage becomes one or more WhatsApp messages (text
- * parts, then its files),
+ * parts, then its files; recordings before the text, see `unitsOf`),
  * paced by the limiter, with "typing..." shown before each (composing ->
  * send -> paused), quick replies rendered as numbered options, and the sent
  * proto kept for retry requests (getMessage). Failures become SendResult
@@ -10,7 +10,7 @@
 import { jidDecode } from '@whiskeysockets/baileys';
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import { splitText } from '../channel.js';
+import { baseMimeType, splitText } from '../channel.js';
 import type { OutboundAttachment, OutboundMessage, SendResult } from '../channel.js';
 import { describeError, logSafeError } from './errors.js';
 import type { SendLimiter } from './limiter.js';
@@ -55,9 +55,31 @@ type Unit = { readonly text: string } | { readonly file: OutboundAttachment };
 function contentOf(unit: Unit): Parameters<SendSocket['sendMessage']>[1] {
   if ('text' in unit) return { text: unit.text };
   const data = Buffer.from(unit.file.data);
+  if (unit.file.kind === 'voice' || unit.file.kind === 'audio') {
+    // WhatsApp shows a voice note (ptt) only for OGG/Opus; other recordings as an audio message.
+    const mime = baseMimeType(unit.file.mimeType);
+    const ptt = mime === 'audio/ogg' || mime === 'audio/opus';
+    return { audio: data, mimetype: ptt ? 'audio/ogg; codecs=opus' : unit.file.mimeType, ptt };
+  }
   return unit.file.kind === 'image'
     ? { image: data, mimetype: unit.file.mimeType }
     : { document: data, mimetype: unit.file.mimeType, fileName: unit.file.fileName };
+}
+
+/**
+ * The WhatsApp messages of one OutboundMessage, in order. An audio message has no caption,
+ * so a ticket post with a recording sends the recording first and the text last: the text
+ * is the message whose id is kept, so an officer answers by quoting the post as always,
+ * right under the voice note it is about. Images and documents follow the text.
+ */
+export function unitsOf(text: string, files: readonly OutboundAttachment[]): Unit[] {
+  const recordings = files.filter((f) => f.kind === 'voice' || f.kind === 'audio');
+  const others = files.filter((f) => f.kind !== 'voice' && f.kind !== 'audio');
+  return [
+    ...recordings.map((file) => ({ file })),
+    ...splitText(text, WHATSAPP_MAX_TEXT_LENGTH).map((part) => ({ text: part })),
+    ...others.map((file) => ({ file })),
+  ];
 }
 
 export function createWhatsappSender(deps: WhatsappSenderDeps): WhatsappSend {
@@ -86,10 +108,7 @@ export function createWhatsappSender(deps: WhatsappSenderDeps): WhatsappSend {
     if (jidDecode(chatId)?.user === undefined) return { ok: false, kind: 'permanent', error: 'not a WhatsApp JID' };
     if (deps.socket() === undefined) return { ok: false, kind: 'retryable', error: 'whatsapp not connected' };
 
-    const parts: Unit[] = [
-      ...splitText(quickReplies.render(chatId, message.text, message.quickReplies), WHATSAPP_MAX_TEXT_LENGTH).map((text) => ({ text })),
-      ...(message.attachments ?? []).map((file) => ({ file })),
-    ];
+    const parts = unitsOf(quickReplies.render(chatId, message.text, message.quickReplies), message.attachments ?? []);
     const resume = progress.get(message.messageId);
     let lastId = resume?.lastId;
     for (let i = resume?.nextPart ?? 0; i < parts.length; i++) {

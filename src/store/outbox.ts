@@ -37,7 +37,7 @@ export function outboundAttachments(db: Db, messageId: number): OutboundAttachme
   )
     .all(messageId)
     .map((row) => ({
-      kind: row.kind === 'image' ? 'image' : 'document',
+      kind: row.kind === 'image' || row.kind === 'voice' || row.kind === 'audio' ? row.kind : 'document',
       mimeType: row.mime_type ?? 'application/octet-stream',
       fileName: row.file_name ?? 'file',
       data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),

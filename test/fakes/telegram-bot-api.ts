@@ -11,8 +11,9 @@
  *   server never hangs a test, and a newly enqueued update wakes waiting polls.
  * - sendMessage records what was sent and can be scripted to fail (429 with
  *   retry_after, 403, 400, 500, a dropped connection).
- * - sendPhoto / sendDocument accept multipart uploads (as telegraf sends a
- *   buffer) and record the file bytes, caption and keyboard.
+ * - sendPhoto / sendDocument / sendVoice / sendAudio accept multipart uploads (as
+ *   telegraf sends a buffer) and record the file bytes, caption and keyboard;
+ *   editMessageCaption edits the caption of such a post.
  * - getFile plus the file download path serve registered files.
  * - editMessageText edits a message the bot sent (and answers "message is not
  *   modified" like Telegram); group messages, replies to the bot's posts and
@@ -72,10 +73,13 @@ export interface SentMessage {
   readonly at: number;
 }
 
-/** A photo or document the bot uploaded (sendPhoto / sendDocument). */
+export type FileMethod = 'sendPhoto' | 'sendDocument' | 'sendVoice' | 'sendAudio';
+const FILE_FIELD: Record<FileMethod, string> = { sendPhoto: 'photo', sendDocument: 'document', sendVoice: 'voice', sendAudio: 'audio' };
+
+/** A photo, document, voice note or audio file the bot uploaded. */
 export interface SentFile {
   readonly messageId: number;
-  readonly method: 'sendPhoto' | 'sendDocument';
+  readonly method: FileMethod;
   readonly chatId: string;
   readonly caption?: string;
   readonly fileName: string;
@@ -124,7 +128,10 @@ export interface UpdateBuilders {
     caption?: string,
   ): Update;
   sticker(chatId: number): Update;
-  voice(chatId: number): Update;
+  /** A voice note; with `file`, its bytes are registered for getFile and download. */
+  voice(chatId: number, file?: { fileId: string; content?: Uint8Array; bytes?: number; duration: number; mimeType?: string }, caption?: string): Update;
+  /** An audio file (mp3, m4a); with `content`, its bytes are registered for getFile and download. */
+  audio(chatId: number, file: { fileId: string; content?: Uint8Array; bytes?: number; duration: number; mimeType: string; fileName?: string }): Update;
   location(chatId: number): Update;
   /** A press on an inline keyboard button under one of the bot's messages. */
   callback(
@@ -158,10 +165,12 @@ export interface FakeBotApi {
   callsOf(method: string): readonly ApiCall[];
   readonly sent: readonly SentMessage[];
   sentTo(chatId: number | string): readonly SentMessage[];
-  /** Photos and documents uploaded, in order. */
+  /** Photos, documents, voice notes and audio files uploaded, in order. */
   readonly files: readonly SentFile[];
   /** Successful editMessageText calls, in order. */
   readonly edits: readonly EditedMessage[];
+  /** Successful editMessageCaption calls, in order (`text` is the caption). */
+  readonly captionEdits: readonly EditedMessage[];
   /** A sent message as it reads now (after edits). */
   current(messageId: number): { readonly text: string; readonly replyMarkup?: unknown } | undefined;
   /**
@@ -196,6 +205,9 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
   const edits: EditedMessage[] = [];
+  const captionEdits: EditedMessage[] = [];
+  /** Captions of files the bot sent, by message id (editMessageCaption). */
+  const captions = new Map<number, { chatId: string; caption: string }>();
   const sentFiles: SentFile[] = [];
   /** Current text and keyboard of each message the bot sent, by message id. */
   const currentText = new Map<number, { chatId: string; text: string; replyMarkup?: unknown }>();
@@ -366,9 +378,9 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
     });
   }
 
-  function sendFile(method: 'sendPhoto' | 'sendDocument', params: Record<string, unknown>, res: ServerResponse): void {
+  function sendFile(method: FileMethod, params: Record<string, unknown>, res: ServerResponse): void {
     const chatId = params['chat_id'];
-    const file = params[method === 'sendPhoto' ? 'photo' : 'document'];
+    const file = params[FILE_FIELD[method]];
     const caption = params['caption'];
     if ((typeof chatId !== 'string' && typeof chatId !== 'number') || String(chatId) === '') {
       apiError(res, 400, 'Bad Request: chat_id is empty');
@@ -402,8 +414,33 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
       ...(typeof caption === 'string' ? { caption } : {}),
       ...(method === 'sendPhoto'
         ? { photo: [{ file_id: `photo-${messageId}`, file_unique_id: `u-photo-${messageId}`, width: 1, height: 1 }] }
-        : { document: { file_id: `doc-${messageId}`, file_unique_id: `u-doc-${messageId}`, file_name: fileName } }),
+        : method === 'sendVoice'
+          ? { voice: { file_id: `voice-${messageId}`, file_unique_id: `u-voice-${messageId}`, duration: 1 } }
+          : method === 'sendAudio'
+            ? { audio: { file_id: `audio-${messageId}`, file_unique_id: `u-audio-${messageId}`, duration: 1, file_name: fileName } }
+            : { document: { file_id: `doc-${messageId}`, file_unique_id: `u-doc-${messageId}`, file_name: fileName } }),
     });
+    captions.set(messageId, { chatId: String(chatId), caption: typeof caption === 'string' ? caption : '' });
+  }
+
+  /** Edits the caption of a file the bot sent; a text message has none to edit, as on Telegram. */
+  function editMessageCaption(params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = String(params['chat_id'] ?? '');
+    const messageId = numberParam(params, 'message_id');
+    const caption = params['caption'];
+    const existing = messageId === undefined ? undefined : captions.get(messageId);
+    if (messageId === undefined || existing === undefined || existing.chatId !== chatId) {
+      apiError(res, 400, 'Bad Request: message to edit not found');
+      return;
+    }
+    if (typeof caption !== 'string' || caption.length > MAX_CAPTION_LENGTH) {
+      apiError(res, 400, 'Bad Request: message caption is too long');
+      return;
+    }
+    const replyMarkup = params['reply_markup'];
+    captions.set(messageId, { chatId, caption });
+    captionEdits.push({ messageId, chatId, text: caption, ...(replyMarkup !== undefined ? { replyMarkup } : {}) });
+    ok(res, { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: chatOf(Number(chatId)), from: bot, caption });
   }
 
   function replyTarget(params: Record<string, unknown>): number | undefined {
@@ -516,7 +553,12 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
         return;
       case 'sendPhoto':
       case 'sendDocument':
+      case 'sendVoice':
+      case 'sendAudio':
         sendFile(method, params, res);
+        return;
+      case 'editMessageCaption':
+        editMessageCaption(params, res);
         return;
       case 'answerCallbackQuery':
         ok(res, true);
@@ -613,13 +655,41 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
         },
       },
     }),
-    voice: (chatId) => ({
-      update_id: nextUpdateId++,
-      message: {
-        ...base(chatId),
-        voice: { file_id: 'voice-1', file_unique_id: 'u-voice-1', duration: 3, mime_type: 'audio/ogg', file_size: 4000 },
-      },
-    }),
+    voice: (chatId, file, caption) => {
+      if (file?.content !== undefined) files.set(file.fileId, { fileId: file.fileId, content: file.content, filePath: `voice/${file.fileId}.oga` });
+      const fileId = file?.fileId ?? 'voice-1';
+      return {
+        update_id: nextUpdateId++,
+        message: {
+          ...base(chatId),
+          voice: {
+            file_id: fileId,
+            file_unique_id: `u-${fileId}`,
+            duration: file?.duration ?? 3,
+            mime_type: file?.mimeType ?? 'audio/ogg',
+            file_size: file?.bytes ?? file?.content?.byteLength ?? 4000,
+          },
+          ...(caption !== undefined ? { caption } : {}),
+        },
+      };
+    },
+    audio: (chatId, file) => {
+      if (file.content !== undefined) files.set(file.fileId, { fileId: file.fileId, content: file.content, filePath: `music/${file.fileId}` });
+      return {
+        update_id: nextUpdateId++,
+        message: {
+          ...base(chatId),
+          audio: {
+            file_id: file.fileId,
+            file_unique_id: `u-${file.fileId}`,
+            duration: file.duration,
+            mime_type: file.mimeType,
+            file_size: file.bytes ?? file.content?.byteLength ?? 0,
+            ...(file.fileName !== undefined ? { file_name: file.fileName } : {}),
+          },
+        },
+      };
+    },
     location: (chatId) => ({
       update_id: nextUpdateId++,
       message: { ...base(chatId), location: { latitude: -10.1772, longitude: 123.607 } },
@@ -723,6 +793,7 @@ export async function createFakeBotApi(options: FakeBotApiOptions = {}): Promise
     sentTo: (chatId) => sent.filter((m) => m.chatId === String(chatId)),
     files: sentFiles,
     edits,
+    captionEdits,
     current: (messageId) => {
       const now = currentText.get(messageId);
       return now === undefined ? undefined : { text: now.text, ...(now.replyMarkup !== undefined ? { replyMarkup: now.replyMarkup } : {}) };
