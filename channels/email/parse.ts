@@ -4,7 +4,7 @@
  * mail that must never be answered (see noise.ts).
  */
 import { simpleParser, type AddressObject, type Attachment as MailAttachment, type ParsedMail } from 'mailparser';
-import type { Attachment, AttachmentKind } from '../channel.js';
+import { AUDIO_MAX_BYTES, AUDIO_MIME_TYPES, type Attachment, type AttachmentKind } from '../channel.js';
 import { normalizeMessageId, splitMessageIds } from './ids.js';
 import { newPartOfText, textOfHtml } from './new-part.js';
 
@@ -16,7 +16,10 @@ export interface MailAddress {
 
 export interface MediaLimits {
   readonly maxBytes: number;
-  /** MIME types kept with their bytes (images and PDFs); other files are recorded without them. */
+  /**
+   * MIME types kept with their bytes (images and PDFs); other files are recorded without them.
+   * Audio (#22) follows the limits every channel uses instead: AUDIO_MIME_TYPES, AUDIO_MAX_BYTES.
+   */
   readonly allowedMimeTypes: readonly string[];
 }
 
@@ -108,9 +111,47 @@ function kindOf(mimeType: string): AttachmentKind {
   return 'document';
 }
 
+/**
+ * Mail programs and phones often send a recording as application/octet-stream; its name says
+ * what it is. Only audio is guessed this way (a voice note is what people cannot type).
+ */
+const AUDIO_BY_EXTENSION: Readonly<Record<string, string>> = {
+  ogg: 'audio/ogg',
+  oga: 'audio/ogg',
+  opus: 'audio/opus',
+  m4a: 'audio/mp4',
+  mp3: 'audio/mpeg',
+  aac: 'audio/aac',
+  amr: 'audio/amr',
+  wav: 'audio/wav',
+};
+/** Other names mail programs use for the same audio types. */
+const AUDIO_ALIASES: Readonly<Record<string, string>> = {
+  'audio/wave': 'audio/wav',
+  'audio/vnd.wave': 'audio/wav',
+  'audio/x-mp3': 'audio/mpeg',
+  'audio/x-mpeg': 'audio/mpeg',
+  'audio/x-aac': 'audio/aac',
+  'audio/x-amr': 'audio/amr',
+  'audio/x-ogg': 'audio/ogg',
+};
+
+function mimeTypeOf(file: MailAttachment): string {
+  const declared = file.contentType.toLowerCase();
+  if (declared === 'application/octet-stream' && file.filename) {
+    const extension = /\.([a-z0-9]{2,5})$/i.exec(file.filename)?.[1]?.toLowerCase();
+    const guessed = extension === undefined ? undefined : AUDIO_BY_EXTENSION[extension];
+    if (guessed !== undefined) return guessed;
+  }
+  return AUDIO_ALIASES[declared] ?? declared;
+}
+
 function toAttachment(file: MailAttachment, media: MediaLimits): Attachment {
-  const mimeType = file.contentType.toLowerCase();
-  const keep = media.allowedMimeTypes.includes(mimeType) && file.size <= media.maxBytes;
+  const mimeType = mimeTypeOf(file);
+  // A recording too big or of a type we cannot play is recorded without its bytes; the core says why.
+  const keep = mimeType.startsWith('audio/')
+    ? AUDIO_MIME_TYPES.includes(mimeType) && file.size <= AUDIO_MAX_BYTES
+    : media.allowedMimeTypes.includes(mimeType) && file.size <= media.maxBytes;
   const content = file.content as Buffer;
   return {
     kind: kindOf(mimeType),

@@ -104,6 +104,36 @@ describe('the new part of a mail', () => {
     ]);
   });
 
+  it('keeps recordings (ogg, m4a, mp3, amr, wav) up to the audio limit with their bytes, by type or by name when sent as octet-stream (#22)', async () => {
+    const boundary = 'b2';
+    const part = (type: string, name: string, bytes: number) =>
+      `--${boundary}\nContent-Type: ${type}; name="${name}"\nContent-Disposition: attachment; filename="${name}"\nContent-Transfer-Encoding: base64\n\n${Buffer.alloc(bytes, 7).toString('base64')}\n`;
+    const body =
+      `--${boundary}\nContent-Type: text/plain\n\n\n` +
+      part('audio/ogg', 'PTT-20261130.ogg', 300) +
+      part('audio/x-m4a', 'rekaman.m4a', 200) +
+      part('audio/mpeg', 'suara.mp3', 100) +
+      part('application/octet-stream', 'voice.amr', 50) +
+      part('audio/wave', 'memo.wav', 40) +
+      part('audio/flac', 'lagu.flac', 30) +
+      part('audio/mpeg', 'panjang.mp3', 6 * 1024 * 1024 + 1) +
+      part('application/octet-stream', 'data.bin', 20) +
+      `--${boundary}--`;
+    const mail = await parseEmail(raw({ 'Content-Type': `multipart/mixed; boundary="${boundary}"` }, body), MEDIA);
+    expect(mail.attachments.map((a) => [a.fileName, a.kind, a.mimeType, a.data?.byteLength ?? null])).toEqual([
+      ['PTT-20261130.ogg', 'audio', 'audio/ogg', 300],
+      ['rekaman.m4a', 'audio', 'audio/x-m4a', 200],
+      ['suara.mp3', 'audio', 'audio/mpeg', 100],
+      ['voice.amr', 'audio', 'audio/amr', 50],
+      ['memo.wav', 'audio', 'audio/wav', 40],
+      // Not a type we can play, and over 6 MB: recorded without bytes (the core says why).
+      ['lagu.flac', 'audio', 'audio/flac', null],
+      ['panjang.mp3', 'audio', 'audio/mpeg', null],
+      ['data.bin', 'document', 'application/octet-stream', null],
+    ]);
+    expect(mail.attachments[6]!.sizeBytes).toBe(6 * 1024 * 1024 + 1);
+  });
+
   it('subjects: prefixes and our tag removed, the ticket number read', () => {
     expect(baseSubject('Re: RE: Fwd: Paspor hilang [#12]')).toBe('Paspor hilang');
     expect(baseSubject('Bls: Balas: Antrian')).toBe('Antrian');

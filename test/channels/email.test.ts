@@ -248,12 +248,70 @@ runIt('e-mail channel (dovecot + smtp-server on loopback)', () => {
     expect(Buffer.compare(file.data!, pdf)).toBe(0);
     await until(() => (inbound(r.t, onlyPdf.id)?.ticketId === 1 ? true : undefined), 'the PDF on ticket #1');
 
+    // A photo with nothing open (a letter, an error screen) becomes a handoff ticket (#22).
     const photo = withFile('dodi@pemohon.test', 'image/png', 'foto.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
     await r.deliver(photo.raw);
     const [reply] = await until(() => (r.sentTo('dodi@pemohon.test').length > 0 ? r.sentTo('dodi@pemohon.test') : undefined), 'the reply to a photo');
     expect(reply!.parsed.inReplyTo).toBe(photo.id);
-    expect(reply!.parsed.text).toContain('tuliskan pertanyaan');
+    const photoTicket = await until(() => inbound(r.t, photo.id)?.ticketId ?? undefined, 'the photo on a ticket');
+    expect(reply!.parsed.text).toContain(`foto Bapak/Ibu sudah kami terima dan kami catat sebagai tiket #${photoTicket}`);
   });
+
+  it('keeps a voice recording (m4a, or amr sent as octet-stream) on a handoff ticket with its bytes and says an officer will listen; refuses a too-big or unplayable one with the reason (#22)', async () => {
+    const r = await rig();
+    const boundary = 'voice-1';
+    const withFile = (from: string, type: string, name: string, data: Buffer, subject = '') =>
+      mail({
+        from,
+        subject,
+        contentType: `multipart/mixed; boundary="${boundary}"`,
+        body: [`--${boundary}`, `Content-Type: ${type}; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', data.toString('base64'), `--${boundary}--`].join('\n'),
+      });
+    const stored = (id: string) =>
+      r.t.db
+        .prepare<[string], { ticket_id: number | null; mime_type: string; size_bytes: number; data: Buffer | null }>(
+          "SELECT m.ticket_id, a.mime_type, a.size_bytes, a.data FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = ? AND m.direction = 'in'",
+        )
+        .get(id);
+    const replyTo = async (address: string, count: number, what: string) =>
+      (await until(() => (r.sentTo(address).length >= count ? r.sentTo(address) : undefined), what))[count - 1]!.parsed;
+
+    // An iPhone voice memo: a handoff ticket with the recording; the subject joins the message.
+    const m4a = Buffer.concat([Buffer.from([0, 0, 0, 0x1c, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]), Buffer.alloc(4_000, 3)]);
+    const memo = withFile('oma.ina@pemohon.test', 'audio/x-m4a', 'Rekaman Baru.m4a', m4a, 'Tolong dengar');
+    await r.deliver(memo.raw);
+    const memoReply = await replyTo('oma.ina@pemohon.test', 1, 'the reply to the voice memo');
+    const kept = await until(() => stored(memo.id), 'the recording stored');
+    expect(kept.mime_type).toBe('audio/x-m4a');
+    expect(Buffer.compare(kept.data!, m4a)).toBe(0);
+    expect(kept.ticket_id).not.toBeNull();
+    const ticket = r.t.db.prepare<[number], { kind: string }>('SELECT kind FROM tickets WHERE id = ?').get(kept.ticket_id!);
+    expect(ticket?.kind).toBe('handoff');
+    expect(memoReply.text).toContain(`pesan suara Bapak/Ibu sudah kami terima dan kami catat sebagai tiket #${kept.ticket_id}`);
+    expect(memoReply.text).toContain('Petugas akan mendengarkannya');
+    expect(memoReply.subject).toContain(`[#${kept.ticket_id}]`);
+
+    // An old Android phone's AMR, labelled application/octet-stream: known by its name, joins the open ticket.
+    const amr = Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(600, 9)]);
+    const voiceAmr = withFile('oma.ina@pemohon.test', 'application/octet-stream', 'voice-0001.amr', amr);
+    await r.deliver(voiceAmr.raw);
+    await replyTo('oma.ina@pemohon.test', 2, 'the reply to the AMR');
+    const amrKept = await until(() => stored(voiceAmr.id), 'the AMR stored');
+    expect(amrKept).toMatchObject({ mime_type: 'audio/amr', size_bytes: amr.byteLength, ticket_id: kept.ticket_id });
+    expect(Buffer.compare(amrKept.data!, amr)).toBe(0);
+
+    // Over 6 MB, and a type no officer's browser plays: kept as messages without bytes, the reason told.
+    const big = withFile('budi.k@pemohon.test', 'audio/mpeg', 'wawancara.mp3', Buffer.alloc(6 * 1024 * 1024 + 10, 1));
+    await r.deliver(big.raw);
+    const bigReply = await replyTo('budi.k@pemohon.test', 1, 'the reply to the big recording');
+    expect(bigReply.text).toContain('terlalu besar untuk kami terima (paling besar 6 MB');
+    expect(stored(big.id)).toMatchObject({ mime_type: 'audio/mpeg', size_bytes: 6 * 1024 * 1024 + 10, data: null, ticket_id: null });
+    const flac = withFile('budi.k@pemohon.test', 'audio/flac', 'suara.flac', Buffer.from('fLaC\0\0\0\x22'));
+    await r.deliver(flac.raw);
+    const flacReply = await replyTo('budi.k@pemohon.test', 2, 'the reply to the flac file');
+    expect(flacReply.text).toContain('jenis rekaman ini tidak dapat kami putar');
+    expect(stored(flac.id)).toMatchObject({ mime_type: 'audio/flac', data: null });
+  }, 60_000);
 
   it('never answers an auto-reply, a mailing list or a no-reply sender, and leaves them unread; the next real mail is answered', async () => {
     const r = await rig();
