@@ -6,15 +6,19 @@
  * before the body is read: over a real socket, a huge Content-Length is answered at once and
  * the connection closed, and a chunked body is cut off once it passes the limit.
  */
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebChannel } from '../../channels/web.js';
 import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/server/app.js';
 import { sniffRecording } from '../../src/server/audio-sniff.js';
+import { errorBody, toHttpError } from '../../src/server/errors.js';
+import { registerVoiceRoute } from '../../src/server/web-chat-voice.js';
+import { createVisitorIdentities } from '../../src/server/web-identity.js';
 import { listAttachments } from '../../src/store/messages.js';
 import { createTestCore, type TestCore } from '../helpers/core.js';
 
@@ -232,6 +236,44 @@ describe('POST /chat/voice over a socket: too large is refused before the body i
       body: small,
     });
     expect(fine.status).toBe(202);
+  });
+
+  it('takes only so many uploads at once: one more is refused with 503 before its body is read, and taken again once a slot is free', async () => {
+    t = createTestCore();
+    const web = createWebChannel({ now: () => t.clock.now() });
+    t.core.addChannel(web);
+    await web.start(t.core.intake.sink);
+    const identities = createVisitorIdentities(randomBytes(32));
+    app = Fastify();
+    app.setErrorHandler((err, _request, reply) => {
+      const httpError = toHttpError(err);
+      return reply.code(httpError.status).send(errorBody(httpError.code, httpError.message));
+    });
+    await registerVoiceRoute(app, { db: t.db, web, identities, inFlight: 1, nowMs: () => t.clock.now().getTime() });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const visitor = identities.issue('127.0.0.1');
+    const recording = webm(4_000);
+    // The first upload sends half its body and waits.
+    const slow: Socket = connect(port, '127.0.0.1');
+    let slowAnswer = '';
+    slow.on('data', (data) => (slowAnswer += data.toString('latin1')));
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.write(`POST /chat/voice HTTP/1.1\r\nHost: x\r\nContent-Type: audio/webm\r\nX-Visitor-Id: ${visitor}\r\nX-Client-Message-Id: voice-slow-0001\r\nContent-Length: ${recording.byteLength}\r\n\r\n`);
+    slow.write(recording.subarray(0, 2_000));
+    await new Promise((r) => setTimeout(r, 100));
+    const url = `http://127.0.0.1:${port}/chat/voice`;
+    const headers = (id: string) => ({ 'content-type': 'audio/webm', 'x-visitor-id': visitor, 'x-client-message-id': id });
+    const busy = await fetch(url, { method: 'POST', headers: headers('voice-busy-0001'), body: recording });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    // The slow one finishes and is stored; the slot is free again.
+    slow.write(recording.subarray(2_000));
+    for (let i = 0; i < 100 && !slowAnswer.includes('\r\n\r\n'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(slowAnswer).toMatch(/^HTTP\/1\.1 202 /);
+    slow.destroy();
+    const after = await fetch(url, { method: 'POST', headers: headers('voice-after-0001'), body: recording });
+    expect(after.status).toBe(202);
   });
 
   it('reads HTTP_BODY_LIMIT_VOICE, a few MB by default, never above what the core keeps', () => {
