@@ -270,6 +270,12 @@ if (skipReason) {
           const chat = page.frameLocator('#sapa-widget-panel iframe');
           await chat.locator('#log .msg--welcome').waitFor({ timeout: 15_000 });
           expect(await chat.locator('html').getAttribute('lang')).toBe('id');
+          // The chat in the office website's frame may use the microphone ("Rekam suara", #22).
+          expect(await page.locator('#sapa-widget-panel iframe').getAttribute('allow')).toBe('microphone');
+          const microphone = await chat
+            .locator('html')
+            .evaluate((node) => (node as unknown as { ownerDocument: { featurePolicy?: { allowsFeature(feature: string): boolean } } }).ownerDocument.featurePolicy?.allowsFeature('microphone') ?? null);
+          expect(microphone).toBe(true);
           const close = page.getByRole('button', { name: 'Tutup', exact: true });
           const closeBox = await close.boundingBox();
           expect(closeBox!.width).toBeGreaterThanOrEqual(44);
