@@ -24,7 +24,7 @@ export interface StaffCommandInput {
   readonly osUser?: string;
 }
 
-function currentOsUser(): string {
+export function currentOsUser(): string {
   try {
     return userInfo().username;
   } catch (err) {

@@ -1,7 +1,12 @@
-/** `sapa tickets list`: a table (or JSON) of tickets for staff at a terminal. */
+/** `sapa tickets list`: a table (or JSON) of tickets for staff at a terminal; `sapa tickets export`: the CSV (#21). */
 import type { Config } from './config.js';
-import { TICKET_STATUSES, type Ticket, type TicketStatus } from './domain.js';
+import { TICKET_ORIGINS, TICKET_STATUSES, type Ticket, type TicketStatus } from './domain.js';
 import { UsageError } from './cli-errors.js';
+import { systemClock } from './clock.js';
+import { dateRange, DateRangeError } from './metrics/days.js';
+import { currentOsUser } from './cli-staff.js';
+import { createAuditLog } from './server/dashboard/audit.js';
+import { exportTicketsCsv, parseOrigin } from './ticket-export.js';
 import { maskPersonalData } from './privacy.js';
 import { openDatabase } from './store/db.js';
 import { listTickets } from './store/tickets.js';
@@ -62,3 +67,41 @@ function toJson(t: Ticket): Record<string, unknown> {
     escalationLevel: t.escalationLevel,
   };
 }
+
+export interface ExportOptions {
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly origin: string | undefined;
+  readonly unmasked: boolean;
+  /** Who ran it, for the audit log (default: the OS user). */
+  readonly osUser?: string;
+}
+
+/** The tickets CSV of a date range (see src/ticket-export.ts); masked unless `--unmasked`. */
+export function exportTicketsCommand(config: Config, options: ExportOptions): string {
+  if (options.from === undefined || options.to === undefined) throw new UsageError('--from and --to are required, as dates YYYY-MM-DD');
+  const origin = parseOrigin(options.origin);
+  if (options.origin !== undefined && origin === undefined) throw new UsageError(`--origin accepts ${TICKET_ORIGINS.join(', ')}; got "${options.origin}"`);
+  let range;
+  try {
+    range = dateRange(options.from, options.to, config.timeZone);
+  } catch (err) {
+    if (err instanceof DateRangeError) throw new UsageError(`--from/--to: ${err.message}`);
+    throw err;
+  }
+  const db = openDatabase(config.dbPath);
+  try {
+    const csv = exportTicketsCsv(db, { range, ...(origin ? { origin } : {}), masked: !options.unmasked, timeZone: config.timeZone, now: systemClock.now() });
+    createAuditLog(db, systemClock).record({
+      staffId: null,
+      username: `cli:${options.osUser ?? currentOsUser()}`,
+      action: 'tickets_exported',
+      target: `${range.from}..${range.to}`,
+      data: { origin: origin ?? null, masked: !options.unmasked },
+    });
+    return csv;
+  } finally {
+    db.close();
+  }
+}
+

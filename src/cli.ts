@@ -179,13 +179,38 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   tickets: {
-    summary: 'list tickets (tickets list [--status open,pending] [--json])',
-    usage: 'sapa tickets list [--status STATUS[,STATUS]] [--limit N] [--json]',
-    help: 'Lists tickets, the nearest SLA due time first. STATUS: open, pending, resolved, closed (default open,pending).',
-    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    summary: 'list tickets (tickets list [--status open,pending] [--json]); export them as CSV (tickets export --from --to [--origin])',
+    usage: 'sapa tickets list [--status STATUS[,STATUS]] [--limit N] [--json]\n       sapa tickets export --from YYYY-MM-DD --to YYYY-MM-DD [--origin ORIGIN] [--unmasked]',
+    help:
+      'list: tickets, the nearest SLA due time first. STATUS: open, pending, resolved, closed (default open,pending).\n' +
+      'export: the tickets opened from --from to --to (office days, inclusive) as CSV on standard output, one row per ticket,\n' +
+      'for the monthly reports. ORIGIN: chat, desk, phone, letter, lapor, email, other. Names, phones, e-mail addresses and\n' +
+      'numbers in the summaries are masked; --unmasked writes them in full (recorded in the audit log as cli:<OS user>).',
+    options: {
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      origin: { type: 'string' },
+      unmasked: { type: 'boolean' },
+    },
     async run(args, io) {
       const sub = args.positionals[0];
-      if (sub !== 'list') throw new UsageError(`unknown tickets command "${sub ?? ''}"; try: sapa tickets list`);
+      if (sub === 'export') {
+        const config = configFrom(io);
+        const { exportTicketsCommand } = await import('./cli-tickets.js');
+        io.stdout.write(
+          exportTicketsCommand(config, {
+            from: typeof args.values['from'] === 'string' ? args.values['from'] : undefined,
+            to: typeof args.values['to'] === 'string' ? args.values['to'] : undefined,
+            origin: typeof args.values['origin'] === 'string' ? args.values['origin'] : undefined,
+            unmasked: args.values['unmasked'] === true,
+          }),
+        );
+        return 0;
+      }
+      if (sub !== 'list') throw new UsageError(`unknown tickets command "${sub ?? ''}"; try: sapa tickets list, sapa tickets export`);
       const config = configFrom(io);
       const { listTicketsCommand } = await import('./cli-tickets.js');
       io.stdout.write(

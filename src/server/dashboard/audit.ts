@@ -22,6 +22,8 @@ export type AuditAction =
   | 'staff_password_set'
   | 'staff_linked'
   | 'ticket_viewed'
+  /** #21: the tickets CSV (who, which range, masked or not). */
+  | 'tickets_exported'
   | 'channel_action';
 
 export interface AuditEntry {
@@ -53,6 +55,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'staff_password_set',
   'staff_linked',
   'ticket_viewed',
+  'tickets_exported',
   'channel_action',
 ];
 

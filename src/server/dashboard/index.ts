@@ -18,6 +18,7 @@ import { registerCalendarRoutes } from './calendar-routes.js';
 import { registerDeskRoutes } from './desk-routes.js';
 import { registerDigestRoutes } from './digest-routes.js';
 import { dashboardHttpError } from './errors.js';
+import { registerExportRoutes } from './export-routes.js';
 import { registerEventsRoute } from './events-route.js';
 import { registerHealthRoute } from './health-route.js';
 import { registerIntakeRoutes } from './intake-routes.js';
@@ -87,6 +88,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     });
     registerTicketRoutes(scope, { core, staff, policy, audit });
     registerIntakeRoutes(scope, { core, staff, policy });
+    registerExportRoutes(scope, { core, audit });
     registerDeskRoutes(scope, { core, staff });
     registerReportRoutes(scope, { core, policy });
     registerDigestRoutes(scope, { core, policy });

@@ -15,6 +15,7 @@ const ACTIONS = {
   staff_password_set: 'Kata sandi diganti',
   staff_linked: 'Akun ditautkan ke kanal',
   ticket_viewed: 'Tiket dibuka',
+  tickets_exported: 'Ekspor tiket (CSV)',
   channel_action: 'Tindakan kanal',
 };
 
