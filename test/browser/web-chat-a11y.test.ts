@@ -341,6 +341,9 @@ if (skipReason) {
         expect(await page.locator('.chat__header').evaluate((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { backgroundColor: string } }).getComputedStyle(node).backgroundColor)).toBe('rgb(18, 63, 122)');
         await page.locator('#status[data-state="online"]').waitFor({ timeout: 15_000 });
         await say(page, 'berapa biaya paspor?', 'Rp950.000');
+        // Browsers give the microphone only to https pages (and localhost): the voice button says so.
+        await page.click('#voice');
+        await expect.poll(() => page.textContent('#voice-status')).toBe('Perekam suara tidak dapat dipakai di alamat ini (perlu https). Silakan tulis pesan Anda.');
         expect(problems).toEqual([]);
         await screenshot(page, 'web-chat-lan-http');
 

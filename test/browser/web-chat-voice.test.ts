@@ -141,6 +141,28 @@ if (skipReason) {
       await close();
     }, 120_000);
 
+    it('on a touch screen: a finger held on the button records, and lifting it sends', async () => {
+      const { page, problems, close } = await openChat(PHONE);
+      const size = await box(page, '#voice');
+      const point = { x: size.x + size.width / 2, y: size.y + size.height / 2 };
+      // Raw touch events through the DevTools protocol: Playwright's touchscreen only taps.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+      await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toMatch(/^Merekam… 0:0\d.*Lepas tombol untuk mengirim/);
+      await page.waitForTimeout(1_500);
+      // Still recording after the long press (no long-press menu, no cancelled gesture).
+      expect(await page.getAttribute('#voice', 'aria-pressed')).toBe('true');
+      expect(await page.locator('#voice-actions').isVisible()).toBe(false);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await page.locator('#log .msg--applicant', { hasText: 'Pesan suara (0:01)' }).waitFor({ timeout: 15_000 });
+      await expect.poll(async () => (await voiceNotesOf(page)).length, { timeout: 15_000 }).toBe(1);
+      const [note] = await voiceNotesOf(page);
+      expect(note!.ticket_id).not.toBeNull();
+      expect(note!.data!.byteLength).toBeGreaterThan(1_000);
+      expect(problems).toEqual([]);
+      await close();
+    }, 60_000);
+
     it('at 200% zoom the voice button and the recorder fit the screen and leave room for the conversation', async () => {
       const { page, problems, close } = await openChat(PHONE_ZOOM_200);
       expect(await page.evaluate<boolean>("document.body.classList.contains('compact')")).toBe(true);
