@@ -35,6 +35,17 @@ function pickType() {
   return TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? '';
 }
 
+/**
+ * The type the recording is uploaded as (the server checks the bytes themselves): the
+ * container's audio type, also when a browser calls it video/webm or video/mp4.
+ */
+function uploadType(recorded) {
+  const base = recorded.split(';')[0].trim().toLowerCase();
+  if (base.endsWith('/mp4') || base.endsWith('/x-m4a') || base.endsWith('/aac')) return 'audio/mp4';
+  if (base.endsWith('/ogg')) return 'audio/ogg';
+  return 'audio/webm';
+}
+
 /** 65 -> "1:05". */
 export function clock(seconds) {
   const whole = Math.max(0, Math.floor(seconds));
@@ -168,7 +179,7 @@ export function setupVoice({ button, status, actions, sendButton, cancelButton, 
     clearInterval(ticker);
     active.addEventListener('stop', () => {
       stopTracks();
-      const type = (active.mimeType || chunks[0]?.type || 'audio/webm').toLowerCase();
+      const type = uploadType(active.mimeType || chunks[0]?.type || '');
       const blob = new Blob(chunks, { type });
       reset();
       if (seconds < MIN_SECONDS || blob.size === 0) {
