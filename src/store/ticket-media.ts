@@ -6,6 +6,7 @@
  */
 import type { OutboundAttachment } from '../../channels/channel.js';
 import { prepared, type Db } from './db.js';
+import type { StoredMedia } from './messages.js';
 
 /** At most this many recordings ride on one post (the first ones sent). */
 const MAX_POST_RECORDINGS = 3;
@@ -44,4 +45,67 @@ function extensionOf(mimeType: string | null): string {
     'audio/x-wav': '.wav',
   };
   return known[base] ?? '';
+}
+
+interface MediaRow {
+  id: number;
+  message_id: number;
+  kind: string;
+  mime_type: string | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  duration_seconds: number | null;
+  has_data: number;
+}
+
+/** The attachments of these messages (the ticket page's history), by message id; one query. */
+export function attachmentsOfMessages(db: Db, messageIds: readonly number[]): Map<number, StoredMedia[]> {
+  const byMessage = new Map<number, StoredMedia[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = prepared<[string], MediaRow>(
+    db,
+    `SELECT id, message_id, kind, mime_type, file_name, size_bytes, duration_seconds, data IS NOT NULL AS has_data
+       FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(messageIds));
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    list.push({
+      id: row.id,
+      messageId: row.message_id,
+      kind: row.kind,
+      mimeType: row.mime_type,
+      fileName: row.file_name,
+      sizeBytes: row.size_bytes,
+      durationSeconds: row.duration_seconds,
+      hasData: row.has_data === 1,
+    });
+    byMessage.set(row.message_id, list);
+  }
+  return byMessage;
+}
+
+export interface AttachmentFile {
+  readonly kind: string;
+  readonly mimeType: string | null;
+  readonly fileName: string | null;
+  readonly data: Buffer;
+}
+
+/**
+ * The bytes of an applicant's attachment as seen from one ticket's page: a message of that
+ * ticket, or one of the same contact outside any ticket (the history shows those too).
+ * Null when there is no such attachment or its bytes are not kept (too big, refused, purged).
+ */
+export function ticketAttachment(db: Db, ticketId: number, attachmentId: number): AttachmentFile | null {
+  const row = prepared<[number, number], { kind: string; mime_type: string | null; file_name: string | null; data: Buffer | null }>(
+    db,
+    `SELECT a.kind, a.mime_type, a.file_name, a.data FROM attachments a
+       JOIN messages m ON m.id = a.message_id
+       JOIN conversations c ON c.id = m.conversation_id
+       JOIN tickets t ON t.id = ?
+      WHERE a.id = ? AND m.direction = 'in'
+        AND (m.ticket_id = t.id OR (m.ticket_id IS NULL AND c.contact_id = t.contact_id))`,
+  ).get(ticketId, attachmentId);
+  if (row === undefined || row.data === null) return null;
+  return { kind: row.kind, mimeType: row.mime_type, fileName: row.file_name, data: row.data };
 }

@@ -28,11 +28,13 @@ import {
   unreadCounts,
 } from '../../store/staff-desk.js';
 import { listTicketEvents } from '../../store/tickets.js';
+import { attachmentsOfMessages } from '../../store/ticket-media.js';
 import { MAX_STORED_TEXT_CHARS } from '../../text-limits.js';
 import { HttpError } from '../errors.js';
 import type { AuditLog } from './audit.js';
 import { userOf, type DashboardUser } from './auth.js';
 import { body, limit, oneOf, optionalOneOf, positiveId, text } from './input.js';
+import { attachmentView, registerAttachmentRoute } from './attachment-routes.js';
 import { accessOf, assertCanAct, canAct, visibleHistory } from './ticket-access.js';
 import { queueTickets } from './ticket-query.js';
 import { createViews } from './ticket-view.js';
@@ -52,6 +54,7 @@ const LANGUAGES: readonly Language[] = ['id', 'en'];
 
 export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy, audit }: TicketRouteDeps): void {
   const { db, tickets } = core;
+  registerAttachmentRoute(app, { core });
   const intentLabel = (intent: string): string | null => core.knowledge().intents.get(intent)?.label.id ?? null;
   const views = (user: DashboardUser) => createViews({ db, staff, policy, now: core.clock.now(), viewer: user.account, intentLabel });
 
@@ -193,11 +196,16 @@ export function registerTicketRoutes(app: FastifyInstance, { core, staff, policy
     // The history across channels, limited to what this officer may see (ticket-access.ts).
     const history = visibleHistory(user.account, ticket, listContactMessages(db, ticket.contactId), (id) => tickets.get(id));
     const access = accessOf(user.account, ticket);
+    // Photos and voice notes (#22): shown and played on the page, bytes only where not masked.
+    const files = attachmentsOfMessages(db, history.messages.map((shown) => shown.message.id));
     return {
       ticket: { ...v.ticket(ticket), language: getConversation(db, ticket.conversationId)?.language ?? 'id' },
       access,
       contact: contactPanel(user, ticket),
-      messages: history.messages.map((shown) => v.message(shown.message, shown.masked)),
+      messages: history.messages.map((shown) => ({
+        ...v.message(shown.message, shown.masked),
+        attachments: (files.get(shown.message.id) ?? []).map((a) => attachmentView(a, shown.message, ticket.id, shown.masked)),
+      })),
       hiddenMessages: history.hidden,
       events: listTicketEvents(db, ticket.id).map(v.event),
       channelWindow: channelWindowOf(ticket),

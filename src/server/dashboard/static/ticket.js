@@ -65,6 +65,47 @@ function renderChannelWindow(win) {
   $('timers').append(el('li', { data: { window: state } }, el('span', { text: 'Jendela balasan Meta' }), el('span', { text }), badge(state === 'ok' ? 'Terbuka' : state === 'warning' ? 'Tag saja' : 'Tertutup', state)));
 }
 
+// Photos and voice notes from applicants who cannot type (#22): shown and played here.
+const ATTACHMENT_LABEL = { sticker: 'Stiker', location: 'Lokasi', contact: 'Kontak', video: 'Video', link: 'Tautan', other: 'Lampiran' };
+const minutes = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+
+function renderAttachment(a) {
+  const label =
+    a.display === 'audio' || a.kind === 'voice' || a.kind === 'audio'
+      ? `Pesan suara${a.durationSeconds != null ? ` ${minutes(a.durationSeconds)}` : ''}`
+      : a.display === 'image'
+        ? 'Foto'
+        : a.display === 'file'
+          ? (a.fileName ?? 'Berkas')
+          : (ATTACHMENT_LABEL[a.kind] ?? 'Lampiran');
+  if (a.url === null) {
+    const why =
+      a.unavailable === 'read_only'
+        ? 'hanya untuk pemegang tiket'
+        : a.unavailable === 'not_kept'
+          ? 'tidak tersimpan (terlalu besar, jenisnya ditolak, gagal diunduh, atau sudah dihapus sesuai masa simpan)'
+          : null;
+    return el('li', { className: 'msg__file msg__file--missing', text: why ? `${label}: ${why}` : `[${label}]` });
+  }
+  if (a.display === 'audio') {
+    return el(
+      'li',
+      { className: 'msg__file' },
+      el('span', { className: 'msg__file-label', text: label }),
+      el('audio', { controls: true, preload: 'metadata', src: a.url, aria: { label: `${label} dari pemohon` } }),
+      el('a', { href: a.url, download: a.fileName ?? '', text: 'Unduh' }),
+    );
+  }
+  if (a.display === 'image') {
+    return el(
+      'li',
+      { className: 'msg__file' },
+      el('a', { href: a.url, target: '_blank', rel: 'noopener' }, el('img', { className: 'msg__image', src: a.url, alt: 'Foto dari pemohon (buka ukuran penuh)', loading: 'lazy' })),
+    );
+  }
+  return el('li', { className: 'msg__file' }, el('a', { href: a.url, download: a.fileName ?? '', text: `Unduh ${label}` }));
+}
+
 function renderHistory(messages, hidden = 0) {
   const note =
     hidden > 0
@@ -94,7 +135,8 @@ function renderHistory(messages, hidden = 0) {
           m.ticketId && m.ticketId !== ticketId ? el('a', { href: `/dashboard/tickets/${m.ticketId}`, text: `tiket #${m.ticketId}` }) : null,
           m.masked ? el('span', { text: 'data pribadi disamarkan' }) : null,
         ),
-        el('div', { className: 'msg__text', text: m.text }),
+        m.text !== '' ? el('div', { className: 'msg__text', text: m.text }) : null,
+        m.attachments?.length ? el('ul', { className: 'msg__files' }, ...m.attachments.map(renderAttachment)) : null,
         m.deliveryStatus === 'failed' ? el('div', { className: 'msg__failed', text: `Gagal terkirim: ${m.deliveryError ?? ''}` }) : null,
         m.deliveryStatus === 'queued' ? el('div', { className: 'msg__meta', text: 'Menunggu terkirim…' }) : null,
       );
