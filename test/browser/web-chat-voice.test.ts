@@ -11,6 +11,7 @@
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultHttpConfig } from '../../src/config.js';
 import { axe, box, launchChromium, screenshot, SKIP, startChatServer, watch, type ChatServer } from './web-chat-harness.js';
 
 let server: ChatServer;
@@ -195,6 +196,36 @@ if (skipReason) {
       expect(problems).toEqual([]);
       await close();
     }, 90_000);
+
+    it('a recording over the server\'s limit is refused with a plain reason on the message, and nothing is stored', async () => {
+      // 8 KB: a few seconds of the fake microphone are more (the real default is 4 MiB).
+      const small = await startChatServer({ http: { ...defaultHttpConfig(), voiceBodyLimit: 8 * 1024 } });
+      const context = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Makassar', ...PHONE });
+      try {
+        const page = await context.newPage();
+        const problems = watch(page);
+        await page.goto(`${small.base}/`);
+        await page.locator('#status[data-state="online"]').waitFor({ timeout: 15_000 });
+        await page.click('#voice');
+        await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toContain('Merekam…');
+        await page.waitForTimeout(4_000);
+        await page.click('#voice-send');
+        const failed = page.locator('#log .msg--failed');
+        await failed.waitFor({ timeout: 15_000 });
+        expect(await failed.locator('.msg__error').textContent()).toBe('Pesan suara terlalu panjang. Silakan rekam pesan yang lebih singkat.');
+        expect(await failed.locator('.msg__text').textContent()).toMatch(/^🎤 Pesan suara \(0:0[3-5]\)$/);
+        // Sending the same recording again would be refused again: no "Kirim ulang" here.
+        expect(await failed.locator('.msg__resend').isVisible()).toBe(false);
+        expect((small.t.db.prepare('SELECT count(*) AS n FROM attachments').get() as { n: number }).n).toBe(0);
+        expect(await axe(page)).toEqual([]);
+        await screenshot(page, 'web-chat-voice-too-large');
+        // The browser logs the refused request itself; nothing else went wrong.
+        expect(problems.filter((p) => !p.includes('413'))).toEqual([]);
+      } finally {
+        await context.close();
+        await small.close();
+      }
+    }, 60_000);
 
     it('says plainly when the browser cannot record (no microphone API, permission refused) and sends nothing', async () => {
       // A browser without navigator.mediaDevices (old WebView, or a page that is not https).

@@ -61,7 +61,7 @@ const STRINGS = {
       rate: 'Belum terkirim: terlalu banyak pesan dalam satu menit.',
       refused: (code) => `Pesan ditolak oleh server (kode ${code}). Ubah pesan lalu kirim lagi.`,
       voiceRefused: (code) =>
-        code === 413 ? 'Pesan suara terlalu panjang. Silakan rekam pesan yang lebih singkat.' : `Pesan suara tidak dapat diterima (kode ${code}). Silakan rekam lagi atau tulis pesan.`,
+        Number(code) === 413 ? 'Pesan suara terlalu panjang. Silakan rekam pesan yang lebih singkat.' : `Pesan suara tidak dapat diterima (kode ${code}). Silakan rekam lagi atau tulis pesan.`,
     },
     autoRetry: 'Akan dikirim ulang otomatis saat koneksi kembali.',
     resend: 'Kirim ulang',
@@ -125,7 +125,7 @@ const STRINGS = {
       rate: 'Not sent: too many messages in one minute.',
       refused: (code) => `The server refused this message (code ${code}). Change it and send it again.`,
       voiceRefused: (code) =>
-        code === 413 ? 'The voice message is too long. Please record a shorter one.' : `The voice message was not accepted (code ${code}). Please record it again or type your message.`,
+        Number(code) === 413 ? 'The voice message is too long. Please record a shorter one.' : `The voice message was not accepted (code ${code}). Please record it again or type your message.`,
     },
     autoRetry: 'It will be sent again automatically when the connection is back.',
     resend: 'Send again',
@@ -319,7 +319,10 @@ function paint(item) {
     const reason = item.dataset.voice !== undefined && item.dataset.failure === 'refused' ? t.failed.voiceRefused : t.failed[item.dataset.failure];
     error.textContent = typeof reason === 'function' ? reason(item.dataset.failureCode) : reason;
     item.querySelector('.msg__hint').textContent = item.dataset.failure === 'refused' ? '' : t.autoRetry;
-    item.querySelector('.msg__resend').textContent = t.resend;
+    const resend = item.querySelector('.msg__resend');
+    resend.textContent = t.resend;
+    // A recording the server refused (too long, not a recording) would be refused again: record anew instead.
+    resend.hidden = item.dataset.voice !== undefined && item.dataset.failure === 'refused';
   }
 }
 
