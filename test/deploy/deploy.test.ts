@@ -162,6 +162,15 @@ describe('reverse proxy (deploy/nginx.conf)', () => {
     }
   });
 
+  it('lets voice notes from the chat page through, up to the server\'s own limit (#22)', () => {
+    const block = location('/chat/voice');
+    expect(block, 'location = /chat/voice').toBeDefined();
+    const size = /client_max_body_size\s+(\d+)m;/.exec(block!)?.[1];
+    expect(Number(size) * 1024 * 1024).toBeGreaterThanOrEqual(loadConfig({}).http.voiceBodyLimit);
+    expect(block).toMatch(/proxy_pass\s+http:\/\/sapa;/);
+    expect(block).not.toMatch(/proxy_set_header/);
+  });
+
   const nginx = which('nginx');
   const openssl = which('openssl');
   const skip = !nginx
