@@ -23,6 +23,8 @@ export type AlertAudience = 'staff' | 'supervisor';
 
 export type AlertKind =
   | 'ticket_opened'
+  /** Another voice note on an existing ticket (#22): the recording goes with the post. */
+  | 'ticket_voice'
   | 'integrity_report'
   /** One address passed the web chat's new-ticket cap: its further complaints collect in one ticket. */
   | 'ticket_flood'

@@ -55,6 +55,12 @@ export const staffTexts = {
     ]
       .filter((line): line is string => line !== null)
       .join('\n'),
+  /** #22: the applicant sent another voice note on an existing ticket; the recording goes with this post. */
+  voiceAdded: (ticket: Ticket, seconds: number | null): string =>
+    [
+      `🎤 Pesan suara baru${seconds === null ? '' : ` (${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')})`} dari pemohon untuk ${ticketHeadline(ticket)}`,
+      'Balas (reply) pesan ini untuk menjawab pemohon.',
+    ].join('\n'),
   integrityReport: (ticket: Ticket, maskedExcerpt: string): string =>
     [`⚠️ Laporan integritas (calo/pungli) ${ticket.ref} · ${channelLabel(ticket.channel)}`, `"${maskedExcerpt}"`, 'Mohon ditindaklanjuti oleh pengawas.'].join('\n'),
   /** The per-address cap of new web chat tickets was reached: one post to staff and one to supervisors per flood ticket. */

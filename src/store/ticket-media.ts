@@ -12,13 +12,22 @@ import type { StoredMedia } from './messages.js';
 const MAX_POST_RECORDINGS = 3;
 
 export function ticketRecordings(db: Db, ticketId: number): OutboundAttachment[] {
+  return recordingsWhere(db, 'm.ticket_id = ?', ticketId, ticketId);
+}
+
+/** The recordings of one applicant message (a voice note joining an existing ticket). */
+export function messageRecordings(db: Db, messageId: number, ticketId: number): OutboundAttachment[] {
+  return recordingsWhere(db, 'm.id = ?', messageId, ticketId);
+}
+
+function recordingsWhere(db: Db, where: 'm.ticket_id = ?' | 'm.id = ?', value: number, ticketId: number): OutboundAttachment[] {
   return prepared<[number, number], { kind: string; mime_type: string | null; file_name: string | null; data: Buffer }>(
     db,
     `SELECT a.kind, a.mime_type, a.file_name, a.data FROM attachments a JOIN messages m ON m.id = a.message_id
-      WHERE m.ticket_id = ? AND m.direction = 'in' AND a.kind IN ('voice', 'audio') AND a.data IS NOT NULL
+      WHERE ${where} AND m.direction = 'in' AND a.kind IN ('voice', 'audio') AND a.data IS NOT NULL
       ORDER BY a.id LIMIT ?`,
   )
-    .all(ticketId, MAX_POST_RECORDINGS)
+    .all(value, MAX_POST_RECORDINGS)
     .map((row, i) => ({
       kind: row.kind === 'audio' ? 'audio' : 'voice',
       mimeType: row.mime_type ?? 'application/octet-stream',

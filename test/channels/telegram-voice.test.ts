@@ -142,11 +142,21 @@ describe('telegram voice notes (#22)', () => {
     expect(h.fake.sentTo(APPLICANT).map((m) => m.text)).toContain('Baik Bapak, sudah kami dengar. Besok silakan datang jam 8.');
     expect(h.t.core.tickets.get(1).firstResponseAt).toEqual(h.t.clock.now());
 
-    // A second voice note joins the same ticket (no second post).
-    const more = await h.applicantSends(h.fake.build.voice(APPLICANT, { fileId: 'vn-2', content: OGG, duration: 5 }));
+    // A second voice note joins the same ticket; the group hears it as a voice post of its own.
+    const SECOND = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 9, 9, 9]);
+    const more = await h.applicantSends(h.fake.build.voice(APPLICANT, { fileId: 'vn-2', content: SECOND, duration: 5 }));
     expect(more[0]).toMatch(/pesan suara Bapak\/Ibu sudah kami tambahkan ke tiket #1/);
     expect(storedAudio(h.t).map((a) => a.ticket_id)).toEqual([1, 1]);
-    expect(staffFiles(h.fake)).toHaveLength(1);
+    await waitFor(() => staffFiles(h.fake).length === 2, 'second voice post');
+    const second = staffFiles(h.fake)[1]!;
+    expect(second.method).toBe('sendVoice');
+    expect([...second.data]).toEqual([...SECOND]);
+    expect(second.caption).toMatch(/^🎤 Pesan suara baru \(0:05\) dari pemohon untuk Tiket #1/);
+    expect(h.t.db.prepare('SELECT COUNT(*) AS n FROM tickets').get()).toEqual({ n: 1 });
+    // Replying to that post answers the same applicant.
+    await h.deliver(h.fake.build.groupText(STAFF_CHAT, 'Terima kasih, Opa. Berkasnya kami siapkan.', { userId: BUDI_TG, replyTo: asPost(second) }));
+    await h.t.settle();
+    expect(h.fake.sentTo(APPLICANT).map((m) => m.text)).toContain('Terima kasih, Opa. Berkasnya kami siapkan.');
   });
 
   it('an mp3 audio file goes to the staff group as sendAudio', async () => {

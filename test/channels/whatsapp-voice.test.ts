@@ -181,6 +181,10 @@ describe('whatsapp voice notes (#22)', () => {
     await h.emit(waMessage({ remoteJid: PN }, { audioMessage: { ...enc2, ptt: true, mimetype: 'audio/ogg; codecs=opus', seconds: 8 } }));
     expect(h.textsTo(PN).at(-1)).toMatch(/sudah kami tambahkan ke tiket #1/);
     expect(storedAudio(h.t).map((a) => a.ticket_id)).toEqual([1, 1]);
+    // The group hears it too: the voice note, then a line naming the ticket.
+    const more = h.socket.calls.filter((c) => c.jid === GROUP).slice(2);
+    expect(more.map((c) => (typeof c.content['text'] === 'string' ? 'text' : c.content['ptt'] === true ? 'ptt' : 'other'))).toEqual(['ptt', 'text']);
+    expect(more[1]?.content['text']).toMatch(/^🎤 Pesan suara baru \(0:08\) dari pemohon untuk Tiket #1/);
   });
 
   it.each([

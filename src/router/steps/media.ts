@@ -14,6 +14,8 @@ import { AUDIO_KINDS, AUDIO_MAX_BYTES, AUDIO_MAX_SECONDS, audioRefusal, type Att
 import type { VoiceRefusalReason } from '../../messages/index.js';
 import type { StoredMedia } from '../../store/messages.js';
 import type { Ticket } from '../../domain.js';
+import { staffTexts } from '../../messages/staff.js';
+import { messageRecordings } from '../../store/ticket-media.js';
 import type { Decision, RouterKit, Step, Turn } from '../types.js';
 
 /** Media we keep on a ticket; other kinds (stickers, locations, ...) get the "text only" reply. */
@@ -76,6 +78,14 @@ function voiceNote(kit: RouterKit, turn: Turn, audio: readonly StoredMedia[]): D
   }
   const { ticket, added } = ticketFor(kit, turn, summaryOf(turn, audio));
   kit.reply(turn, turn.m.mediaReceived({ ...kit.ticketFacts(turn, ticket), what: 'voice', added }), [], ticket.id);
+  if (added) {
+    // A new ticket's post carries its recording; a voice note joining one is posted on its
+    // own, so the officers in the group hear it too and can answer by replying to it.
+    const recordings = messageRecordings(kit.db, turn.message.id, ticket.id);
+    if (recordings.length > 0) {
+      kit.alerts.raise({ kind: 'ticket_voice', audience: 'staff', ticketId: ticket.id, text: staffTexts.voiceAdded(ticket, audio[0]!.durationSeconds), attachments: recordings });
+    }
+  }
   return { outcome: added ? 'attachment_added' : 'handoff_opened', classification: turn.classification, ticketId: ticket.id };
 }
 

@@ -36,6 +36,19 @@ const ERROR_PATTERNS = [
   [/^to must be/, 'Pilih petugas yang aktif.'],
   [/longer than (\d+) characters/, (m) => `Teks terlalu panjang (paling banyak ${m[1]} karakter).`],
   [/must be non-empty text/, 'Teks tidak boleh kosong.'],
+  // #21: recording a complaint and answering outside SAPA.
+  [/^contact\.name/, 'Nama pelapor wajib diisi.'],
+  [/^contact\.(phone|whatsapp) must be/, 'Nomor telepon tidak valid. Contoh: 0812-3456-7890.'],
+  [/^contact\.email must be/, 'Alamat e-mail tidak valid. Contoh: nama@contoh.id.'],
+  [/^contact\.telegram must be/, 'Akun Telegram tidak valid: isi ID angka atau @username.'],
+  [/^laporTrackingId is only for origin lapor/, 'Nomor LAPOR! hanya untuk aduan yang datang dari LAPOR!.'],
+  [/^laporTrackingId must be/, 'Nomor LAPOR! tidak valid (huruf, angka, tanda - . /; 3-40 karakter).'],
+  [/^receivedAt is in the future/, 'Waktu diterima tidak boleh di masa depan.'],
+  [/^receivedAt is more than 90 days ago/, 'Waktu diterima paling lama 90 hari yang lalu.'],
+  [/^receivedAt must be/, 'Waktu diterima tidak valid.'],
+  [/no channel to send on/, 'Pelapor ini tidak punya kanal chat. Catat jawaban yang diberikan lewat telepon, surat atau LAPOR!.'],
+  [/is not a LAPOR! report/, 'Tiket ini bukan laporan LAPOR!.'],
+  [/has no answer yet/, 'Belum ada jawaban untuk disalin. Balas atau catat jawaban dulu.'],
 ];
 
 /** The Indonesian text for an API error: a known message, else the code's text. */
@@ -110,7 +123,10 @@ export const LABELS = {
   status: { open: 'Terbuka', pending: 'Menunggu pemohon', resolved: 'Selesai', closed: 'Ditutup' },
   kind: { complaint: 'Pengaduan', handoff: 'Minta petugas' },
   priority: { normal: 'Normal', high: 'Prioritas tinggi' },
-  channel: { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', console: 'Konsol' },
+  channel: { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', console: 'Konsol', offline: 'Tanpa kanal' },
+  // #21: where a complaint came from (chat, or how staff received it).
+  origin: { chat: 'Chat', desk: 'Loket', phone: 'Telepon', letter: 'Surat', lapor: 'LAPOR!', email: 'E-mail', other: 'Lainnya' },
+  answeredVia: { phone: 'telepon', letter: 'surat', lapor: 'LAPOR!', in_person: 'tatap muka', email: 'e-mail' },
   // SERVQUAL's dimensions in the Indonesian terms of public-service surveys (as in the digest).
   servqual: { tangibles: 'Bukti fisik', reliability: 'Keandalan', responsiveness: 'Daya tanggap', assurance: 'Jaminan', empathy: 'Empati' },
   sla: { overdue: 'Terlambat', warning: 'Segera jatuh tempo', ok: 'Sesuai SLA' },
@@ -119,6 +135,7 @@ export const LABELS = {
   author: { applicant: 'Pemohon', bot: 'Bot', staff: 'Petugas', system: 'Sistem' },
   alert: {
     ticket_opened: 'Tiket baru',
+    ticket_voice: 'Pesan suara',
     integrity_report: 'Laporan integritas',
     ticket_flood: 'Banjir tiket',
     alert_batch: 'Ringkasan',
