@@ -129,6 +129,13 @@ if (skipReason) {
       await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toContain('Merekam…');
       await page.click('#voice-cancel');
       await expect.poll(() => page.textContent('#voice-status')).toBe('Rekaman dibatalkan.');
+      // Escape cancels too (keyboard users), and focus stays usable.
+      await page.focus('#voice');
+      await page.keyboard.press('Space');
+      await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toContain('Merekam…');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.textContent('#voice-status')).toBe('Rekaman dibatalkan.');
+      expect(await page.getAttribute('#voice', 'aria-pressed')).toBe('false');
       await page.waitForTimeout(500);
       expect(await voiceNotesOf(page)).toHaveLength(2);
       expect(await page.locator('#log .msg--applicant').count()).toBe(2);
