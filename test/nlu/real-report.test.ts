@@ -2,7 +2,8 @@
  * Real traffic: ../shared/eval/real-dev.tsv (400 real M-Paspor reviews, labelled; the
  * development set for real text: measured and its misses read, never copied into intents/,
  * the lexicon or rules) and blind set 6 (test/nlu/fixtures/blind-6.tsv, written in real styles
- * by a helper who never saw the training data; never tuned on). Also the typo-noised twins.
+ * by a helper who never saw the training data; never tuned on), blind set 8 (the same, reviews
+ * and chat mixed) and the typo-noised twins.
  *
  * The issue's targets for real-dev (lenient >= 90%, complaint F1 >= 0.92, in-scope ->
  * out_of_scope <= 2%) are NOT met yet: real-dev is held to the level reached, so it cannot
@@ -18,6 +19,7 @@ import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 
 const realDev = resolve(process.cwd(), '../shared/eval/real-dev.tsv');
 const blind6 = resolve(process.cwd(), 'test/nlu/fixtures/blind-6.tsv');
+const blind8 = resolve(process.cwd(), 'test/nlu/fixtures/blind-8.tsv');
 const devSet = resolve(process.cwd(), '../shared/eval/intents-dev.tsv');
 
 let classifier: IntentClassifier;
@@ -70,6 +72,22 @@ describe('blind set 6 (real styles, never tuned on)', () => {
     expect(clean.complaint.f1).toBeGreaterThanOrEqual(0.92);
     expect(clean.inScopeToOutOfScope).toBeLessThanOrEqual(0.02);
     expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('blind set 8 (review and chat styles, never tuned on)', () => {
+  // Written on 3 December 2026 (session 5) by a helper who saw neither the training data nor
+  // any evaluation set: 168 Google Play-style reviews and 177 chat messages (Kupang Malay,
+  // English, run-on voice-note text), shuffled. Measured before and after that session's new
+  // training data (91.0% -> 92.8% lenient), never tuned on; held at the level reached.
+  it('holds the level reached, clean and with typos', () => {
+    const clean = evaluate(classifier, rowsOf(blind8));
+    const noisy = evaluate(classifier, withTypos(blind8));
+    console.log(`blind-8:\n${formatSummary(clean).join('\n')}\nwith typos:\n${formatSummary(noisy).join('\n')}`);
+    expect(clean.lenientAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(clean.complaint.f1).toBeGreaterThanOrEqual(0.92);
+    expect(clean.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
+    expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.87);
   });
 });
 
