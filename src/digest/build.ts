@@ -8,6 +8,8 @@ import {
   activityBetween,
   backlogAt,
   breachesBetween,
+  byOrigin,
+  laporStatusAt,
   complianceByDay,
   csatBetween,
   dateKeyOf,
@@ -96,6 +98,8 @@ export function buildDigest(db: Db, options: DigestOptions): Digest {
               ageMinutes: minutesOf(Math.max(0, calendar.businessMsBetween(new Date(backlog.oldest.createdMs), new Date(cutoffMs)))),
             },
     },
+    byOrigin: byOrigin(dayFacts).map((c) => ({ origin: c.key, count: c.count })),
+    lapor: { opened: dayFacts.filter((f) => f.origin === 'lapor').length, ...laporStatusAt(db, calendar, cutoffMs) },
     firstResponse: {
       opened: firstResponse.opened,
       count: firstResponse.answered,

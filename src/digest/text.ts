@@ -5,7 +5,7 @@
  * already masked, and nothing else carries applicant text.
  */
 import { SERVQUAL_DIMENSIONS } from '../knowledge/types.js';
-import { CHANNEL_LABELS, digestTexts as t, formatMinutes, formatNumber, formatShare, SERVQUAL_LABELS, STATUS_LABELS, TIMER_LABELS } from './texts.js';
+import { CHANNEL_LABELS, digestTexts as t, ORIGIN_LABELS, formatMinutes, formatNumber, formatShare, SERVQUAL_LABELS, STATUS_LABELS, TIMER_LABELS } from './texts.js';
 import type { DayHeadline, Digest, HeadlineAverage } from './types.js';
 
 const MAX_UNANSWERED_CHARS = 80;
@@ -17,6 +17,10 @@ export function renderDigestText(digest: Digest): string {
   lines.push(t.messages(digest.messagesIn, digest.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.count}`).join(' · ')));
   lines.push(t.conversations(digest.conversations, formatShare(digest.botOnlyShare)));
   lines.push(t.tickets(digest.tickets.opened, digest.tickets.resolved, digest.tickets.backlog));
+  // #21: the load from the counter, phone, letters and LAPOR! next to the chat's.
+  if (digest.byOrigin.some((o) => o.origin !== 'chat')) lines.push(t.origins(digest.byOrigin.map((o) => `${ORIGIN_LABELS[o.origin] ?? o.origin} ${o.count}`).join(' · ')));
+  const lapor = digest.lapor;
+  if (lapor.opened > 0 || lapor.open > 0) lines.push(t.lapor(lapor.opened, lapor.open, lapor.dueSoon, lapor.late));
   // Integrity reports first after the counts: each needs a supervisor's eyes today.
   if (digest.integrity.length > 0) {
     lines.push('', t.integrityTitle(digest.integrity.length));

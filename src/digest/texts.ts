@@ -13,6 +13,17 @@ export const CHANNEL_LABELS: Readonly<Record<string, string>> = {
   console: 'Konsol',
 };
 
+/** #21: where complaints came from. */
+export const ORIGIN_LABELS: Readonly<Record<string, string>> = {
+  chat: 'Chat',
+  desk: 'Loket',
+  phone: 'Telepon',
+  letter: 'Surat',
+  lapor: 'LAPOR!',
+  email: 'E-mail',
+  other: 'Lainnya',
+};
+
 export const TIMER_LABELS: Readonly<Record<DigestTimer, string>> = {
   first_response: 'respons pertama',
   next_response: 'respons lanjutan',
@@ -40,6 +51,9 @@ export const digestTexts = {
   messages: (total: number, channels: string) => `Pesan masuk: ${total}${channels === '' ? '' : ` (${channels})`}`,
   conversations: (n: number, botOnly: string) => `Percakapan: ${n} · selesai oleh bot saja: ${botOnly}`,
   tickets: (opened: number, resolved: number, backlog: number) => `Tiket: ${opened} dibuka · ${resolved} selesai · ${backlog} dalam antrean`,
+  origins: (list: string) => `Asal tiket: ${list}`,
+  lapor: (opened: number, open: number, dueSoon: number, late: number) =>
+    `LAPOR!: ${opened} dicatat · ${open} belum selesai · ${dueSoon} jatuh tempo dalam 1 hari kerja · ${late} terlambat`,
   oldest: (ref: string, high: boolean, pending: boolean, age: string) =>
     `Tiket tertua: ${ref}${high ? ' (prioritas)' : ''}${pending ? ', menunggu pemohon' : ''}, terbuka ${age} (jam kerja)`,
   firstResponse: (median: string, p90: string, within: string, met: number, decided: number, count: number) =>

@@ -31,6 +31,25 @@ export interface DigestTickets {
   readonly oldestOpen: OldestOpenTicket | null;
 }
 
+/** #21: tickets opened that day by origin. */
+export interface OriginCount {
+  /** chat, desk, phone, letter, lapor, email, other. */
+  readonly origin: string;
+  readonly count: number;
+}
+
+/** #21: LAPOR! reports, counted apart (LAPOR! watches their handling times from outside). */
+export interface DigestLapor {
+  /** Opened (recorded) that day. */
+  readonly opened: number;
+  /** Open or pending at the end of the day (or now, for today). */
+  readonly open: number;
+  /** Of those, due within the next office day. */
+  readonly dueSoon: number;
+  /** Of those, past a due time. */
+  readonly late: number;
+}
+
 export interface DigestFirstResponse {
   /** Tickets opened that day (the cohort every figure below describes). */
   readonly opened: number;
@@ -146,6 +165,9 @@ export interface Digest {
   readonly botOnly: number;
   readonly botOnlyShare: number | null;
   readonly tickets: DigestTickets;
+  /** Tickets opened that day by origin (chat, or how staff received them), most first. */
+  readonly byOrigin: readonly OriginCount[];
+  readonly lapor: DigestLapor;
   readonly firstResponse: DigestFirstResponse;
   readonly firstResponseByHour: readonly HourlyFirstResponse[];
   readonly breaches: readonly DigestBreach[];

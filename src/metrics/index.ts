@@ -9,6 +9,7 @@ import { complianceByDay, type ComplianceReport } from './compliance.js';
 import type { DateRange } from './days.js';
 import { firstResponseByDay, type FirstResponseReport } from './first-response.js';
 import { integrityReportsBetween, type IntegrityReport } from './integrity.js';
+import { laporStatusAt, type LaporStatus } from './origins.js';
 import { ticketFactsBetween } from './ticket-facts.js';
 import { volume, type VolumeReport } from './volume.js';
 
@@ -20,6 +21,7 @@ export * from './csat.js';
 export * from './days.js';
 export * from './first-response.js';
 export * from './integrity.js';
+export * from './origins.js';
 export * from './staff-activity.js';
 export * from './stats.js';
 export * from './ticket-facts.js';
@@ -34,6 +36,8 @@ export interface MetricsReport {
   readonly volume: VolumeReport;
   /** Integrity reports opened or flagged in the range (brokers, illegal fees, scams). */
   readonly integrity: readonly IntegrityReport[];
+  /** #21: LAPOR! reports open, due within an office day and late, as of now (or the range's end, if earlier). */
+  readonly lapor: LaporStatus;
 }
 
 export function metricsReport(db: Db, calendar: BusinessCalendar, range: DateRange, now: Date): MetricsReport {
@@ -45,5 +49,6 @@ export function metricsReport(db: Db, calendar: BusinessCalendar, range: DateRan
     compliance: complianceByDay(range, facts, now),
     volume: volume(facts),
     integrity: integrityReportsBetween(db, range.startMs, range.endMs),
+    lapor: laporStatusAt(db, calendar, Math.min(range.endMs, now.getTime())),
   };
 }

@@ -8,6 +8,8 @@ import type { Db } from '../store/db.js';
 export interface TicketFact {
   readonly id: number;
   readonly channel: string;
+  /** Where the complaint came from: 'chat', or how staff received it (#21). */
+  readonly origin: string;
   /** complaint or handoff (the digest counts complaints per SERVQUAL dimension). */
   readonly kind: 'complaint' | 'handoff';
   readonly intent: string;
@@ -24,6 +26,7 @@ export interface TicketFact {
 interface Row {
   id: number;
   channel: string;
+  origin: string;
   kind: 'complaint' | 'handoff';
   intent: string;
   servqual: string;
@@ -36,7 +39,7 @@ interface Row {
   resolution_due_at: number | null;
 }
 
-export const TICKET_FACTS_SQL = `SELECT id, channel, kind, intent, servqual, priority, created_at, first_response_at, first_response_due_at,
+export const TICKET_FACTS_SQL = `SELECT id, channel, origin, kind, intent, servqual, priority, created_at, first_response_at, first_response_due_at,
          resolved_at, closed_at, resolution_due_at
   FROM tickets WHERE created_at >= ? AND created_at < ? ORDER BY created_at`;
 
@@ -47,6 +50,7 @@ export function ticketFactsBetween(db: Db, startMs: number, endMs: number): Tick
     .map((row) => ({
       id: row.id,
       channel: row.channel,
+      origin: row.origin,
       kind: row.kind,
       intent: row.intent,
       servqual: row.servqual,

@@ -9,6 +9,8 @@ export interface Count {
 export interface VolumeReport {
   readonly tickets: number;
   readonly byChannel: readonly Count[];
+  /** #21: chat, or how staff received it (desk, phone, letter, lapor, email, other). */
+  readonly byOrigin: readonly Count[];
   readonly byIntent: readonly Count[];
   readonly byServqual: readonly Count[];
 }
@@ -26,6 +28,7 @@ export function volume(facts: readonly TicketFact[]): VolumeReport {
   return {
     tickets: facts.length,
     byChannel: countBy(facts, (f) => f.channel),
+    byOrigin: countBy(facts, (f) => f.origin),
     byIntent: countBy(facts, (f) => f.intent),
     byServqual: countBy(facts, (f) => f.servqual),
   };

@@ -243,6 +243,29 @@ describe('LAPOR!', () => {
   });
 });
 
+describe('reports by origin', () => {
+  it('GET /api/reports counts tickets per origin and LAPOR! reports apart; the drill-down filters by origin', async () => {
+    h = await createHarness();
+    const siti = await h.login('siti');
+    await h.complaint('antrian lama sekali, saya kecewa', 'chat-1');
+    const lapor = await record(siti, { origin: 'lapor', laporTrackingId: 'LAPOR-1', contact: { name: 'A' }, text: 'Laporan LAPOR!.' });
+    await record(siti, { origin: 'desk', contact: { name: 'B' }, text: 'Keluhan di loket.' });
+    const sari = await h.login('sari');
+    const report = (await sari.call('GET', '/api/reports?from=2026-11-30&to=2026-11-30')).json() as {
+      volume: { byOrigin: { key: string; count: number }[] };
+      lapor: { open: number; dueSoon: number; late: number };
+    };
+    expect(report.volume.byOrigin).toEqual([
+      { key: 'chat', count: 1 },
+      { key: 'desk', count: 1 },
+      { key: 'lapor', count: 1 },
+    ]);
+    expect(report.lapor).toEqual({ open: 1, dueSoon: 0, late: 0 });
+    const drill = (await sari.call('GET', '/api/reports/tickets?from=2026-11-30&to=2026-11-30&origin=lapor')).json() as { total: number; tickets: { id: number; origin: string }[] };
+    expect(drill).toMatchObject({ total: 1, tickets: [{ id: lapor.ticket.id, origin: 'lapor' }] });
+  });
+});
+
 describe('normalizing what staff type', () => {
   it('phones, e-mail addresses and LAPOR! numbers', () => {
     expect(['0812-3456-7890', '+62 812 3456 7890', '812 3456 7890', '(0812) 3456 7890', '６２８１２３４５６７８９０'].map(normalizePhone)).toEqual(Array(5).fill('6281234567890'));

@@ -70,12 +70,14 @@ export function registerReportRoutes(app: FastifyInstance, { core, policy }: Rep
       ? ticketFactsBetween(core.db, Math.min(range.startMs, ...reports.map((r) => r.openedMs)), range.endMs).filter((f) => reports.some((r) => r.ticketId === f.id))
       : ticketFactsBetween(core.db, range.startMs, range.endMs);
     const channel = str('channel');
+    const origin = str('origin');
     const intent = str('intent');
     const servqual = str('servqual');
     const max = limit(q['limit'], 200, 500);
     const matching = facts.filter(
       (f) =>
         (channel === undefined || f.channel === channel) &&
+        (origin === undefined || f.origin === origin) &&
         (intent === undefined || f.intent === intent) &&
         (servqual === undefined || f.servqual === servqual) &&
         (sla === undefined || verdict(f.firstResponseMs, f.firstResponseDueMs, nowMs) === sla),
@@ -97,6 +99,7 @@ export function registerReportRoutes(app: FastifyInstance, { core, policy }: Rep
         ref: ticketRef(f.id),
         status: statuses.get(f.id) ?? null,
         channel: f.channel,
+        origin: f.origin,
         intent: f.intent,
         servqual: f.servqual,
         priority: f.priority,

@@ -73,7 +73,7 @@ function ticketCard(t) {
 async function showTickets(drill) {
   if (!current) return;
   const params = new URLSearchParams({ from: current.from, to: current.to });
-  for (const key of ['channel', 'intent', 'servqual', 'sla', 'integrity']) if (drill[key] !== undefined) params.set(key, drill[key]);
+  for (const key of ['channel', 'origin', 'intent', 'servqual', 'sla', 'integrity']) if (drill[key] !== undefined) params.set(key, drill[key]);
   try {
     const result = await api('GET', `/api/reports/tickets?${params}`);
     const section = document.getElementById('drill');
@@ -112,6 +112,10 @@ async function show({ from, to }) {
       tile(percent(c.firstResponse.rate), 'Respons pertama sesuai SLA'),
       tile(String(c.firstResponse.breached ?? 0), 'Respons pertama melewati SLA', { sla: 'breached', title: 'Respons pertama melewati SLA' }),
       tile(String(report.integrity.length), 'Laporan integritas', { integrity: '1', title: 'Laporan integritas' }),
+      // #21: LAPOR! reports apart (as of the range's end, or now).
+      tile(String(report.lapor.open), 'LAPOR! belum selesai', { origin: 'lapor', title: 'Laporan LAPOR!' }),
+      tile(String(report.lapor.dueSoon), 'LAPOR! jatuh tempo dalam 1 hari kerja'),
+      tile(String(report.lapor.late), 'LAPOR! terlambat'),
     );
     showIntegrity(report.integrity);
     const q = `from=${from}&to=${to}`;
@@ -126,6 +130,7 @@ async function show({ from, to }) {
     );
     document.getElementById('volume').replaceChildren(
       volumeTable('Kanal', report.volume.byChannel, 'channel', LABELS.channel),
+      volumeTable('Asal aduan', report.volume.byOrigin, 'origin', LABELS.origin),
       volumeTable('Topik', report.volume.byIntent, 'intent', intentLabels),
       volumeTable('Dimensi mutu layanan', report.volume.byServqual, 'servqual', SERVQUAL),
     );
