@@ -1,14 +1,14 @@
 /**
  * What an Instagram item becomes in the channel contract.
  *
- * Text feeds the router. Links, shared posts and stories, reels, voice
- * messages, stickers and the like become an empty text with an attachment
- * of the matching kind: the core answers those with its "please write your
- * question" message (one place for that text, in every language). Photos
- * become image attachments with their bytes, so a photo sent to an open
- * ticket is kept on it.
+ * Text feeds the router. Links, shared posts and stories, reels, stickers and
+ * the like become an empty text with an attachment of the matching kind: the
+ * core answers those with its "please write your question" message (one place
+ * for that text, in every language). Photos become image attachments with their
+ * bytes, voice messages voice attachments with theirs, so an officer sees or
+ * hears them on a ticket.
  */
-import type { Attachment, Sender } from '../channel.js';
+import { AUDIO_MAX_BYTES, audioRefusal, type Attachment, type Sender } from '../channel.js';
 import type { PhotoDownloader } from './media.js';
 import type { IgItemPayload, IgUser } from './wire.js';
 
@@ -36,7 +36,7 @@ export async function itemContent(payload: IgItemPayload, itemId: string, downlo
     case 'reel':
       return only({ kind: 'video', ...(payload.code !== undefined ? { providerRef: `https://www.instagram.com/reel/${payload.code}/` } : {}) });
     case 'voice':
-      return only({ kind: 'voice', providerRef: itemId });
+      return only(await voiceAttachment(payload, itemId, download));
     case 'video':
       return only({ kind: 'video', providerRef: payload.mediaId ?? itemId });
     case 'photo':
@@ -60,6 +60,26 @@ async function photoAttachment(payload: Extract<IgItemPayload, { type: 'photo' }
   if (payload.viewOnce || payload.imageUrl === undefined) return base;
   const result = await download(payload.imageUrl);
   return result.ok ? { ...base, mimeType: result.mimeType, sizeBytes: result.data.byteLength, data: result.data } : base;
+}
+
+/**
+ * A voice note goes to an officer (#22): downloaded now (the CDN link expires) within the
+ * audio limits. Instagram records m4a (audio/mp4); without bytes the core tells the
+ * applicant why (too long, too big, wrong type, not received).
+ */
+async function voiceAttachment(payload: Extract<IgItemPayload, { type: 'voice' }>, itemId: string, download: PhotoDownloader): Promise<Attachment> {
+  const base: Attachment = {
+    kind: 'voice',
+    mimeType: 'audio/mp4',
+    providerRef: itemId,
+    ...(payload.durationMs !== undefined ? { durationSeconds: Math.round(payload.durationMs / 1000) } : {}),
+  };
+  if (payload.url === undefined || audioRefusal(base) !== null) return base;
+  const result = await download(payload.url, 'audio');
+  if (result.ok) return { ...base, mimeType: result.mimeType, sizeBytes: result.data.byteLength, data: result.data };
+  if (result.reason === 'too_big') return { ...base, sizeBytes: AUDIO_MAX_BYTES + 1 };
+  if (result.reason === 'wrong_type') return { ...base, mimeType: result.mimeType };
+  return base;
 }
 
 /** The author of an item, from the thread's participants. */

@@ -19,7 +19,7 @@ export type IgItemPayload =
   | { readonly type: 'link'; readonly url?: string }
   | { readonly type: 'photo'; readonly mediaId?: string; readonly imageUrl?: string; readonly viewOnce: boolean }
   | { readonly type: 'video'; readonly mediaId?: string; readonly viewOnce: boolean }
-  | { readonly type: 'voice'; readonly durationMs?: number }
+  | { readonly type: 'voice'; readonly durationMs?: number; readonly url?: string }
   | { readonly type: 'reel'; readonly code?: string }
   /** A post, story, IGTV video or other content shared from elsewhere. */
   | { readonly type: 'share'; readonly code?: string }
@@ -174,7 +174,7 @@ export function parsePayload(item: Json, itemType: string): IgItemPayload {
     }
     case 'voice_media': {
       const audio = record(record(record(item, 'voice_media'), 'media'), 'audio');
-      return { type: 'voice', ...optional('durationMs', num(audio, 'duration')) };
+      return { type: 'voice', ...optional('durationMs', num(audio, 'duration')), ...optional('url', str(audio, 'audio_src')) };
     }
     case 'clip':
       return { type: 'reel', ...optional('code', str(record(record(item, 'clip'), 'clip'), 'code')) };

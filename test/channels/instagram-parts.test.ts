@@ -5,6 +5,9 @@ import { classifyIgError, classifySendError, needsPerson } from '../../channels/
 import { createSendPacer } from '../../channels/instagram/pacer.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, jitteredIntervalMs } from '../../channels/instagram/timers.js';
 import { compareItems, IgWireError, parseInboxPage, parseSentItemId } from '../../channels/instagram/wire.js';
+import { itemContent } from '../../channels/instagram/items.js';
+import type { PhotoDownloader } from '../../channels/instagram/media.js';
+import { AUDIO_MAX_BYTES, AUDIO_MAX_SECONDS } from '../../channels/channel.js';
 import { createFakePacerTimers } from '../fakes/instagram-timers.js';
 
 /**
@@ -86,6 +89,32 @@ describe('wire parsing', () => {
     expect(parseSentItemId({ item_id: '1', thread_id: 't' })).toBe('1');
     expect(parseSentItemId({ message_metadata: [{ item_id: '2' }] })).toBe('2');
     expect(parseSentItemId({})).toBeUndefined();
+  });
+});
+
+describe('voice notes (#22)', () => {
+  const M4A = new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]);
+  const downloads: string[] = [];
+  const cdn = (answer: Awaited<ReturnType<PhotoDownloader>>): PhotoDownloader => async (url, what) => {
+    downloads.push(`${what}:${url}`);
+    return answer;
+  };
+
+  it('downloads a voice note as audio, with its length; a refused one keeps what the core needs to say why', async () => {
+    const url = 'https://cdn.example/v.m4a';
+    downloads.length = 0;
+    const ok = await itemContent({ type: 'voice', durationMs: 61_400, url }, 'i1', cdn({ ok: true, data: M4A, mimeType: 'audio/mp4' }));
+    expect(ok?.attachments[0]).toMatchObject({ kind: 'voice', mimeType: 'audio/mp4', durationSeconds: 61, sizeBytes: M4A.byteLength, data: M4A });
+    expect(downloads).toEqual([`audio:${url}`]);
+    // Longer than the limit: not fetched at all.
+    const long = await itemContent({ type: 'voice', durationMs: (AUDIO_MAX_SECONDS + 5) * 1000, url }, 'i2', cdn({ ok: false, reason: 'failed' }));
+    expect(long?.attachments[0]).toEqual({ kind: 'voice', mimeType: 'audio/mp4', providerRef: 'i2', durationSeconds: AUDIO_MAX_SECONDS + 5 });
+    expect(downloads).toHaveLength(1);
+    const big = await itemContent({ type: 'voice', durationMs: 5_000, url }, 'i3', cdn({ ok: false, reason: 'too_big' }));
+    expect(big?.attachments[0]?.sizeBytes).toBe(AUDIO_MAX_BYTES + 1);
+    const odd = await itemContent({ type: 'voice', durationMs: 5_000, url }, 'i4', cdn({ ok: false, reason: 'wrong_type', mimeType: 'text/html' }));
+    expect(odd?.attachments[0]).toMatchObject({ mimeType: 'text/html' });
+    expect(odd?.attachments[0]?.data).toBeUndefined();
   });
 });
 

@@ -234,10 +234,13 @@ describe('instagram channel: inbox polling', () => {
     expect(h.sink.stored.map((m) => m.externalId)).toEqual(['301', '302', ...recent.map((r) => String(r['item_id']))]);
   });
 
-  it('maps links, shares, reels and voice to empty text with an attachment; photos carry their bytes', async () => {
+  it('maps links, shares, reels and voice to empty text with an attachment; photos and voice notes carry their bytes', async () => {
     const h = await setup();
     const photoBytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
     const cdn = nock('https://scontent.cdninstagram.com').get('/v/t51/photo-1.jpg').query(true).reply(200, photoBytes, { 'content-type': 'image/jpeg' });
+    // The voice note's m4a (#22): downloaded now, the CDN link expires.
+    const voiceBytes = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20]);
+    const voiceCdn = nock('https://cdn.example').get('/a.m4a').reply(200, voiceBytes, { 'content-type': 'audio/mp4' });
     const t1 = thread({
       id: 't1',
       users: [ANI],
@@ -260,7 +263,9 @@ describe('instagram channel: inbox polling', () => {
     expect(byId.get('401')).toMatchObject({ text: '', attachments: [{ kind: 'link', providerRef: 'https://example.org/berita' }] });
     expect(byId.get('402')).toMatchObject({ text: '', attachments: [{ kind: 'link', providerRef: 'https://www.instagram.com/p/Cpost1/' }] });
     expect(byId.get('403')).toMatchObject({ text: '', attachments: [{ kind: 'video', providerRef: 'https://www.instagram.com/reel/Creel1/' }] });
-    expect(byId.get('404')).toMatchObject({ text: '', attachments: [{ kind: 'voice' }] });
+    expect(voiceCdn.isDone()).toBe(true);
+    expect(byId.get('404')).toMatchObject({ text: '', attachments: [{ kind: 'voice', mimeType: 'audio/mp4', durationSeconds: 4, sizeBytes: voiceBytes.length }] });
+    expect(Buffer.from(byId.get('404')?.attachments[0]?.data ?? new Uint8Array())).toEqual(voiceBytes);
     const photo = byId.get('405')?.attachments[0];
     expect(photo).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', sizeBytes: photoBytes.length, providerRef: 'm405' });
     expect(Buffer.from(photo?.data ?? new Uint8Array())).toEqual(photoBytes);
