@@ -27,6 +27,7 @@ const PAGES: readonly Page[] = [
   { url: '/dashboard/login', access: 'public', layout: 'none', file: 'login.html' },
   { url: '/dashboard', access: 'staff', layout: 'staff', name: 'queue', title: 'Antrean' },
   { url: '/dashboard/tickets/:id', access: 'staff', layout: 'staff', name: 'ticket', title: 'Tiket' },
+  { url: '/dashboard/record', access: 'staff', layout: 'staff', name: 'record', title: 'Catat aduan' },
   { url: '/dashboard/knowledge', access: 'staff', layout: 'staff', name: 'knowledge', title: 'Pengetahuan' },
   { url: '/dashboard/reports', access: 'supervisor', layout: 'staff', name: 'reports', title: 'Laporan' },
   { url: '/dashboard/channels', access: 'admin', layout: 'staff', name: 'channels', title: 'Kanal' },

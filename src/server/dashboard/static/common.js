@@ -219,6 +219,7 @@ export const hasRole = (least) => state.user !== null && RANK[state.user.role] >
 
 const NAV = [
   { href: '/dashboard', label: 'Antrean', role: 'staff' },
+  { href: '/dashboard/record', label: 'Catat aduan', role: 'staff' },
   { href: '/dashboard/knowledge', label: 'Pengetahuan', role: 'staff' },
   { href: '/dashboard/reports', label: 'Laporan', role: 'supervisor' },
   { href: '/dashboard/channels', label: 'Kanal', role: 'admin' },

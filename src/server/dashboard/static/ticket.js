@@ -23,6 +23,9 @@ function renderHead(ticket, contact) {
     ticket.sla.state === 'overdue' || ticket.sla.state === 'warning' ? badge(LABELS.sla[ticket.sla.state], ticket.sla.state) : null,
     ticket.priority === 'high' ? badge(LABELS.priority.high, 'high') : null,
     badge(LABELS.channel[ticket.channel] ?? ticket.channel, 'channel'),
+    // #21: a complaint recorded from outside the chat, and its LAPOR! number.
+    ticket.origin && ticket.origin !== 'chat' ? badge(`Asal: ${LABELS.origin[ticket.origin] ?? ticket.origin}`, 'channel') : null,
+    ticket.laporTrackingId ? badge(`No. LAPOR! ${ticket.laporTrackingId}`, 'channel') : null,
     ticket.integrity ? badge('Integritas', 'overdue') : null,
     access === 'read' ? badge('Hanya lihat', 'readonly') : null,
   );
@@ -134,6 +137,7 @@ function renderHistory(messages, hidden = 0) {
           el('time', { dateTime: m.createdAt, text: formatTime(m.createdAt) }),
           m.ticketId && m.ticketId !== ticketId ? el('a', { href: `/dashboard/tickets/${m.ticketId}`, text: `tiket #${m.ticketId}` }) : null,
           m.masked ? el('span', { text: 'data pribadi disamarkan' }) : null,
+          m.answeredVia ? el('span', { text: `dijawab di luar SAPA · ${LABELS.answeredVia[m.answeredVia] ?? m.answeredVia}` }) : null,
         ),
         m.text !== '' ? el('div', { className: 'msg__text', text: m.text }) : null,
         m.attachments?.length ? el('ul', { className: 'msg__files' }, ...m.attachments.map(renderAttachment)) : null,
@@ -338,6 +342,7 @@ async function load() {
     renderHistory(data.messages, data.hiddenMessages ?? 0);
     renderEvents(data.events);
     renderContact(data.contact);
+    setupOutside(data.ticket);
     void refreshSummary();
     if (access === 'full') {
       await loadCanned(data.ticket.language ?? 'id');
@@ -508,28 +513,69 @@ textarea.addEventListener('keydown', (event) => {
 
 function drawMode() {
   const internal = $('internal').checked;
+  // #21: an answer given outside SAPA (phone, letter, LAPOR!) is recorded, not sent.
+  const via = internal ? '' : $('answered-via').value;
+  $('answered-via').disabled = internal;
   $('composer').classList.toggle('composer--internal', internal);
-  $('composer-title').textContent = internal ? 'Catatan internal' : 'Balas pemohon';
-  $('composer-mode').textContent = internal ? 'Hanya terlihat oleh petugas. Tidak dikirim ke pemohon.' : `Balasan dikirim ke pemohon lewat ${LABELS.channel[current?.channel] ?? 'kanalnya'}.`;
-  textarea.placeholder = internal ? 'Tulis catatan untuk sesama petugas…' : 'Tulis balasan untuk pemohon…';
-  textarea.setAttribute('aria-label', internal ? 'Teks catatan internal' : 'Teks balasan');
-  $('send').textContent = internal ? 'Simpan catatan' : 'Kirim balasan';
+  $('composer-title').textContent = internal ? 'Catatan internal' : via ? 'Catat jawaban di luar SAPA' : 'Balas pemohon';
+  $('composer-mode').textContent = internal
+    ? 'Hanya terlihat oleh petugas. Tidak dikirim ke pemohon.'
+    : via
+      ? `Dicatat sebagai jawaban yang sudah diberikan lewat ${LABELS.answeredVia[via]}; tidak dikirim, dihitung untuk SLA.`
+      : `Balasan dikirim ke pemohon lewat ${LABELS.channel[current?.channel] ?? 'kanalnya'}.`;
+  textarea.placeholder = internal ? 'Tulis catatan untuk sesama petugas…' : via ? 'Tulis jawaban yang diberikan…' : 'Tulis balasan untuk pemohon…';
+  textarea.setAttribute('aria-label', internal ? 'Teks catatan internal' : via ? 'Teks jawaban di luar SAPA' : 'Teks balasan');
+  $('send').textContent = internal ? 'Simpan catatan' : via ? 'Catat jawaban' : 'Kirim balasan';
 }
 $('internal').addEventListener('change', drawMode);
+$('answered-via').addEventListener('change', drawMode);
+
+/** A contact SAPA cannot reach can only be answered outside SAPA; LAPOR! reports get the copy text. */
+function setupOutside(ticket) {
+  const select = $('answered-via');
+  const viaChannel = select.querySelector('option[value=""]');
+  if (ticket.channel === 'offline' && viaChannel) {
+    viaChannel.remove();
+    select.value = ticket.origin === 'lapor' ? 'lapor' : ticket.origin === 'letter' ? 'letter' : 'phone';
+  }
+  $('lapor-box').classList.toggle('hidden', ticket.origin !== 'lapor' || access !== 'full');
+  drawMode();
+}
+
+$('lapor-copy').addEventListener('click', async () => {
+  try {
+    const { text } = await api('GET', `/api/tickets/${ticketId}/lapor-text`);
+    const box = $('lapor-text');
+    box.value = text;
+    box.classList.remove('hidden');
+    try {
+      await navigator.clipboard.writeText(text);
+      toast('Disalin. Tempel di kolom tindak lanjut pada panel LAPOR!.');
+    } catch {
+      // No clipboard (plain http, or refused): the text is shown to copy by hand.
+      box.focus();
+      box.select();
+      toast('Salin teks di bawah tombol, lalu tempel di panel LAPOR!.');
+    }
+  } catch (err) {
+    reportError(err);
+  }
+});
 
 async function send() {
   const text = textarea.value.trim();
   if (!text) return toast('Tulis balasan dulu.', 'error');
   if ($('send').disabled) return;
   const internal = $('internal').checked;
+  const answeredVia = internal ? '' : $('answered-via').value;
   $('send').disabled = true;
   try {
-    await api('POST', `/api/tickets/${ticketId}/messages`, { text, internal });
+    await api('POST', `/api/tickets/${ticketId}/messages`, { text, internal, ...(answeredVia ? { answeredVia } : {}) });
     textarea.value = '';
     // Back to a reply: the next message is for the applicant unless the box is ticked again.
     $('internal').checked = false;
     drawMode();
-    toast(internal ? 'Catatan disimpan.' : 'Balasan dikirim.');
+    toast(internal ? 'Catatan disimpan.' : answeredVia ? 'Jawaban di luar SAPA dicatat.' : 'Balasan dikirim.');
     await load();
   } catch (err) {
     reportError(err);
