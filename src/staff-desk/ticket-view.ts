@@ -8,7 +8,8 @@ import { ticketHeadline } from '../messages/staff.js';
 import { maskPersonalData } from '../privacy.js';
 import type { StaffService } from '../staff.js';
 import type { Db } from '../store/db.js';
-import { listTicketMessages } from '../store/messages.js';
+import { listTicketMessages, type StoredMedia } from '../store/messages.js';
+import { attachmentsOfMessages } from '../store/ticket-media.js';
 import { formatOfficeTime } from '../time-format.js';
 import { deskTexts } from './texts.js';
 
@@ -51,7 +52,8 @@ export function renderTicket(deps: TicketViewDeps, ticket: Ticket): string {
   const messages = lastMessages(deps.db, ticket);
   if (messages.length > 0) {
     lines.push('', 'Pesan terakhir:');
-    for (const message of messages) lines.push(`• ${speaker(deps.staff, message)}: ${excerpt(message.text)}`);
+    const files = attachmentsOfMessages(deps.db, messages.map((m) => m.id));
+    for (const message of messages) lines.push(`• ${speaker(deps.staff, message)}: ${excerpt(message.text, files.get(message.id) ?? [])}`);
   }
   return lines.filter((line): line is string => line !== null).join('\n');
 }
@@ -77,8 +79,21 @@ function speaker(staff: StaffService, message: StoredMessage): string {
   }
 }
 
-function excerpt(text: string): string {
+/** A message without words: what it carried (#22: a voice note, a photo). */
+function mediaLabel(files: readonly StoredMedia[]): string | null {
+  const file = files[0];
+  if (file === undefined) return null;
+  if (file.kind === 'voice' || file.kind === 'audio') {
+    const s = file.durationSeconds;
+    return s === null ? '(pesan suara)' : `(pesan suara ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')})`;
+  }
+  if (file.kind === 'image') return '(foto)';
+  if (file.kind === 'document') return '(berkas)';
+  return null;
+}
+
+function excerpt(text: string, files: readonly StoredMedia[]): string {
   const flat = maskPersonalData(text).replace(/\s+/g, ' ').trim();
-  if (flat === '') return '(tanpa teks)';
+  if (flat === '') return mediaLabel(files) ?? '(tanpa teks)';
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
 }

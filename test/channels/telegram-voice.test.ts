@@ -136,6 +136,11 @@ describe('telegram voice notes (#22)', () => {
     await waitFor(() => h.fake.captionEdits.length === 1, 'caption edited');
     expect(h.fake.captionEdits[0]).toMatchObject({ messageId: post!.messageId, text: `${post!.caption}\n\n📌 Dipegang Budi · terbuka` });
 
+    // /tiket names the voice note among the last messages.
+    await h.deliver(h.fake.build.groupText(STAFF_CHAT, '/tiket 1', { userId: BUDI_TG }));
+    await waitFor(() => h.fake.sentTo(STAFF_CHAT).some((m) => m.text.includes('Pesan terakhir:')), '/tiket answered');
+    expect(h.fake.sentTo(STAFF_CHAT).find((m) => m.text.includes('Pesan terakhir:'))?.text).toContain('• Pemohon: (pesan suara 0:42)');
+
     // A reply to the voice post reaches the applicant and is the first response.
     await h.deliver(h.fake.build.groupText(STAFF_CHAT, 'Baik Bapak, sudah kami dengar. Besok silakan datang jam 8.', { userId: BUDI_TG, replyTo: asPost(post!) }));
     await h.t.settle();
