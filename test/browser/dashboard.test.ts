@@ -170,7 +170,7 @@ if (SKIP) {
           return img.complete && img.naturalWidth > 0;
         })).toBe(true);
       }
-      expect(await page.locator('#nav a').allTextContents()).toEqual(['Antrean', 'Pengetahuan', 'Laporan']);
+      expect(await page.locator('#nav a').allTextContents()).toEqual(['Antrean', 'Catat aduan', 'Pengetahuan', 'Laporan']);
       // Dates come from the server's (fake) clock, not the browser's: the digest is yesterday's
       // in office time and the range ends today, whatever day the suite runs on.
       await expect.poll(() => page.locator('#digest-text').textContent()).not.toBe('');
