@@ -144,6 +144,9 @@ describe('the audio limits', () => {
     const base = { id: 1, messageId: 1, kind: 'voice', mimeType: 'audio/ogg', fileName: null, sizeBytes: 10, durationSeconds: 3 };
     expect(voiceRefusal([{ ...base, hasData: false }, { ...base, hasData: true }])).toBeNull();
     expect(voiceRefusal([{ ...base, hasData: false }])).toBe('not_received');
+    // A download that failed before the provider named the type was not received either.
+    expect(voiceRefusal([{ ...base, mimeType: null, sizeBytes: null, hasData: false }])).toBe('not_received');
+    expect(voiceRefusal([{ ...base, mimeType: 'audio/flac', hasData: false }])).toBe('wrong_type');
     expect(voiceRefusal([{ ...base, hasData: true, durationSeconds: 1000 }])).toBe('too_long');
   });
 });

@@ -37,7 +37,9 @@ export function isAudio(attachment: Pick<StoredMedia, 'kind'>): boolean {
 export function voiceRefusal(audio: readonly StoredMedia[]): VoiceRefusalReason | null {
   let reason: VoiceRefusalReason | null = null;
   for (const attachment of audio) {
-    const limit = audioRefusal(attachment);
+    // No bytes and no type: the download failed before the provider said what it was (Meta's
+    // CDN unreachable), so the recording was not received, not of a type we cannot play.
+    const limit = attachment.mimeType === null && !attachment.hasData ? null : audioRefusal(attachment);
     if (limit === null && attachment.hasData) return null;
     reason ??= limit ?? 'not_received';
   }
