@@ -13,9 +13,21 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   instagram: 'Instagram',
   messenger: 'Messenger',
   email: 'E-mail',
+  // #21: a complaint recorded by staff for someone SAPA cannot reach.
+  offline: 'Tanpa kanal',
 };
 
 const PRIORITY = { normal: 'Normal', high: 'TINGGI' } as const;
+
+/** #21: where a complaint recorded by staff came from (chat tickets say nothing more). */
+const ORIGIN_NOTE: Readonly<Record<string, string>> = {
+  desk: ' · dari loket',
+  phone: ' · lewat telepon',
+  letter: ' · lewat surat',
+  lapor: ' · dari LAPOR!',
+  email: ' · lewat e-mail',
+  other: ' · dicatat petugas',
+};
 
 export function channelLabel(channel: string): string {
   return CHANNEL_NAMES[channel] ?? channel;
@@ -23,7 +35,7 @@ export function channelLabel(channel: string): string {
 
 export function ticketHeadline(ticket: Ticket): string {
   const kind = ticket.kind === 'handoff' ? 'Minta petugas' : ticket.integrity ? 'Laporan integritas' : 'Keluhan';
-  return `Tiket ${ticket.ref} · ${kind} · Prioritas ${PRIORITY[ticket.priority]} · ${channelLabel(ticket.channel)}`;
+  return `Tiket ${ticket.ref} · ${kind} · Prioritas ${PRIORITY[ticket.priority]} · ${channelLabel(ticket.channel)}${ORIGIN_NOTE[ticket.origin] ?? ''}`;
 }
 
 const TIMER_NAMES: Readonly<Record<SlaTimer, string>> = {

@@ -76,6 +76,9 @@ describe('POST /api/tickets', () => {
     // The router never answers the recorded complaint: nothing queued to anyone.
     await h.t.settle();
     expect(queuedCount()).toBe(0);
+    // Staff are told of the new ticket like any other, with where it came from.
+    const alert = h.t.db.prepare<[number], { text: string }>("SELECT text FROM staff_alerts WHERE kind = 'ticket_opened' AND ticket_id = ?").get(result.ticket.id);
+    expect(alert?.text).toContain(`Tiket ${result.ticket.ref} · Keluhan · Prioritas Normal · Tanpa kanal · lewat telepon`);
   });
 
   it('refuses bad input with the field named and stores nothing', async () => {
