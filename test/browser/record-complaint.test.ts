@@ -207,6 +207,15 @@ if (SKIP) {
       await noSidewaysScroll(page, 'phone', 'LAPOR! ticket');
       expect(await axe(page), 'LAPOR! ticket at 390 px').toEqual([]);
       await shot(page, 'record-complaint-lapor-phone');
+      // The queue: searching the LAPOR! number finds the report (resolved or not), its card shows the number.
+      await page.goto(`${base}/dashboard`);
+      await page.locator('#live.live--on').waitFor();
+      await page.getByLabel('Cari tiket').fill('4821907');
+      await page.getByRole('button', { name: 'Cari' }).click();
+      const card = page.locator(`li[data-ticket-id="${ticket.id}"]`);
+      await card.getByText('LAPOR! 4821907').waitFor();
+      await noSidewaysScroll(page, 'phone', 'queue with a LAPOR! card');
+      expect(await axe(page), 'queue with a LAPOR! card').toEqual([]);
       expect(problems).toEqual([]);
       await context.close();
     });

@@ -45,6 +45,8 @@ function card(ticket) {
     sla === 'overdue' || sla === 'warning' ? badge(LABELS.sla[sla], sla) : null,
     ticket.priority === 'high' ? badge(LABELS.priority.high, 'high') : null,
     badge(LABELS.channel[ticket.channel] ?? ticket.channel, 'channel'),
+    // #21: a complaint recorded from outside the chat, with its LAPOR! number.
+    ticket.origin && ticket.origin !== 'chat' ? badge(ticket.laporTrackingId ? `LAPOR! ${ticket.laporTrackingId}` : LABELS.origin[ticket.origin] ?? ticket.origin, 'channel') : null,
     badge(LABELS.status[ticket.status] ?? ticket.status, 'status'),
     readOnly ? badge('Hanya lihat', 'readonly') : null,
   );
