@@ -28,13 +28,15 @@ export interface ActivityStats {
 }
 
 // messages_created keeps the scan to the range; the contact join drops staff-target chats.
+// Offline conversations (#21: complaints staff recorded for someone without a channel) are no
+// chat traffic: the digest counts those tickets by origin instead.
 const PER_CONVERSATION_SQL = `SELECT m.conversation_id AS conversation_id, m.channel AS channel,
     SUM(m.direction = 'in' AND m.author = 'applicant') AS inbound,
     SUM(m.ticket_id IS NOT NULL OR m.author = 'staff') AS human
   FROM messages m
   JOIN conversations c ON c.id = m.conversation_id
   JOIN contacts k ON k.id = c.contact_id
-  WHERE m.created_at >= ? AND m.created_at < ? AND k.kind = 'applicant'
+  WHERE m.created_at >= ? AND m.created_at < ? AND k.kind = 'applicant' AND c.channel <> 'offline'
   GROUP BY m.conversation_id`;
 
 interface Row {

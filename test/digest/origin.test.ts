@@ -52,6 +52,10 @@ describe('origin breakdown', () => {
       // late: the old one; due within the next office day: none (the fresh one is due Thursday).
       expect(digest.lapor).toEqual({ opened: 2, open: 2, dueSoon: 0, late: 1 });
       expect(digest.tickets.opened).toBe(6);
+      // The chat figures stay about the chat: the recorded complaints are no messages of a channel.
+      expect(digest.messagesIn).toBe(2);
+      expect(digest.conversations).toBe(2);
+      expect(digest.byChannel).toEqual([{ channel: 'telegram', count: 2 }]);
 
       const text = renderDigestText(digest);
       expect(text).toContain('Asal tiket: Chat 2 · LAPOR! 2 · Loket 1 · Telepon 1');
