@@ -88,13 +88,14 @@ export function completeContact(db: Db, contactId: number, contact: { name: stri
 
 /**
  * The conversation the contact wrote from last on a channel SAPA runs (where a reply
- * reaches them), or null when they never wrote: their tickets then live offline.
+ * reaches them), or null when they never wrote: their tickets then live offline. The
+ * terminal chat (`sapa chat`, a test tool that only runs while someone types) does not count.
  */
 export function reachableConversation(db: Db, contactId: number): { id: number; channel: TicketChannel } | null {
   return (
     prepared<[number], { id: number; channel: TicketChannel }>(
       db,
-      `SELECT id, channel FROM conversations WHERE contact_id = ? AND channel <> 'offline'
+      `SELECT id, channel FROM conversations WHERE contact_id = ? AND channel NOT IN ('offline', 'console')
         ORDER BY last_inbound_at IS NULL, last_inbound_at DESC, id DESC LIMIT 1`,
     ).get(contactId) ?? null
   );

@@ -243,6 +243,9 @@ describe('LAPOR!', () => {
     // Only LAPOR! tickets have the text.
     const other = await record(siti, { origin: 'desk', contact: { name: 'X' }, text: 'Keluhan loket.' });
     expect((await siti.call('GET', `/api/tickets/${other.ticket.id}/lapor-text`)).statusCode).toBe(409);
+    // It carries the reporter's name and the answer: a colleague who may only read the ticket gets 403.
+    const budi = await h.login('budi');
+    expect((await budi.call('GET', `/api/tickets/${ticket.id}/lapor-text`)).statusCode).toBe(403);
   });
 });
 
