@@ -134,25 +134,38 @@ export interface StoredMedia extends StoredAttachment {
   readonly durationSeconds: number | null;
 }
 
+/** An attachment row as `MEDIA_COLUMNS` selects it (without its bytes). */
+export interface MediaRow {
+  id: number;
+  message_id: number;
+  kind: string;
+  mime_type: string | null;
+  file_name: string | null;
+  size_bytes: number | null;
+  duration_seconds: number | null;
+  has_data: number;
+}
+
+/** The columns `toStoredMedia` reads: everything but the bytes, and whether they are kept. */
+export const MEDIA_COLUMNS = 'id, message_id, kind, mime_type, file_name, size_bytes, duration_seconds, data IS NOT NULL AS has_data';
+
+export function toStoredMedia(row: MediaRow): StoredMedia {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    kind: row.kind,
+    mimeType: row.mime_type,
+    fileName: row.file_name,
+    sizeBytes: row.size_bytes,
+    durationSeconds: row.duration_seconds,
+    hasData: row.has_data === 1,
+  };
+}
+
 export function listAttachments(db: Db, messageId: number): StoredMedia[] {
-  return prepared<
-      [number],
-      { id: number; message_id: number; kind: string; mime_type: string | null; file_name: string | null; size_bytes: number | null; duration_seconds: number | null; has_data: number }
-    >(db, 
-      `SELECT id, message_id, kind, mime_type, file_name, size_bytes, duration_seconds, data IS NOT NULL AS has_data
-       FROM attachments WHERE message_id = ? ORDER BY id`,
-    )
+  return prepared<[number], MediaRow>(db, `SELECT ${MEDIA_COLUMNS} FROM attachments WHERE message_id = ? ORDER BY id`)
     .all(messageId)
-    .map((row) => ({
-      id: row.id,
-      messageId: row.message_id,
-      kind: row.kind,
-      mimeType: row.mime_type,
-      fileName: row.file_name,
-      sizeBytes: row.size_bytes,
-      durationSeconds: row.duration_seconds,
-      hasData: row.has_data === 1,
-    }));
+    .map(toStoredMedia);
 }
 
 /** Links an inbound message (and its attachments) to a ticket. */

@@ -6,7 +6,7 @@
  */
 import type { OutboundAttachment } from '../../channels/channel.js';
 import { prepared, type Db } from './db.js';
-import type { StoredMedia } from './messages.js';
+import { MEDIA_COLUMNS, toStoredMedia, type MediaRow, type StoredMedia } from './messages.js';
 
 /** At most this many recordings ride on one post (the first ones sent). */
 const MAX_POST_RECORDINGS = 3;
@@ -56,38 +56,17 @@ function extensionOf(mimeType: string | null): string {
   return known[base] ?? '';
 }
 
-interface MediaRow {
-  id: number;
-  message_id: number;
-  kind: string;
-  mime_type: string | null;
-  file_name: string | null;
-  size_bytes: number | null;
-  duration_seconds: number | null;
-  has_data: number;
-}
-
 /** The attachments of these messages (the ticket page's history), by message id; one query. */
 export function attachmentsOfMessages(db: Db, messageIds: readonly number[]): Map<number, StoredMedia[]> {
   const byMessage = new Map<number, StoredMedia[]>();
   if (messageIds.length === 0) return byMessage;
   const rows = prepared<[string], MediaRow>(
     db,
-    `SELECT id, message_id, kind, mime_type, file_name, size_bytes, duration_seconds, data IS NOT NULL AS has_data
-       FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    `SELECT ${MEDIA_COLUMNS} FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   ).all(JSON.stringify(messageIds));
   for (const row of rows) {
     const list = byMessage.get(row.message_id) ?? [];
-    list.push({
-      id: row.id,
-      messageId: row.message_id,
-      kind: row.kind,
-      mimeType: row.mime_type,
-      fileName: row.file_name,
-      sizeBytes: row.size_bytes,
-      durationSeconds: row.duration_seconds,
-      hasData: row.has_data === 1,
-    });
+    list.push(toStoredMedia(row));
     byMessage.set(row.message_id, list);
   }
   return byMessage;
