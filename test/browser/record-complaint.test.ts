@@ -6,119 +6,41 @@
  * whose answer is copied for the LAPOR! panel. axe-core on the pages (no serious or critical
  * violation), no sideways scrolling. Screenshots in test-artifacts/. Skips only without chromium.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { pino } from 'pino';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebChannel } from '../../channels/web.js';
-import { repoPath } from '../../src/paths.js';
-import { buildServer } from '../../src/server/app.js';
-import { registerDashboard } from '../../src/server/dashboard/index.js';
-import { createStaffService } from '../../src/staff.js';
-import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+import type { TestCore } from '../helpers/core.js';
+import { dashboardBrowser, expectNoSidewaysScroll, fullPageShot, type DashboardBrowser, type Layout, type OpenedPage } from './dashboard-browser.js';
+import { launchChromium, seriousViolations, SKIP, startChatServer, type ChatServer } from './web-chat-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
-const PASSWORD = 'rahasia-kantor-123';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const LAYOUTS = {
-  phone: { viewport: { width: 390, height: 844 } },
-  desktop: { viewport: { width: 1280, height: 800 } },
-} as const;
-
+let server: ChatServer;
 let t: TestCore;
-let app: FastifyInstance;
 let browser: Browser;
 let base: string;
+let officer: DashboardBrowser;
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('Catat aduan in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('Catat aduan in chromium', () => {
     beforeAll(async () => {
-      t = createTestCore();
-      const web = createWebChannel({ now: () => t.clock.now() });
-      t.core.addChannel(web);
-      await web.start(t.core.intake.sink);
-      const staff = createStaffService(t.db, () => t.clock.now());
-      staff.add({ username: 'siti', role: 'staff', password: PASSWORD, displayName: 'Siti' });
-      app = await buildServer({
-        db: t.db,
-        logger: pino({ level: 'silent' }),
-        web,
-        channels: () => t.core.channels(),
-        problems: () => [],
-        webChatPerMinute: 100,
-        plugins: [(instance) => registerDashboard(instance, { core: t.core, staff, policy: testPolicy() })],
-      });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
-      mkdirSync(repoPath('test-artifacts'), { recursive: true });
+      server = await startChatServer({ dashboard: true });
+      ({ t, base } = server);
+      browser = await launchChromium();
+      officer = dashboardBrowser(browser, base);
     });
 
     afterAll(async () => {
       await browser?.close();
-      await app?.close();
-      t?.close();
+      await server?.close();
     });
 
-    const watch = (page: Page, allowed: RegExp[] = []): string[] => {
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !allowed.some((a) => a.test(message.text()))) problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400 && !allowed.some((a) => a.test(`${response.status()} ${response.url()}`))) problems.push(`${response.status()} ${response.url()}`);
-      });
-      return problems;
-    };
-
-    let saved: Awaited<ReturnType<BrowserContext['storageState']>> | null = null;
-    const open = async (layout: keyof typeof LAYOUTS, path: string, allowed: RegExp[] = []): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-      const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID', ...(saved ? { storageState: saved } : {}) });
-      const page = await context.newPage();
-      const problems = watch(page, allowed);
-      if (saved) await page.goto(`${base}${path}`);
-      else {
-        await page.goto(`${base}/dashboard/login?next=${encodeURIComponent(path)}`);
-        await page.fill('#username', 'siti');
-        await page.fill('#password', PASSWORD);
-        await page.click('#submit');
-        await page.waitForURL(`${base}${path}`);
-        saved = await context.storageState();
-      }
-      await page.locator('#live.live--on').waitFor();
-      return { context, page, problems };
-    };
-
-    const axe = async (page: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> => {
-      if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
-      const all = await page.evaluate<{ id: string; impact: string | null; nodes: string[] }[]>(`(async () => {
-        const result = await window.axe.run(document, { resultTypes: ['violations'], iframes: false });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-      })()`);
-      return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    };
-
-    const noSidewaysScroll = async (page: Page, layout: keyof typeof LAYOUTS, what: string) => {
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), what).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width + 1);
-    };
-
-    const shot = async (page: Page, name: string) => {
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: repoPath('test-artifacts', `${name}.png`), fullPage: true });
-    };
+    const open = (layout: Layout, path: string, allowed: RegExp[] = []): Promise<OpenedPage> => officer.open('siti', layout, path, allowed);
+    const axe = seriousViolations;
+    const noSidewaysScroll = expectNoSidewaysScroll;
+    const shot = fullPageShot;
 
     it('at 390 px: a phone complaint is recorded (a mistake first, in Indonesian), then answered by phone on its ticket', { timeout: 90_000 }, async () => {
       // The refused first attempt's 400 is expected (the browser logs it as a failed resource).
