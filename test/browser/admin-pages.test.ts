@@ -8,11 +8,10 @@
  * menu item visible. Screenshots go to test-artifacts/. Skips only without chromium.
  * Browser-side code is passed as strings: the test project's types have no DOM library.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChannel, type WebChannel } from '../../channels/web.js';
@@ -21,24 +20,10 @@ import { buildServer } from '../../src/server/app.js';
 import { registerDashboard } from '../../src/server/dashboard/index.js';
 import { createStaffService, type StaffService } from '../../src/staff.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+import { dashboardBrowser, fullPageShot, LAYOUTS, watchPage, type DashboardBrowser, type Layout, type OpenedPage } from './dashboard-browser.js';
+import { launchChromium, seriousViolations, SKIP } from './web-chat-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 const PASSWORD = 'rahasia-kantor-123';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  nodes: string[];
-}
-
-const LAYOUTS = {
-  phone: { viewport: { width: 390, height: 844 } },
-  desktop: { viewport: { width: 1280, height: 800 } },
-  // A 1280 x 800 window at 200% zoom lays out like a 640 x 400 one with twice the pixels.
-  zoom200: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
-} as const;
 
 const PAGES = [
   ['accounts', '/dashboard/accounts', '#accounts li'],
@@ -55,9 +40,10 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('admin pages in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('admin pages in chromium', () => {
@@ -86,11 +72,8 @@ if (SKIP) {
       // Something to show: a complaint, an integrity report, a question the bot could not answer.
       await t.say('antrian lama sekali, saya kecewa', { from: 'pemohon-a' });
       await t.say('ada calo di depan kantor minta uang 2 juta supaya paspor cepat jadi', { from: 'pemohon-b' });
-      await t.say('lumayan, petugasnya sabar menjelaskan', { from: 'pemohon-c' });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
+      await t.say('mau tanya cara perpanjang SIM A di mana ya', { from: 'pemohon-c' });
+      browser = await launchChromium();
       mkdirSync(repoPath('test-artifacts'), { recursive: true });
     });
 
@@ -100,53 +83,15 @@ if (SKIP) {
       t?.close();
     });
 
-    const watch = (page: Page, allowed: RegExp[] = []): string[] => {
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !allowed.some((a) => a.test(message.text()))) problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400 && !allowed.some((a) => a.test(`${response.status()} ${response.url()}`))) problems.push(`${response.status()} ${response.url()}`);
-      });
-      return problems;
+    // One login per officer (through the login page), its cookie reused by later contexts.
+    let officers: DashboardBrowser;
+    const open = (username: string, layout: Layout, path: string, allowed: RegExp[] = []): Promise<OpenedPage> => {
+      officers ??= dashboardBrowser(browser, base, PASSWORD);
+      return officers.open(username, layout, path, allowed);
     };
-
-    // One login per officer (through the login page), its cookie reused by later contexts: the
-    // server allows 10 login requests a minute per address, and these tests open many pages.
-    const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
-    const open = async (username: string, layout: keyof typeof LAYOUTS, path: string, allowed: RegExp[] = []): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-      const saved = sessions.get(username);
-      const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID', ...(saved ? { storageState: saved } : {}) });
-      const page = await context.newPage();
-      const problems = watch(page, allowed);
-      if (saved) {
-        await page.goto(`${base}${path}`);
-      } else {
-        await page.goto(`${base}/dashboard/login?next=${encodeURIComponent(path)}`);
-        await page.fill('#username', username);
-        await page.fill('#password', PASSWORD);
-        await page.click('#submit');
-        await page.waitForURL(`${base}${path}`);
-        sessions.set(username, await context.storageState());
-      }
-      await page.locator('#live.live--on').waitFor();
-      return { context, page, problems };
-    };
-
-    const axe = async (page: Page): Promise<Violation[]> => {
-      if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
-      const all = await page.evaluate<Violation[]>(`(async () => {
-        const result = await window.axe.run(document, { resultTypes: ['violations'], iframes: false });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-      })()`);
-      return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    };
-
-    const shot = async (page: Page, name: string) => {
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: repoPath('test-artifacts', `${name}.png`), fullPage: true });
-    };
+    const watch = watchPage;
+    const axe = seriousViolations;
+    const shot = fullPageShot;
 
     for (const layout of Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[]) {
       it(`every admin page at ${layout}: no serious axe violation, no sideways scroll, the whole menu visible`, { timeout: 120_000 }, async () => {

@@ -5,10 +5,9 @@
  * with no console errors. Skips only without chromium. The moment is the fake clock's,
  * so the test passes on any real date.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChannel } from '../../channels/web.js';
@@ -17,9 +16,9 @@ import { registerDashboard } from '../../src/server/dashboard/index.js';
 import type { HolidayData } from '../../src/sla/holidays.js';
 import { createStaffService } from '../../src/staff.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+import { dashboardBrowser } from './dashboard-browser.js';
+import { launchChromium, SKIP } from './web-chat-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 const PASSWORD = 'rahasia-kantor-123';
 
 const only2026: HolidayData = {
@@ -32,9 +31,10 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('Kanal page: holiday calendar in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('Kanal page: holiday calendar in chromium', () => {
@@ -56,10 +56,7 @@ if (SKIP) {
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
@@ -69,22 +66,7 @@ if (SKIP) {
     });
 
     it('shows the warning and what to add, at 390 px, with no console errors', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-      });
-
-      await page.goto(`${base}/dashboard/login?next=%2Fdashboard%2Fchannels`);
-      await page.fill('#username', 'admin');
-      await page.fill('#password', PASSWORD);
-      await page.click('#submit');
-      await page.waitForURL(`${base}/dashboard/channels`);
+      const { context, page, problems } = await dashboardBrowser(browser, base, PASSWORD).open('admin', 'phone', '/dashboard/channels');
       const card = page.locator('#calendar [data-calendar="warning"]');
       await card.waitFor({ timeout: 10_000 });
       const text = (await card.textContent()) ?? '';

@@ -14,11 +14,10 @@
  * of them is what is checked. Browser-side code is passed as strings: the test project's
  * types have no DOM library.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChannel, type WebChannel } from '../../channels/web.js';
@@ -28,12 +27,10 @@ import { registerDashboard } from '../../src/server/dashboard/index.js';
 import { createSlaScanner } from '../../src/sla/scanner.js';
 import { createStaffService, type StaffService } from '../../src/staff.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+import { fullPageShot, watchPage } from './dashboard-browser.js';
+import { launchChromium, seriousViolations, SKIP } from './web-chat-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 const PASSWORD = 'rahasia-kantor-123';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /** Records notifications and chimes; permission is "granted" once asked (like a click on Allow). */
 const RECORDERS = `
   window.__notes = [];
@@ -56,12 +53,6 @@ const RECORDERS = `
   };
 `;
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  nodes: string[];
-}
-
 let t: TestCore;
 let web: WebChannel;
 let staff: StaffService;
@@ -76,9 +67,10 @@ const LAYOUTS = {
   zoom200: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
 } as const;
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('officers\' desk in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('officers\' desk in chromium', () => {
@@ -104,10 +96,7 @@ if (SKIP) {
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-      });
+      browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
       mkdirSync(repoPath('test-artifacts'), { recursive: true });
     });
 
@@ -118,17 +107,7 @@ if (SKIP) {
       t?.close();
     });
 
-    const watch = (page: Page, allowed: RegExp[] = []): string[] => {
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !allowed.some((a) => a.test(message.text()))) problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400 && !allowed.some((a) => a.test(`${response.status()} ${response.url()}`))) problems.push(`${response.status()} ${response.url()}`);
-      });
-      return problems;
-    };
+    const watch = watchPage;
 
     const open = async (username: string, layout: keyof typeof LAYOUTS, path = '/dashboard'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
       const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID' });
@@ -144,20 +123,9 @@ if (SKIP) {
       return { context, page, problems };
     };
 
-    const axe = async (page: Page): Promise<Violation[]> => {
-      if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
-      const all = await page.evaluate<Violation[]>(`(async () => {
-        const result = await window.axe.run(document, { resultTypes: ['violations'], iframes: false });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-      })()`);
-      return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    };
-
+    const axe = seriousViolations;
     /** A full-page screenshot from the top (so the sticky header is drawn where it belongs). */
-    const shot = async (page: Page, name: string) => {
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: repoPath('test-artifacts', `${name}.png`), fullPage: true });
-    };
+    const shot = fullPageShot;
     const cardIds = (page: Page) => page.evaluate<number[]>("[...document.querySelectorAll('#tickets li[data-ticket-id]')].map((n) => Number(n.dataset.ticketId))");
     const widthOf = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 

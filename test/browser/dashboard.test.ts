@@ -5,10 +5,10 @@
  * applicant's script payload stays text; no console errors. Skips only without chromium.
  * Browser-side code is passed as strings: the test project's types have no DOM library.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../channels/channel.js';
@@ -18,9 +18,8 @@ import { buildServer } from '../../src/server/app.js';
 import { registerDashboard } from '../../src/server/dashboard/index.js';
 import { createStaffService } from '../../src/staff.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
+import { watchPage } from './dashboard-browser.js';
+import { launchChromium, SKIP } from './web-chat-harness.js';
 const PASSWORD = 'rahasia-kantor-123';
 /** Issued by the server in beforeAll, as the chat page gets it. */
 let VISITOR: string;
@@ -34,9 +33,10 @@ let base: string;
 /** What the web channel was asked to deliver (the recording side of the real channel). */
 const delivered: OutboundMessage[] = [];
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('dashboard in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('dashboard in chromium', () => {
@@ -62,10 +62,7 @@ if (SKIP) {
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       VISITOR = ((await (await fetch(`${base}/chat/visitors`, { method: 'POST' })).json()) as { visitorId: string }).visitorId;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
@@ -75,17 +72,7 @@ if (SKIP) {
       t?.close();
     });
 
-    const watch = (page: Page): string[] => {
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      page.on('response', (response) => {
-        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-      });
-      return problems;
-    };
+    const watch = (page: Page): string[] => watchPage(page);
 
     const logIn = async (page: Page, username: string, next = ''): Promise<void> => {
       await page.goto(`${base}/dashboard/login${next}`);

@@ -7,19 +7,17 @@
  * welcome without writing anything in the applicant's name (nothing stored, nothing counted
  * by the digest). Skips only without chromium.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChannel, type WebChannel } from '../../channels/web.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { buildServer } from '../../src/server/app.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
+import { launchChromium, SKIP } from './web-chat-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 const STORED = 'sapa.visitorId';
 
 let t: TestCore;
@@ -28,9 +26,10 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
-if (SKIP) {
+const skipReason = SKIP;
+if (skipReason) {
   describe('web chat in chromium', () => {
-    it.skip(SKIP, () => undefined);
+    it.skip(skipReason, () => undefined);
   });
 } else {
   describe('web chat in chromium', () => {
@@ -51,10 +50,7 @@ if (SKIP) {
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
