@@ -38,7 +38,7 @@ export const messagesEn: Messages = {
     const what = f.what === 'voice' ? 'voice message' : f.what === 'photo' ? 'photo' : 'file';
     const does = f.what === 'voice' ? 'listen to it' : 'look at it';
     const head = f.added ? `Thank you, we have added your ${what} to ticket ${f.ref}.` : `Thank you, we have received your ${what} and recorded it as ticket ${f.ref}.`;
-    const tail = f.what === 'voice' || f.added ? '' : ' If you can, please also write what you need here.';
+    const tail = f.what === 'voice' || f.added || f.captioned ? '' : ' If you can, please also write what you need here.';
     return `${head} An officer will ${does} and reply in this chat. ${when(f)}${tail}`;
   },
   voiceRefused: (reason, limits) => {

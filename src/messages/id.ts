@@ -46,7 +46,7 @@ export const messagesId: Messages = {
     const head = f.added
       ? `Terima kasih, ${what} Bapak/Ibu sudah kami tambahkan ke tiket ${f.ref}.`
       : `Terima kasih, ${what} Bapak/Ibu sudah kami terima dan kami catat sebagai tiket ${f.ref}.`;
-    const tail = f.what === 'voice' || f.added ? '' : ' Bila sempat, tuliskan juga keperluannya di sini.';
+    const tail = f.what === 'voice' || f.added || f.captioned ? '' : ' Bila sempat, tuliskan juga keperluannya di sini.';
     return `${head} Petugas akan ${does} lalu membalas di percakapan ini. ${when(f)}${tail}`;
   },
   voiceRefused: (reason, limits) => {

@@ -35,6 +35,8 @@ export interface MediaFacts extends TicketReplyFacts {
   readonly what: 'voice' | 'photo' | 'file';
   /** Joined a ticket that was already open (or was reopened) rather than a new one. */
   readonly added: boolean;
+  /** The file came with words (already answered), so the reply does not ask for them. */
+  readonly captioned?: boolean;
 }
 
 /** Why a voice note was not kept: the channel's limits, or the download failed. */

@@ -111,6 +111,31 @@ describe('a photo without an open ticket', () => {
     expect(row.ticket_id).toBe(1);
   });
 
+  it('with words: the words are answered and the photo still reaches an officer on a handoff ticket', async () => {
+    t = createTestCore();
+    const replies = await t.say('ini error apa ya kak, muncul terus waktu mau bayar', {
+      attachments: [{ kind: 'image', mimeType: 'image/jpeg', data: new Uint8Array([0xff, 0xd8, 0xff]) }],
+    });
+    expect(replies).toHaveLength(2);
+    // The question's own answer first (not the photo reply), then the ticket for the photo.
+    expect(replies[0]).not.toMatch(/tiket #1/);
+    expect(replies[1]).toMatch(/foto Bapak\/Ibu sudah kami terima dan kami catat sebagai tiket #1\. Petugas akan melihatnya/);
+    expect(replies[1]).not.toMatch(/tuliskan juga keperluannya/);
+    expect(tickets()).toEqual([{ id: 1, kind: 'handoff', priority: 'normal', status: 'open', summary: 'ini error apa ya kak, muncul terus waktu mau bayar' }]);
+    const row = t.db.prepare('SELECT m.ticket_id FROM attachments a JOIN messages m ON m.id = a.message_id').get() as { ticket_id: number };
+    expect(row.ticket_id).toBe(1);
+  });
+
+  it('with words that opened a ticket already (a complaint): one ticket, no second reply about the photo', async () => {
+    t = createTestCore();
+    const replies = await t.say('petugas loket kasar sekali, ini fotonya, saya kecewa', {
+      attachments: [{ kind: 'image', mimeType: 'image/jpeg', data: new Uint8Array([0xff, 0xd8, 0xff]) }],
+    });
+    expect(tickets()).toHaveLength(1);
+    expect(tickets()[0]?.kind).not.toBe('handoff');
+    expect(replies.join(' ')).not.toMatch(/Petugas akan melihatnya/);
+  });
+
   it('that could not be received gets a clear reply and opens nothing', async () => {
     t = createTestCore();
     const [reply] = await t.say('', { attachments: [{ kind: 'image', mimeType: 'image/gif', sizeBytes: 50_000_000 }] });

@@ -91,6 +91,22 @@ function voiceNote(kit: RouterKit, turn: Turn, audio: readonly StoredMedia[]): D
   return { outcome: added ? 'attachment_added' : 'handoff_opened', classification: turn.classification, ticketId: ticket.id };
 }
 
+/**
+ * A photo or document sent with words while no ticket is open: the words get their answer as
+ * usual, and the file still reaches an officer on a handoff ticket (a letter or an error
+ * screen is why it was sent; answered from the knowledge base alone, nobody would see it).
+ */
+function withFileSeen(kit: RouterKit, turn: Turn, decision: Decision): Decision {
+  if (decision.ticketId !== null || turn.active) return decision;
+  const files = turn.attachments.filter((a) => (a.kind === 'image' || a.kind === 'document') && a.hasData);
+  if (files.length === 0) return decision;
+  // (The ticket's summary is the message's own words.)
+  const { ticket, added } = ticketFor(kit, turn, summaryOf(turn, []));
+  const what = files.some((a) => a.kind === 'image') ? 'photo' : 'file';
+  kit.reply(turn, turn.m.mediaReceived({ ...kit.ticketFacts(turn, ticket), what, added, captioned: true }), [], ticket.id);
+  return { ...decision, ticketId: ticket.id };
+}
+
 export function mediaStep(kit: RouterKit): Step {
   return {
     name: 'media',
@@ -98,7 +114,7 @@ export function mediaStep(kit: RouterKit): Step {
       // A voice note is handled here even with a caption: its words are in the recording.
       const audio = turn.attachments.filter(isAudio);
       if (audio.length > 0) return voiceNote(kit, turn, audio);
-      if (turn.text !== '') return next();
+      if (turn.text !== '') return withFileSeen(kit, turn, next());
       if (turn.attachments.length === 0) {
         kit.reply(turn, turn.m.emptyMessage, kit.mainTopics(turn));
         return { outcome: 'empty', classification: null, ticketId: null };
