@@ -36,7 +36,10 @@ describe.skipIf(!existsSync(realDev))('real-dev (real reviews)', () => {
     const all = evaluate(classifier, rows);
     const random = evaluate(classifier, rowsBetween(rows, 2, 201));
     console.log(`real-dev:\n${formatSummary(all).join('\n')}\nlines 2-201:\n${formatSummary(random).join('\n')}`);
-    // Reached 81.3% (3 December 2026); the model moves by about 1.5 points with small data changes.
+    // Reached 81.3% (3 December 2026, afternoon), 80.5% in the evening after 406 new training
+    // examples (80.7% averaged over eight training seeds, from 78.9%): the training order alone
+    // moves it by 2–3 points, so a later data change may cross a floor by chance: judge such a
+    // change over several seeds (README, "How well it understands") before moving a floor.
     expect(all.lenientAccuracy).toBeGreaterThanOrEqual(0.795);
     expect(all.complaint.f1).toBeGreaterThanOrEqual(0.88);
     expect(all.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
