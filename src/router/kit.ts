@@ -206,7 +206,9 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
         // The whole answer is one press away (a topic button answers the topic's default reply).
         reply(turn, short + note, [Object.freeze({ label: turn.m.moreLabel, payload: `intent:${answer.intent}` })], options.ticketId ?? null);
       } else {
-        reply(turn, answer.text + note, buttonsFor(turn, answer, options.followups !== false), options.ticketId ?? null);
+        const buttons = buttonsFor(turn, answer, options.followups !== false);
+        const officer = Object.freeze({ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' });
+        reply(turn, answer.text + note, options.offerOfficer === true ? [officer, ...buttons].slice(0, BUTTONS_MAX) : buttons, options.ticketId ?? null);
       }
       turn.dialogue = {
         ...turn.dialogue,
@@ -225,6 +227,10 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
     wouldRepeat(turn, intent, options = {}) {
       if (!turn.kb.intents.has(intent) || turn.dialogue.lastAnswer === null) return false;
       return turn.dialogue.lastAnswer.split(',').includes(answerKey(compose(turn, intent, options)));
+    },
+
+    hasMore(turn, intent, options = {}) {
+      return turn.kb.intents.has(intent) && compose(turn, intent, options).hasMore;
     },
 
     openTicket(turn, input) {

@@ -134,6 +134,8 @@ export interface RouterKit {
   answer(turn: Turn, intent: string, options?: AnswerOptions): boolean;
   /** Whether answering so would send the very part the applicant got last (within the quiet period). */
   wouldRepeat(turn: Turn, intent: string, options?: AnswerOptions): boolean;
+  /** Whether this part of the answer leaves a rest (what the "more" button sends). */
+  hasMore(turn: Turn, intent: string, options?: AnswerOptions): boolean;
   /** Opens a ticket for the turn's message. */
   openTicket(turn: Turn, input: OpenTicketOptions): Ticket;
   /** Adds the message to the ticket once per turn (a second call is a no-op). */
@@ -163,6 +165,8 @@ export interface AnswerOptions {
    * answer. Used for a message's second ask, so two answers still fit a phone screen.
    */
   readonly brief?: boolean;
+  /** A guess at what was asked (the rest of an answer for a follow-up): "ask an officer" comes first among the buttons. */
+  readonly offerOfficer?: boolean;
 }
 
 export interface OpenTicketOptions {

@@ -31,12 +31,20 @@ export function answerStep(kit: RouterKit): Step {
         const own = classification !== null && !kit.isFaq(turn.kb, classification.intent) ? null : classification;
         const alternative = own !== null && own.intent !== intent && unsureBetween(kit, turn, own) === null ? own.intent : null;
         if (alternative === null || kit.wouldRepeat(turn, alternative, { aspect: classification?.aspect ?? null, facts: understanding.facts })) {
-          // Other topics the message may mean: ask which; with none, say there is nothing more.
+          // Other topics the message may mean: ask which.
           const others = own === null ? null : unsureBetween(kit, turn, own)?.filter((id) => id !== intent) ?? null;
-          return others !== null && others.length > 0 ? askWhichOne(kit, turn, others) : nothingMore(kit, turn, intent);
+          if (others !== null && others.length > 0) return askWhichOne(kit, turn, others);
+          // Only the first part was sent: the rest may hold the answer ("bisa diambil adik
+          // saya?" after the processing time: who may pick it up is in the rest), with an
+          // officer one press away in case it does not. With no rest left unsent, say there
+          // is nothing more.
+          const rest: AnswerOptions = { ...options, part: 'more', offerOfficer: true };
+          if (options.part !== 'default' || !kit.hasMore(turn, intent, options) || kit.wouldRepeat(turn, intent, rest)) return nothingMore(kit, turn, intent);
+          options = rest;
+        } else {
+          intent = alternative;
+          options = { aspect: classification?.aspect ?? null, facts: understanding.facts };
         }
-        intent = alternative;
-        options = { aspect: classification?.aspect ?? null, facts: understanding.facts };
       }
       kit.resetMisses(turn);
       const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
