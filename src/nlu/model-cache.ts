@@ -10,7 +10,7 @@
  * (written atomically: a crash mid-write leaves no half file under the final name).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
@@ -20,6 +20,12 @@ const MEMORY_LIMIT = 4;
 /** Model files are named by key; beyond the newest few they are removed when a new one is written. */
 const FILE_PREFIX = 'nlu-model-';
 const FILES_KEPT = 4;
+/**
+ * A model file read or written this recently may be in use by another process sharing the
+ * folder (the bot and a `sapa` command on an edited copy of intents/, or many test processes):
+ * it is never removed, however many newer ones there are. Reading a model marks it used.
+ */
+const IN_USE_MS = 24 * 60 * 60 * 1000;
 
 const memory = new Map<string, unknown>();
 
@@ -52,6 +58,8 @@ export interface CacheOptions {
   readonly dir?: string;
   /** Told when the disk cache cannot be read or written (the model is then trained or kept in memory). */
   readonly onError?: (err: unknown) => void;
+  /** The clock that dates the files' use (tests); default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
@@ -66,6 +74,7 @@ export function cachedModel<T>(key: string, train: () => T, options: CacheOption
     try {
       const model = deserialize(readFileSync(file)) as T;
       remember(key, model);
+      markUsed(file, options.now);
       return { model, source: 'disk' };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') options.onError?.(err);
@@ -73,8 +82,18 @@ export function cachedModel<T>(key: string, train: () => T, options: CacheOption
   }
   const model = train();
   remember(key, model);
-  if (file !== undefined && options.dir !== undefined) save(options.dir, file, model, options.onError);
+  if (file !== undefined && options.dir !== undefined) save(options.dir, file, model, options);
   return { model, source: 'trained' };
+}
+
+/** Dates the file's last use by our clock (not the file system's), so ages compare alike. */
+function markUsed(file: string, now: () => number = Date.now): void {
+  try {
+    const seconds = now() / 1000;
+    utimesSync(file, seconds, seconds);
+  } catch {
+    // Only the pruning of other processes depends on it: a model kept a little less long.
+  }
 }
 
 function remember(key: string, model: unknown): void {
@@ -82,19 +101,23 @@ function remember(key: string, model: unknown): void {
   memory.set(key, model);
 }
 
-function save(dir: string, file: string, model: unknown, onError?: (err: unknown) => void): void {
+function save(dir: string, file: string, model: unknown, options: CacheOptions): void {
+  const { onError } = options;
+  const now = options.now ?? Date.now;
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(temporary, serialize(model), { mode: 0o600 });
     renameSync(temporary, file);
+    markUsed(file, now);
     // Models of earlier knowledge bases are dead weight: keep the newest few (the running bot's,
-    // and those of other builds sharing the folder, such as the tests' sources and dist/).
+    // and those of other builds sharing the folder, such as the tests' sources and dist/), and
+    // any used within IN_USE_MS (removing one a running process still reads would make it train).
     const kept = readdirSync(dir)
       .filter((name) => name.startsWith(FILE_PREFIX) && !name.endsWith('.tmp'))
       .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
       .sort((a, b) => b.at - a.at);
-    for (const old of kept.slice(FILES_KEPT)) unlinkSync(old.path);
+    for (const old of kept.slice(FILES_KEPT)) if (now() - old.at > IN_USE_MS) unlinkSync(old.path);
   } catch (err) {
     onError?.(err);
     try {

@@ -30,9 +30,34 @@ describe('kept NLU models', () => {
     expect(trained).toBe(1);
   });
 
-  it('trains anew for another knowledge base, and keeps only the newest few files', () => {
-    for (let i = 0; i < 6; i++) cachedModel(modelKey([`kb-${i}`]), () => model(i), { dir });
-    expect(readdirSync(dir).filter((name) => name.endsWith('.bin'))).toHaveLength(4);
+  const DAY = 24 * 60 * 60 * 1000;
+  const files = () => readdirSync(dir).filter((name) => name.endsWith('.bin'));
+
+  it('trains anew for another knowledge base, and keeps only the newest few files once the others are unused for a day', () => {
+    let at = Date.UTC(2026, 11, 1);
+    const now = () => at;
+    for (let i = 0; i < 6; i++) {
+      cachedModel(modelKey([`kb-${i}`]), () => model(i), { dir, now });
+      at += 2 * DAY;
+    }
+    expect(files()).toHaveLength(4);
+  });
+
+  it('never removes a model used within the last day (another process may be reading it)', () => {
+    let at = Date.UTC(2026, 11, 1);
+    const now = () => at;
+    // Six knowledge bases in one day (a test run, or the bot and a command on an edited copy).
+    for (let i = 0; i < 6; i++) cachedModel(modelKey([`kb-${i}`]), () => model(i), { dir, now });
+    expect(files()).toHaveLength(6);
+    // Two days later kb-0 is read again (a restart of the bot), then a new model is written:
+    // the newest four by use stay, kb-0 among them; the ones unused for two days go.
+    at += 2 * DAY;
+    clearModelMemory();
+    expect(cachedModel(modelKey(['kb-0']), () => model(99), { dir, now }).source).toBe('disk');
+    cachedModel(modelKey(['kb-6']), () => model(6), { dir, now });
+    expect(files()).toHaveLength(4);
+    clearModelMemory();
+    expect(cachedModel(modelKey(['kb-0']), () => model(99), { dir, now }).source).toBe('disk');
   });
 
   it('retrains when a kept file is damaged, and says so', () => {
