@@ -4,7 +4,7 @@
  * mail that must never be answered (see noise.ts).
  */
 import { simpleParser, type AddressObject, type Attachment as MailAttachment, type ParsedMail } from 'mailparser';
-import { AUDIO_MAX_BYTES, AUDIO_MIME_TYPES, type Attachment, type AttachmentKind } from '../channel.js';
+import { audioRefusal, type Attachment, type AttachmentKind } from '../channel.js';
 import { normalizeMessageId, splitMessageIds } from './ids.js';
 import { newPartOfText, textOfHtml } from './new-part.js';
 
@@ -18,7 +18,7 @@ export interface MediaLimits {
   readonly maxBytes: number;
   /**
    * MIME types kept with their bytes (images and PDFs); other files are recorded without them.
-   * Audio (#22) follows the limits every channel uses instead: AUDIO_MIME_TYPES, AUDIO_MAX_BYTES.
+   * Audio (#22) follows the limits every channel uses instead (audioRefusal: AUDIO_MIME_TYPES, AUDIO_MAX_BYTES).
    */
   readonly allowedMimeTypes: readonly string[];
 }
@@ -150,7 +150,7 @@ function toAttachment(file: MailAttachment, media: MediaLimits): Attachment {
   const mimeType = mimeTypeOf(file);
   // A recording too big or of a type we cannot play is recorded without its bytes; the core says why.
   const keep = mimeType.startsWith('audio/')
-    ? AUDIO_MIME_TYPES.includes(mimeType) && file.size <= AUDIO_MAX_BYTES
+    ? audioRefusal({ mimeType, sizeBytes: file.size }) === null
     : media.allowedMimeTypes.includes(mimeType) && file.size <= media.maxBytes;
   const content = file.content as Buffer;
   return {
