@@ -48,12 +48,14 @@ interface Figures {
   peakRssMb: number;
   /** Peak RSS of this benchmark process (which also seeds the 1,000,000-ticket database). */
   benchRssMb: number;
-  /** End to end through real telegraf on the fake Bot API: SAPA's messages answered per second (median). */
+  /** End to end through real telegraf on the fake Bot API: SAPA's messages answered per second (median of the first bursts after start). */
   telegramSapaPerSec: number;
-  /** The same burst answered by a bare telegraf echo bot on the same fake server (median). */
+  /** The same burst answered by a bare telegraf echo bot on the same fake server (median of the first bursts). */
   telegramEchoPerSec: number;
-  /** SAPA / echo (target >= 0.5). */
+  /** SAPA / echo, first bursts (target >= 0.5). */
   telegramSapaToEchoRatio: number;
+  /** SAPA / echo in the second burst after each start (informative). */
+  telegramSteadyRatio: number;
 }
 
 const json = process.argv.includes('--json');
@@ -412,16 +414,37 @@ async function telegramBurst(api: FakeBotApi, round: number, label: string): Pro
  * End to end through the real telegraf on the fake Bot API on loopback (as the crash tests
  * run it): SAPA (\`sapa start\`, long polling, every message stored, classified, routed and
  * answered through the outbox) against a bare telegraf echo bot on the same fake server,
- * alternating, five bursts each (the machine may be busy: alternating exposes both to it alike); the medians and their ratio.
+ * alternating, five rounds each (the machine may be busy: alternating exposes both to it alike).
+ * Each start of a bot gets two bursts from new chats: the first after start-up (cold: V8 has
+ * compiled nothing yet, SQLite's pages are not cached) and a second one (steady: how the bot
+ * runs after its first minutes). The target is judged on the first bursts, as the issue that
+ * set it measured; the steady ratio is reported beside it because it differs: the bare echo
+ * bot gains more from a warm JIT than SAPA does (3 December: first burst 0.49, steady 0.39).
  */
-async function benchTelegram(dir: string): Promise<{ sapaPerSec: number; echoPerSec: number; sapa: number[]; echo: number[] }> {
+interface TelegramFigures {
+  /** Medians of the first bursts after start-up. */
+  readonly sapaPerSec: number;
+  readonly echoPerSec: number;
+  /** Medians of the steady (second) bursts. */
+  readonly sapaSteadyPerSec: number;
+  readonly echoSteadyPerSec: number;
+  readonly sapa: number[];
+  readonly echo: number[];
+  readonly sapaSteady: number[];
+  readonly echoSteady: number[];
+}
+
+async function benchTelegram(dir: string): Promise<TelegramFigures> {
   const api = await createFakeBotApi({ maxPollWaitMs: 200 });
   const sapa: number[] = [];
   const echo: number[] = [];
+  const sapaSteady: number[] = [];
+  const echoSteady: number[] = [];
   try {
     for (let round = 0; round < TELEGRAM_ROUNDS; round += 1) {
       const echoBot = await startBot(api, [join(REPO_ROOT, 'dist', 'test', 'bench', 'echo-bot.js')], {});
-      echo.push(await telegramBurst(api, round * 2, 'echo bot'));
+      echo.push(await telegramBurst(api, round * 4, 'echo bot'));
+      echoSteady.push(await telegramBurst(api, round * 4 + 1, 'echo bot'));
       await echoBot.stop();
       const sapaBot = await startBot(api, [join(REPO_ROOT, 'bin', 'sapa.js'), 'start'], {
         SAPA_DB: join(dir, 'telegram.db'),
@@ -429,13 +452,39 @@ async function benchTelegram(dir: string): Promise<{ sapaPerSec: number; echoPer
         LOG_LEVEL: 'warn',
         TELEGRAM_SENDS_PER_SECOND: '0',
       });
-      sapa.push(await telegramBurst(api, round * 2 + 1, 'SAPA'));
+      sapa.push(await telegramBurst(api, round * 4 + 2, 'SAPA'));
+      sapaSteady.push(await telegramBurst(api, round * 4 + 3, 'SAPA'));
       await sapaBot.stop();
     }
   } finally {
     await api.close();
   }
-  return { sapaPerSec: median(sapa), echoPerSec: median(echo), sapa, echo };
+  return {
+    sapaPerSec: median(sapa),
+    echoPerSec: median(echo),
+    sapaSteadyPerSec: median(sapaSteady),
+    echoSteadyPerSec: median(echoSteady),
+    sapa,
+    echo,
+    sapaSteady,
+    echoSteady,
+  };
+}
+
+/** The figures `--json` prints (first bursts unless named steady). */
+function telegramJson(telegram: TelegramFigures): Pick<Figures, 'telegramSapaPerSec' | 'telegramEchoPerSec' | 'telegramSapaToEchoRatio' | 'telegramSteadyRatio'> {
+  return {
+    telegramSapaPerSec: telegram.sapaPerSec,
+    telegramEchoPerSec: telegram.echoPerSec,
+    telegramSapaToEchoRatio: telegram.sapaPerSec / telegram.echoPerSec,
+    telegramSteadyRatio: telegram.sapaSteadyPerSec / telegram.echoSteadyPerSec,
+  };
+}
+
+/** The per-burst figures of both kinds, for the log line above the table. */
+function telegramRounds(telegram: TelegramFigures): string {
+  const list = (values: number[]): string => values.map((r) => r.toFixed(0)).join(', ');
+  return `first burst after start: SAPA ${list(telegram.sapa)}, echo bot ${list(telegram.echo)} msg/s; steady: SAPA ${list(telegram.sapaSteady)}, echo bot ${list(telegram.echoSteady)} msg/s`;
 }
 
 async function main(): Promise<void> {
@@ -445,9 +494,9 @@ async function main(): Promise<void> {
     if (process.argv.includes('--telegram-only')) {
       // `npm run bench -- --telegram-only`: only the end-to-end comparison (a minute, not ten).
       const telegram = await benchTelegram(dir);
-      log(`SAPA ${telegram.sapa.map((r) => r.toFixed(0)).join(', ')} msg/s; echo bot ${telegram.echo.map((r) => r.toFixed(0)).join(', ')} msg/s`);
-      log(`SAPA / echo bot (medians): ${(telegram.sapaPerSec / telegram.echoPerSec).toFixed(2)} (target >= 0.50)`);
-      if (json) process.stdout.write(`${JSON.stringify({ telegramSapaPerSec: telegram.sapaPerSec, telegramEchoPerSec: telegram.echoPerSec, telegramSapaToEchoRatio: telegram.sapaPerSec / telegram.echoPerSec })}\n`);
+      log(telegramRounds(telegram));
+      log(`SAPA / echo bot (medians), first burst after start: ${(telegram.sapaPerSec / telegram.echoPerSec).toFixed(2)} (target >= 0.50); steady: ${(telegram.sapaSteadyPerSec / telegram.echoSteadyPerSec).toFixed(2)}`);
+      if (json) process.stdout.write(`${JSON.stringify(telegramJson(telegram))}\n`);
       return;
     }
     const model = benchModel();
@@ -457,7 +506,7 @@ async function main(): Promise<void> {
     const server = await benchServerRss(dir);
     log(`(server: ${server.messages} web chat messages from 200 visitors answered in ${server.seconds.toFixed(1)} s)`);
     const telegram = await benchTelegram(dir);
-    log(`(telegram end to end, ${TELEGRAM_BURST_CHATS * TELEGRAM_BURST_PER_CHAT} messages per burst: SAPA ${telegram.sapa.map((r) => r.toFixed(0)).join(', ')} msg/s; echo bot ${telegram.echo.map((r) => r.toFixed(0)).join(', ')} msg/s)`);
+    log(`(telegram end to end, ${TELEGRAM_BURST_CHATS * TELEGRAM_BURST_PER_CHAT} messages per burst; ${telegramRounds(telegram)})`);
     const sla = benchSlaScanAndDigest(dir);
     log(`(seeded 1,000,000 tickets in ${(sla.seedMs / 1000).toFixed(1)} s; the scan examined ${sla.due} due tickets and fired ${sla.fired} escalations;`);
     log(` the digest of ${sla.digestDate} counted ${sla.messagesIn} inbound messages)`);
@@ -472,9 +521,7 @@ async function main(): Promise<void> {
       startupMs,
       peakRssMb: server.peakRssMb,
       benchRssMb: process.resourceUsage().maxRSS / 1024,
-      telegramSapaPerSec: telegram.sapaPerSec,
-      telegramEchoPerSec: telegram.echoPerSec,
-      telegramSapaToEchoRatio: telegram.sapaPerSec / telegram.echoPerSec,
+      ...telegramJson(telegram),
     };
     const rows: [string, string, string][] = [
       ['model build at start-up (kept model)', `${figures.modelBuildMs.toFixed(0)} ms`, '<= 2 s'],
@@ -490,9 +537,10 @@ async function main(): Promise<void> {
       ['start-up (process to listening, median of 3)', `${figures.startupMs.toFixed(0)} ms`, '<= 1500 ms'],
       ['peak RSS (server, 2,000 web chat messages)', `${figures.peakRssMb.toFixed(0)} MB`, '<= 200 MB'],
       ['peak RSS (this benchmark process)', `${figures.benchRssMb.toFixed(0)} MB`, ''],
-      [`telegram end to end: SAPA (telegraf, fake Bot API; median of ${TELEGRAM_ROUNDS})`, `${figures.telegramSapaPerSec.toFixed(0)} msg/s`, ''],
-      [`telegram end to end: bare telegraf echo bot (median of ${TELEGRAM_ROUNDS})`, `${figures.telegramEchoPerSec.toFixed(0)} msg/s`, ''],
+      [`telegram end to end: SAPA (telegraf, fake Bot API; first burst after start, median of ${TELEGRAM_ROUNDS})`, `${figures.telegramSapaPerSec.toFixed(0)} msg/s`, ''],
+      [`telegram end to end: bare telegraf echo bot (the same)`, `${figures.telegramEchoPerSec.toFixed(0)} msg/s`, ''],
       ['SAPA / echo bot', figures.telegramSapaToEchoRatio.toFixed(2), '>= 0.50'],
+      ['SAPA / echo bot, steady (second burst after start)', figures.telegramSteadyRatio.toFixed(2), 'informative'],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [name, value, target] of rows) log(`${name.padEnd(width)}  ${value.padStart(14)}  ${target}`);
