@@ -276,6 +276,7 @@ export function createRouter(deps: RouterDeps): Router {
       forms: () => (forms ??= formsOf(text)),
     };
     const decision = route(turn);
+    rememberPerson(turn);
     saveConversationState(turn, dialogue);
     // Routing records the classification it routed by: already stored with a premarked message.
     if (premarked === undefined || decision.classification !== classification) {
@@ -291,6 +292,17 @@ export function createRouter(deps: RouterDeps): Router {
     bus.publish({ type: 'message.inbound', conversationId: conversation.id, messageId, ticketId: decision.ticketId });
     for (const id of turn.replies) bus.publish({ type: 'message.outbound', conversationId: conversation.id, messageId: id });
     return { ...decision, replyIds: turn.replies };
+  };
+
+  /**
+   * Who the passport is for, said in a turn that answered no FAQ ("my mother is 75 ..." met
+   * with a clarification or small talk), is remembered for the next question ("what should
+   * she bring?"). An FAQ answer has stored its case already.
+   */
+  const rememberPerson = (turn: Turn): void => {
+    const who = turn.understanding?.stated.who;
+    if (who === undefined || turn.dialogue.facts.who === who) return;
+    turn.dialogue = { ...turn.dialogue, facts: { ...turn.dialogue.facts, who }, at: turn.now.getTime() };
   };
 
   /** The turn's conversation changes in one UPDATE: language, misses, what is awaited, the dialogue memory. */

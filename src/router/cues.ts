@@ -37,7 +37,40 @@ const ELDERLY = anyOf([
   /\b(bapak|bapa|ayah|papa|mama|mamak|ibu|mertua|orang tua|ortu)( saya| kami)? (sudah |su |udah )?([6-9]\d|1[01]\d)( tahun| thn)?\b/,
   /\b(elderly|senior citizen|grandmother|grandfather|grandma|grandpa|aged ([6-9]\d))\b/,
 ]);
-const ADULT = anyOf([/\b(dewasa|sudah menikah|adult|grown up)\b/]);
+const ADULT = anyOf([/\b(dewasa|sudah menikah|adult|grown up|myself)\b/, /\b(saya|beta|aku|sa) sendiri\b/]);
+
+/**
+ * An age stated for the person the passport is for: "umur 8", "usia 70 tahun", "he's 10",
+ * "my mother is 75", "12 years old". Only with a word that makes the number an age: a bare
+ * "5 tahun" is the passport's validity.
+ */
+const AGE = anyOf([
+  /\b(?:umur|usia|umurnya|usianya|berumur|berusia|aged|age) (\d{1,3})\b/,
+  /\b(\d{1,3}) ?(?:years? old|yrs? old|y\/o|yo)\b/,
+  /\b(?:he|she|son|daughter|mother|father|mom|mum|dad|wife|husband|grandmother|grandfather|grandma|grandpa|brother|sister)(?: is|'s|\u2019s) (\d{1,3})\b/,
+  /\b(?:anak|bapak|bapa|ayah|papa|mama|mamak|ibu|nenek|kakek|adik|kakak|istri|suami|mertua)(?: saya| beta| kami| sa)? (?:sudah |su |udah |baru )?(\d{1,3}) (?:tahun|thn|th|taun)\b/,
+]);
+/** Below this age the child's passport rules apply; from `ELDERLY_AGE` the priority service. */
+const ADULT_AGE = 17;
+const ELDERLY_AGE = 60;
+
+function statedAge(forms: MessageForms): number | undefined {
+  for (const text of forms.lower === forms.normalized ? [forms.normalized] : [forms.normalized, forms.lower]) {
+    const match = AGE.exec(text);
+    const digits = match?.slice(1).find((group) => group !== undefined);
+    if (digits !== undefined) {
+      const age = Number(digits);
+      // 0 or over 120 is no age (a count, a year, a typo).
+      if (age > 0 && age <= 120) return age;
+    }
+  }
+  return undefined;
+}
+
+function whoByAge(age: number): Who {
+  if (age < ADULT_AGE) return 'child';
+  return age >= ELDERLY_AGE ? 'elderly' : 'adult';
+}
 
 const ABROAD = anyOf([
   /\b(luar negeri|luar negri|mancanegara|di negara lain|kbri|kjri|perwakilan ri)\b/,
@@ -74,7 +107,10 @@ const TEN_YEARS = anyOf([/\b(10|sepuluh) (tahun|thn|th|years?)\b/]);
  */
 export function detectFacts(forms: MessageForms, known: CaseFacts = {}): CaseFacts {
   let who: Who | undefined;
-  if (test(CHILD, forms)) who = 'child';
+  // An age decides ("anak saya umur 20" is an adult's passport); otherwise the words do.
+  const age = statedAge(forms);
+  if (age !== undefined) who = whoByAge(age);
+  else if (test(CHILD, forms)) who = 'child';
   else if (test(ELDERLY, forms)) who = 'elderly';
   else if (test(ADULT, forms)) who = 'adult';
   let situation: Situation | undefined;

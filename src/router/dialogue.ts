@@ -145,5 +145,8 @@ export function caseKeys(facts: CaseFacts): AnswerCase[] {
   const keys: AnswerCase[] = [];
   if (facts.situation !== undefined) keys.push(facts.situation);
   if (facts.who !== undefined) keys.push(facts.who);
+  // The elderly apply as adults wherever a topic has no case of their own (a 75-year-old
+  // asking what to bring must never get the child's list).
+  if (facts.who === 'elderly') keys.push('adult');
   return keys;
 }

@@ -74,6 +74,27 @@ describe('cues', () => {
     expect(detectFacts(forms('berapa biaya paspor'))).toEqual({});
   });
 
+  it('reads an age as the person the passport is for, never a validity as an age', () => {
+    expect(detectFacts(forms("and for my son? he's 10"))).toEqual({ who: 'child' });
+    expect(detectFacts(forms('My mother is 75 and uses a wheelchair'))).toEqual({ who: 'elderly' });
+    expect(detectFacts(forms('she is 12 years old'))).toEqual({ who: 'child' });
+    expect(detectFacts(forms('anak saya umur 20 mau bikin paspor'))).toEqual({ who: 'adult' });
+    expect(detectFacts(forms('anak saya umur 8 thn'))).toEqual({ who: 'child' });
+    expect(detectFacts(forms('beta mama su 65 taun'))).toEqual({ who: 'elderly' });
+    expect(detectFacts(forms('bapak saya 45 tahun'))).toEqual({ who: 'adult' });
+    expect(detectFacts(forms('paspor untuk saya sendiri'))).toEqual({ who: 'adult' });
+    // A validity, a count, a fee: no one's age.
+    expect(detectFacts(forms('paspor 5 tahun berapa?'))).toEqual({ years: 5 });
+    expect(detectFacts(forms('sudah 3 hari menunggu'))).toEqual({});
+    expect(detectFacts(forms('umur paspor saya tinggal 6 bulan'))).toEqual({});
+  });
+
+  it('lets the elderly fall back to the adult case where a topic has none of their own', () => {
+    expect(caseKeys({ who: 'elderly' })).toEqual(['elderly', 'adult']);
+    expect(caseKeys({ who: 'elderly', situation: 'lost' })).toEqual(['lost', 'elderly', 'adult']);
+    expect(caseKeys({ who: 'child' })).toEqual(['child']);
+  });
+
   it('knows a continuation, a vague opener, a failed self-help, a scam', () => {
     for (const text of ['terus?', 'trus gmn?', 'lalu?', 'selanjutnya bagaimana', 'then?', 'what next?']) expect(isContinuation(forms(text)), text).toBe(true);
     expect(isContinuation(forms('terus biayanya berapa'))).toBe(false);

@@ -9,6 +9,7 @@
  * differs and is sure, the close candidates are offered when it is not, and otherwise the bot
  * says it has nothing more and offers an officer (a miss).
  */
+import type { AnswerAspect } from '../../nlu/types.js';
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
 import { askWhichOne, unsureBetween } from './clarify.js';
 import { joinOpenTicket } from './fallback.js';
@@ -26,7 +27,7 @@ export function answerStep(kit: RouterKit): Step {
         facts: understanding.facts,
         part: understanding.continuation ? 'more' : 'default',
       };
-      if (turn.payload === null && kit.wouldRepeat(turn, intent, options)) {
+      if (turn.payload === null && !asksForThisAgain(turn, intent) && kit.wouldRepeat(turn, intent, options)) {
         // The classifier's own topic only when it is sure of it (an unsure guess is worse than saying so).
         const own = classification !== null && !kit.isFaq(turn.kb, classification.intent) ? null : classification;
         const alternative = own !== null && own.intent !== intent && unsureBetween(kit, turn, own) === null ? own.intent : null;
@@ -55,6 +56,23 @@ export function answerStep(kit: RouterKit): Step {
       return { outcome: 'faq', classification, ticketId };
     },
   };
+}
+
+/**
+ * Topics whose reply is itself the answer to a part asked by name: the documents of a
+ * requirements topic, the fee of the fees topic, the time of the processing-time topic.
+ * Asked for that part again ("dokumennya apa aja?" after the list), the reply is sent again:
+ * "nothing more" would refuse a question the bot can answer.
+ */
+const ANSWER_IS_THE_PART: Readonly<Partial<Record<AnswerAspect, readonly string[]>>> = {
+  documents: ['requirements_new', 'requirements_child'],
+  fee: ['fees'],
+  time: ['processing_time'],
+};
+
+function asksForThisAgain(turn: Turn, intent: string): boolean {
+  const aspect = turn.classification?.aspect ?? null;
+  return aspect !== null && (ANSWER_IS_THE_PART[aspect]?.includes(intent) ?? false);
 }
 
 function nothingMore(kit: RouterKit, turn: Turn, intent: string): Decision {

@@ -111,10 +111,21 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     source: 'message',
     continuation: false,
     // A new topic starts a new case; the same topic (or no topic) keeps what is known.
-    facts: newTopic ? stated : mergeFacts(state.facts, stated),
+    facts: newTopic ? factsForNewTopic(turn, state.facts, stated) : mergeFacts(state.facts, stated),
     stated,
     second: secondAsk(kit, turn, c),
   };
+}
+
+/**
+ * The case a new topic starts with: what the message states, and, when a short message names
+ * no one, the person the conversation was about. "anak saya 8 tahun mau bikin paspor" then
+ * "dokumennya apa aja?" asks the child's documents (the new-adult list would be wrong for
+ * them); the situation (lost, damaged, abroad) belongs to the old topic and is not carried.
+ */
+function factsForNewTopic(turn: Turn, known: CaseFacts, stated: CaseFacts): CaseFacts {
+  if (stated.who !== undefined || known.who === undefined || wordCount(turn.text) > FOLLOW_UP_MAX_WORDS) return stated;
+  return { ...stated, who: known.who };
 }
 
 /** Joins two asks: "syarat apa saja dan biayanya berapa?", "..., deng berapa lama jadi?". */
