@@ -159,6 +159,8 @@ const MIN_CORE_WORDS = 4;
 const CORE_MIN_PROBABILITY = 0.3;
 
 const THANKS_WORDS = /\b(terima kasih|makasih|thanks|thank you)\b/;
+/** THANKS_EMOJI without the global flag, for a plain test. */
+const THANKS_EMOJI_ANY = /[\u{1F64F}\u{1F44D}\u{1F44C}\u{1F917}]/u;
 /** The content asks something or reports a problem: a thanks around it does not close the topic. */
 const ASKS_OR_REPORTS =
   /\b(apa|apakah|bagaimana|berapa|kapan|dimana|di mana|mana|kenapa|mengapa|siapa|bisa|boleh|bisakah|harus|perlu|tolong|mohon|minta|tidak|belum|gagal|error|masih|lagi|how|what|when|where|why|can|could)\b/;
@@ -560,6 +562,11 @@ export function createClassifier(kb: KnowledgeBase, options: ClassifierOptions =
         // Praise with no clear question ("the staff were really helpful today") is thanks, not a
         // grievance about the staff nor a guess at the topic it mentions.
         best = { intent: 'thanks', probability: Math.max(RULE_CONFIDENCE, usable.find((s) => s.intent === 'thanks')?.probability ?? 0) };
+      }
+      if (best?.intent === 'thanks' && !praiseOnly && prefix.includes('?') && !THANKS_WORDS.test(normalized) && !THANKS_EMOJI_ANY.test(text)) {
+        // A question with no word of thanks in it ("Does she need to use the app?") thanks
+        // no one, however the model weighs its words: the best topic it may ask instead.
+        best = usable.find((s) => !COURTESY.has(s.intent) && s.intent !== OUT_OF_SCOPE) ?? best;
       }
       if (complaintWins) {
         intent = COMPLAINT;

@@ -135,6 +135,14 @@ describe('robustness', () => {
     expect(classifier.classify(tail).ticketNumber).toBeUndefined();
   });
 
+  it('never reads a question without a word of thanks as thanks', () => {
+    // The model weighed "use the app" towards thanks (reviews thanking for an app easy to use).
+    for (const text of ['Does she need to use the app?', 'My mother is 75 and uses a wheelchair. Does she need to use the app?']) {
+      expect(classifier.classify(text).intent, text).not.toBe('thanks');
+    }
+    for (const text of ['makasih kak, sudah jelas?', 'thanks, is that all?', 'ok 🙏?']) expect(classifier.classify(text).intent, text).toBe('thanks');
+  });
+
   it('treats a lone emoji of thanks as thanks', () => {
     expect(classifier.classify('🙏').intent).toBe('thanks');
   });
