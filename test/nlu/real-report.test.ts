@@ -2,8 +2,8 @@
  * Real traffic: ../shared/eval/real-dev.tsv (400 real M-Paspor reviews, labelled; the
  * development set for real text: measured and its misses read, never copied into intents/,
  * the lexicon or rules) and blind set 6 (test/nlu/fixtures/blind-6.tsv, written in real styles
- * by a helper who never saw the training data; never tuned on), blind set 8 (the same, reviews
- * and chat mixed) and the typo-noised twins.
+ * by a helper who never saw the training data; never tuned on), blind sets 8 and 10 (the same,
+ * reviews and chat mixed) and the typo-noised twins.
  *
  * The issue's targets for real-dev (lenient >= 90%, complaint F1 >= 0.92, in-scope ->
  * out_of_scope <= 2%) are NOT met yet: real-dev is held to the level reached, so it cannot
@@ -20,6 +20,7 @@ import { TEST_CLASSIFIER_OPTIONS } from '../helpers/core.js';
 const realDev = resolve(process.cwd(), '../shared/eval/real-dev.tsv');
 const blind6 = resolve(process.cwd(), 'test/nlu/fixtures/blind-6.tsv');
 const blind8 = resolve(process.cwd(), 'test/nlu/fixtures/blind-8.tsv');
+const blind10 = resolve(process.cwd(), 'test/nlu/fixtures/blind-10.tsv');
 const devSet = resolve(process.cwd(), '../shared/eval/intents-dev.tsv');
 
 let classifier: IntentClassifier;
@@ -91,6 +92,23 @@ describe('blind set 8 (review and chat styles, never tuned on)', () => {
     expect(clean.complaint.f1).toBeGreaterThanOrEqual(0.92);
     expect(clean.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
     expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.87);
+  });
+});
+
+describe('blind set 10 (messier reviews and chat, never tuned on)', () => {
+  // Written on 3 December 2026 (session 6) by a helper who saw neither the training data nor
+  // any evaluation set, asked for the messy end: rambling reviews across several problems,
+  // sarcastic praise, mostly-emotion messages, blame of the state, code-mixing, Kupang Malay
+  // reviews, neutral reviews of a past problem (171 review-style, 158 chat). Measured once
+  // (93.0% lenient, F1 0.953, typos 91.2%), never tuned on; held near the level reached.
+  it('holds the level reached, clean and with typos', () => {
+    const clean = evaluate(classifier, rowsOf(blind10));
+    const noisy = evaluate(classifier, withTypos(blind10));
+    console.log(`blind-10:\n${formatSummary(clean).join('\n')}\nwith typos:\n${formatSummary(noisy).join('\n')}`);
+    expect(clean.lenientAccuracy).toBeGreaterThanOrEqual(0.91);
+    expect(clean.complaint.f1).toBeGreaterThanOrEqual(0.93);
+    expect(clean.inScopeToOutOfScope).toBeLessThanOrEqual(0.03);
+    expect(noisy.lenientAccuracy).toBeGreaterThanOrEqual(0.89);
   });
 });
 
