@@ -36,8 +36,16 @@ const ELDERLY = anyOf([
   // "bapak saya sudah 65", "mama su 70 tahun"
   /\b(bapak|bapa|ayah|papa|mama|mamak|ibu|mertua|orang tua|ortu)( saya| kami)? (sudah |su |udah )?([6-9]\d|1[01]\d)( tahun| thn)?\b/,
   /\b(elderly|senior citizen|grandmother|grandfather|grandma|grandpa|aged ([6-9]\d))\b/,
+  // "sa pung bapa su tua", "ibu saya sudah tua", "my old father"
+  /\b(sudah|su|udah|so) (tua|sepuh|uzur)\b/,
+  /\bmy (old|elderly|aged) (mother|father|mom|mum|dad|parents?)\b/,
 ]);
-const ADULT = anyOf([/\b(dewasa|sudah menikah|adult|grown up|myself)\b/, /\b(saya|beta|aku|sa) sendiri\b/]);
+const ADULT = anyOf([
+  /\b(dewasa|sudah menikah|adult|grown up|myself|married)\b/,
+  /\b(saya|beta|aku|sa) sendiri\b/,
+  // Married: the 10-year passport whatever the age. Not the marriage book or certificate (a document).
+  /(?<!\b(buku|surat|akta) )\b(menikah|nikah|kawin)\b/,
+]);
 
 /**
  * An age stated for the person the passport is for: "umur 8", "usia 70 tahun", "he's 10",
@@ -114,8 +122,10 @@ export function detectFacts(forms: MessageForms, known: CaseFacts = {}): CaseFac
   else if (test(ELDERLY, forms)) who = 'elderly';
   else if (test(ADULT, forms)) who = 'adult';
   let situation: Situation | undefined;
-  const damaged = test(DAMAGED, forms);
-  const lost = test(LOST, forms);
+  // "bukan rusak, hilang maksudnya": a case denied is not stated (the correction names the other).
+  const affirmed = withoutDenials(forms);
+  const damaged = test(DAMAGED, affirmed);
+  const lost = test(LOST, affirmed);
   if (test(DATA_CHANGE, forms)) situation = 'data_change';
   else if (test(HELD_BY_EMPLOYER, forms)) situation = 'abroad';
   else if (test(ABROAD, forms) && !damaged && (lost || known.situation === 'lost' || known.situation === 'abroad')) situation = 'abroad';
@@ -128,6 +138,13 @@ export function detectFacts(forms: MessageForms, known: CaseFacts = {}): CaseFac
     ...(situation !== undefined ? { situation } : {}),
     ...(years !== undefined ? { years } : {}),
   };
+}
+
+/** A lost or damaged case denied: "bukan rusak", "sonde ilang", "not damaged", "it wasn't lost". */
+const DENIED_CASE = /\b(bukan|tidak|tak|sonde|ndak|nggak|gak|ga|not|isn't|wasn't|never) (rusak|hilang|ilang|dicuri|damaged|lost|stolen)\b/gu;
+
+function withoutDenials(forms: MessageForms): MessageForms {
+  return { normalized: forms.normalized.replace(DENIED_CASE, ' '), lower: forms.lower.replace(DENIED_CASE, ' ') };
 }
 
 /** "terus?", "lalu bagaimana?", "what next?": go on with the topic under discussion. */

@@ -60,8 +60,12 @@ export interface Decision {
 export interface Understanding {
   readonly intent: string;
   readonly aspect: AnswerAspect | null;
-  /** How the intent was found: the message alone, a button, or the topic under discussion. */
-  readonly source: 'message' | 'button' | 'context';
+  /**
+   * How the intent was found: the message alone, a button, the topic under discussion, or the
+   * case under discussion, which overrules the classifier's own topic ("bisa lewat m-paspor?"
+   * about a damaged passport is about the damaged passport, not about registering in the app).
+   */
+  readonly source: 'message' | 'button' | 'context' | 'case';
   /** "terus?": the applicant wants the rest of the topic. */
   readonly continuation: boolean;
   /** What is known of the case after this message (remembered facts plus the message's). */

@@ -89,6 +89,17 @@ describe('cues', () => {
     expect(detectFacts(forms('umur paspor saya tinggal 6 bulan'))).toEqual({});
   });
 
+  it('reads a denied case as not stated, marriage as adulthood, and old age in words', () => {
+    expect(detectFacts(forms('eh bukan rusak, hilang maksudnya'))).toEqual({ situation: 'lost' });
+    expect(detectFacts(forms('not lost, it was damaged by water'))).toEqual({ situation: 'damaged' });
+    expect(detectFacts(forms('paspor saya tidak hilang'))).toEqual({});
+    expect(detectFacts(forms('tapi dia sudah menikah'))).toEqual({ who: 'adult' });
+    expect(detectFacts(forms("she's married though"))).toEqual({ who: 'adult' });
+    // The marriage book is a document, not a marriage.
+    expect(detectFacts(forms('buku nikah harus dibawa?'))).toEqual({});
+    expect(detectFacts(forms('sa pung bapa su tua, jalan susah'))).toEqual({ who: 'elderly' });
+  });
+
   it('lets the elderly fall back to the adult case where a topic has none of their own', () => {
     expect(caseKeys({ who: 'elderly' })).toEqual(['elderly', 'adult']);
     expect(caseKeys({ who: 'elderly', situation: 'lost' })).toEqual(['lost', 'elderly', 'adult']);

@@ -11,6 +11,8 @@
  */
 import type { AnswerAspect } from '../../nlu/types.js';
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
+import { caseKeys } from '../dialogue.js';
+import { answeringLine, PLAIN_LINE_SCORE, type AnsweringLine } from './answer-line.js';
 import { askWhichOne, unsureBetween } from './clarify.js';
 import { joinOpenTicket } from './fallback.js';
 
@@ -29,7 +31,8 @@ export function answerStep(kit: RouterKit): Step {
       };
       if (turn.payload === null && !asksForThisAgain(turn, intent) && kit.wouldRepeat(turn, intent, options)) {
         // The classifier's own topic only when it is sure of it (an unsure guess is worse than saying so).
-        const own = classification !== null && !kit.isFaq(turn.kb, classification.intent) ? null : classification;
+        // (Not when the case under discussion has overruled the classifier's topic.)
+        const own = understanding.source === 'case' || (classification !== null && !kit.isFaq(turn.kb, classification.intent)) ? null : classification;
         const alternative = own !== null && own.intent !== intent && unsureBetween(kit, turn, own) === null ? own.intent : null;
         if (alternative === null || kit.wouldRepeat(turn, alternative, { aspect: classification?.aspect ?? null, facts: understanding.facts })) {
           // Other topics the message may mean: ask which.
@@ -39,8 +42,14 @@ export function answerStep(kit: RouterKit): Step {
           // saya?" after the processing time: who may pick it up is in the rest), with an
           // officer one press away in case it does not. With no rest left unsent, say there
           // is nothing more.
+          // A line of the topic the question plainly names comes before the rest
+          // ("bisa lewat m-paspor?" -> "Datang langsung (tanpa M-Paspor) ...").
+          const line = lineAsked(turn, intent, options);
+          if (line !== null && line.score >= PLAIN_LINE_SCORE) return answerWithLine(kit, turn, intent, line.line);
           const rest: AnswerOptions = { ...options, part: 'more', offerOfficer: true };
-          if (options.part !== 'default' || !kit.hasMore(turn, intent, options) || kit.wouldRepeat(turn, intent, rest)) return nothingMore(kit, turn, intent);
+          if (options.part !== 'default' || !kit.hasMore(turn, intent, options) || kit.wouldRepeat(turn, intent, rest)) {
+            return line !== null ? answerWithLine(kit, turn, intent, line.line) : nothingMore(kit, turn, intent);
+          }
           options = rest;
         } else {
           intent = alternative;
@@ -75,11 +84,26 @@ function asksForThisAgain(turn: Turn, intent: string): boolean {
   return aspect !== null && (ANSWER_IS_THE_PART[aspect]?.includes(intent) ?? false);
 }
 
+/** The line of the topic a typed question asks about ("harus lapor polisi dulu?"), if any. */
+function lineAsked(turn: Turn, intent: string, options: AnswerOptions): AnsweringLine | null {
+  if (turn.payload !== null) return null;
+  return answeringLine(turn.kb, intent, turn.language, caseKeys(options.facts ?? {}), turn.text);
+}
+
+/** That line alone, named as part of the topic's answer, with an officer one press away. */
+function answerWithLine(kit: RouterKit, turn: Turn, intent: string, line: string): Decision {
+  kit.resetMisses(turn);
+  const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
+  const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
+  kit.reply(turn, turn.m.fromAnswer(label, line), [{ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }], ticketId);
+  return { outcome: 'faq', classification: turn.classification, ticketId };
+}
+
 function nothingMore(kit: RouterKit, turn: Turn, intent: string): Decision {
   const classification = turn.classification;
+  const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
   // Mid-case the officer sees the question on the ticket; the applicant is told the status.
   if (turn.active) return joinOpenTicket(kit, turn, turn.active);
-  const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
   const offered = kit.miss(turn, () => {
     kit.reply(turn, turn.m.nothingMore(label), [{ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }]);
   });

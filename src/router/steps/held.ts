@@ -31,7 +31,7 @@ export function heldStep(kit: RouterKit): Step {
         kit.isFaq(turn.kb, understanding.intent) &&
         (understanding.source === 'button' ||
           (isQuestion(turn.forms()) &&
-            (understanding.source === 'context' || (classification !== null && classification.confidence >= HELD_ANSWER_CONFIDENCE && !classification.complaint))));
+            (understanding.source === 'context' || understanding.source === 'case' || (classification !== null && classification.confidence >= HELD_ANSWER_CONFIDENCE && !classification.complaint))));
       if (faq) kit.answer(turn, understanding.intent, { aspect: understanding.aspect, facts: understanding.facts, part: understanding.continuation ? 'more' : 'default', ticketId: active.id });
       if (acknowledgementDue(turn)) {
         kit.reply(turn, turn.m.heldAcknowledged(kit.ticketFacts(turn, active)), [], active.id);

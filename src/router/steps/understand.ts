@@ -99,6 +99,11 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     const aspect = c.aspect !== null && answersAspect(turn, topic, c.aspect, facts) ? c.aspect : null;
     return { intent: topic, aspect, source: 'context', continuation: false, facts, stated, second: null };
   }
+  if (topic !== null && asksTheAppInWalkInCase(turn, c)) {
+    // "bisa lewat m-paspor ko?" about a damaged passport or a court-ordered name change: the
+    // case's own steps (walk in, no M-Paspor), not the app's registration steps.
+    return { intent: topic, aspect: 'steps', source: 'case', continuation: false, facts: mergeFacts(state.facts, stated), stated, second: null };
+  }
   if (stated.situation === 'data_change' && kb.intents.has('renewal') && !NOT_OVERRIDDEN.has(c.intent)) {
     // A name changed by a court or a corrected birth date is a walk-in data change, whatever
     // the classifier made of it (it is no plain M-Paspor replacement).
@@ -146,6 +151,19 @@ function secondAsk(kit: RouterKit, turn: Turn, c: Classification): string | null
   if (!kit.isFaq(turn.kb, first.intent) || !kit.isFaq(turn.kb, second.intent)) return null;
   if (second.confidence < TWO_ASKS_MIN || first.confidence - second.confidence >= TWO_ASKS_GAP) return null;
   return CONJUNCTION.test(turn.forms().lower) ? second.intent : null;
+}
+
+/** Cases handled by walking in to the office, not through the app. */
+const WALK_IN_CASES: ReadonlySet<string> = new Set(['lost', 'damaged', 'data_change']);
+/** The app named in a short question ("lewat m-paspor bisa?", "can I do it in the app?"). */
+const NAMES_THE_APP = /\b(m ?-?paspor|mpaspor|aplikasi|apk|app|online|daring)\b/;
+
+function asksTheAppInWalkInCase(turn: Turn, c: Classification): boolean {
+  const situation = turn.dialogue.facts.situation;
+  if (situation === undefined || !WALK_IN_CASES.has(situation) || c.complaint) return false;
+  if (c.intent !== 'mpaspor_register' || wordCount(turn.text) > FOLLOW_UP_MAX_WORDS) return false;
+  const forms = turn.forms();
+  return NAMES_THE_APP.test(forms.normalized) || NAMES_THE_APP.test(forms.lower);
 }
 
 /** Intents a data-change cue does not override: asking for an officer, a ticket's status, a complaint. */
