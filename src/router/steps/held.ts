@@ -1,9 +1,10 @@
 /**
  * An officer holds the applicant's ticket: every message joins it. The bot does not talk
  * over the officer, but it is never silent either: a clear FAQ question is answered, a
- * status question gets the status, and anything else (news, impatience) gets a short acknowledgement (at most
- * once per quiet period) saying the message reached the officer and, after hours, when the
- * office opens. Scam reports go on to the scam step (which flags the ticket).
+ * status question gets the status, another question is acknowledged each time, and anything
+ * else (news, impatience) gets a short acknowledgement (at most once per quiet period) saying
+ * the message reached the officer and, after hours, when the office opens. Scam reports go on
+ * to the scam step (which flags the ticket).
  */
 import { isQuestion, isScamReport } from '../cues.js';
 import { DIALOGUE_QUIET_MS } from '../dialogue.js';
@@ -33,7 +34,9 @@ export function heldStep(kit: RouterKit): Step {
           (isQuestion(turn.forms()) &&
             (understanding.source === 'context' || understanding.source === 'case' || (classification !== null && classification.confidence >= HELD_ANSWER_CONFIDENCE && !classification.complaint))));
       if (faq) kit.answer(turn, understanding.intent, { aspect: understanding.aspect, facts: understanding.facts, part: understanding.continuation ? 'more' : 'default', ticketId: active.id });
-      if (acknowledgementDue(turn)) {
+      // A question the bot cannot answer is still acknowledged, each time: silence after a
+      // question reads as being ignored ("berkas saya kurang KK, bisa nyusul?").
+      if (acknowledgementDue(turn) || (!faq && isQuestion(turn.forms()))) {
         kit.reply(turn, turn.m.heldAcknowledged(kit.ticketFacts(turn, active)), [], active.id);
         turn.dialogue = { ...turn.dialogue, ackAt: turn.now.getTime() };
       }
