@@ -7,6 +7,7 @@
  */
 import type { QuickReply } from '../../../channels/channel.js';
 import type { Classification } from '../../nlu/types.js';
+import { caseKeys, type CaseFacts } from '../dialogue.js';
 import type { Decision, RouterKit, Step, Turn } from '../types.js';
 
 /** An FAQ answer needs at least this confidence; below it the bot asks. */
@@ -27,9 +28,35 @@ export function clarifyStep(kit: RouterKit): Step {
       if (classification === null || understanding === null || understanding.source !== 'message' || understanding.second !== null) return next();
       const options = unsureBetween(kit, turn, classification);
       if (options === null) return next();
+      // "passport for my baby": unsure between the child's passport and the priority service,
+      // but the case it states has a topic of its own among them; no need to ask.
+      const own = caseTopicAmong(understanding.stated, options);
+      if (own !== null) {
+        turn.understanding = { ...understanding, intent: own };
+        return next();
+      }
       return askWhichOne(kit, turn, options);
     },
   };
+}
+
+/** The topic each stated case belongs to: its requirements, or the procedure it needs. */
+const CASE_TOPIC: Readonly<Record<string, string>> = {
+  child: 'requirements_child',
+  lost: 'lost_damaged',
+  damaged: 'lost_damaged',
+  abroad: 'lost_damaged',
+  data_change: 'renewal',
+};
+
+/** The one offered topic that the message's own case names, or null (none, or several). */
+function caseTopicAmong(stated: CaseFacts, options: readonly string[]): string | null {
+  const named = new Set<string>();
+  for (const key of caseKeys(stated)) {
+    const topic = CASE_TOPIC[key];
+    if (topic !== undefined && options.includes(topic)) named.add(topic);
+  }
+  return named.size === 1 ? [...named][0]! : null;
 }
 
 /**
