@@ -24,7 +24,8 @@ const ENGLISH = new Set(
   how long ready pick pickup collect take takes taking delivery deliver
   same day days week weeks today tomorrow fast quick urgent urgently faster requirements requirement required bring
   speak talk staff officer agent human person real someone complaint ticket report
-  still yet already again just only also very too`.split(/\s+/),
+  still yet already again just only also very too though although however
+  she's he's it's i've i'd i'll you're they're that's what's there's married single divorced widowed`.split(/\s+/),
 );
 
 /** Words that mark Indonesian or Kupang Malay. */

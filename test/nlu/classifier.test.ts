@@ -62,6 +62,9 @@ describe('classify', () => {
     expect(classifier.classify('how long does it take to get my passport').language).toBe('en');
     expect(classifier.classify('berapa lama paspor jadi').language).toBe('id');
     expect(classifier.classify('beta pung paspor hilang').language).toBe('id');
+    // Contractions and case words English-only ("she's married though" was answered in Indonesian).
+    expect(classifier.classify("she's married though").language).toBe('en');
+    expect(classifier.classify('dia sudah menikah').language).toBe('id');
   });
 });
 
