@@ -83,6 +83,8 @@ export const messagesEn: Messages = {
   clarify: 'Sorry, we want to be sure first: which of these do you mean? Pick one below, or put your question in other words.',
   nothingMore: (topic) =>
     `Our answer on "${topic}" is above, and we have nothing more detailed for this question. An officer can answer it: press "Ask an officer", or put the question in other words.`,
+  thatIsAll: (topic) =>
+    `That is all we have on "${topic}"; all of it is in our messages above. If you have another question, just type it, or press "Ask an officer".`,
   fromAnswer: (topic, line) => `From our answer on "${topic}": ${line}`,
   inTicketNote: (ref) => `We have also passed this message to the officer on ticket ${ref}.`,
   clarifyOne: (topic) => `Sorry, we want to be sure first: do you mean "${topic}"? Pick below, or put your question in other words.`,

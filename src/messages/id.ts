@@ -93,6 +93,8 @@ export const messagesId: Messages = {
   clarify: 'Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu yang mana? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.',
   nothingMore: (topic) =>
     `Jawaban kami soal "${topic}" sudah kami kirim di atas, dan kami belum punya keterangan yang lebih rinci untuk pertanyaan ini. Petugas bisa menjawabnya: tekan "Tanya petugas", atau tulis pertanyaannya dengan kata lain.`,
+  thatIsAll: (topic) =>
+    `Itu saja keterangan kami soal "${topic}", semuanya sudah kami kirim di atas. Bila masih ada yang ingin ditanyakan, tulis saja pertanyaannya, atau tekan "Tanya petugas".`,
   fromAnswer: (topic, line) => `Dari keterangan kami soal "${topic}": ${line}`,
   inTicketNote: (ref) => `Pesan ini juga kami teruskan ke petugas di tiket ${ref}.`,
   clarifyOne: (topic) => `Mohon maaf, kami ingin memastikan dulu: maksud Bapak/Ibu tentang "${topic}"? Pilih di bawah ini, atau tulis pertanyaannya dengan kata lain.`,

@@ -86,6 +86,8 @@ export interface Messages {
   /** Unsure, with one likely topic: "Maksud Bapak/Ibu tentang ...?" */
   /** The answer the applicant would get is the one they just got: said so, with an officer offered. */
   readonly nothingMore: (topic: string) => string;
+  /** "terus?", "itu saja?" after the whole of a topic: yes, that is all, with an officer offered. */
+  readonly thatIsAll: (topic: string) => string;
   /** A follow-up answered by one line of a topic's answer ("harus lapor polisi dulu?" -> the police-report step). */
   readonly fromAnswer: (topic: string, line: string) => string;
   /** Said before a question back when the message was also added to the open ticket. */

@@ -152,6 +152,8 @@ const CONTINUATION = anyOf([
   /^(terus|lalu|trus|trs|kemudian|selanjutnya|setelah itu|habis itu|sesudah itu|lanjut|lanjutkan|lanjutannya|terusannya)( (bagaimana|apa|lagi|nya))?$/,
   /^(terus|lalu|kemudian|setelah itu|habis itu) (saya )?(harus )?(bagaimana|apa|ke mana|kemana)( lagi)?$/,
   /^(ada lagi|yang lain|lainnya|selengkapnya|info lengkap|lebih lengkap|penjelasan lengkap)$/,
+  /^(itu saja|itu aja|itu sa|cuma itu|cuma itu saja|hanya itu|segitu saja|segitu aja|sudah itu saja|begitu saja)$/,
+  /^(that'?s all|is that all|that is all|only that|anything else|nothing else)\W*$/,
   /^(then|and then|what next|next|what now|what else|more|tell me more|go on|and after that|after that|what do i do next)\W*$/,
 ]);
 

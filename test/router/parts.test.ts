@@ -107,7 +107,9 @@ describe('cues', () => {
   });
 
   it('knows a continuation, a vague opener, a failed self-help, a scam', () => {
-    for (const text of ['terus?', 'trus gmn?', 'lalu?', 'selanjutnya bagaimana', 'then?', 'what next?']) expect(isContinuation(forms(text)), text).toBe(true);
+    for (const text of ['terus?', 'trus gmn?', 'lalu?', 'selanjutnya bagaimana', 'then?', 'what next?', 'itu saja?', 'cuma itu?', "that's all?", 'is that all?']) {
+      expect(isContinuation(forms(text)), text).toBe(true);
+    }
     expect(isContinuation(forms('terus biayanya berapa'))).toBe(false);
     for (const text of ['bisa bantu saya?', 'saya bingung', 'mau tanya', 'tolong', 'kak mau tanya dong', '🙏🙏😭', 'can you help me?', 'beta bingung']) {
       expect(isVagueOpener(forms(text)), text).toBe(true);

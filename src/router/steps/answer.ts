@@ -102,6 +102,13 @@ function answerWithLine(kit: RouterKit, turn: Turn, intent: string, line: string
 function nothingMore(kit: RouterKit, turn: Turn, intent: string): Decision {
   const classification = turn.classification;
   const label = turn.kb.intents.get(intent)?.label[turn.language] ?? intent;
+  if (turn.understanding?.continuation === true) {
+    // "terus?", "itu saja?" after the whole topic: that is all (an answer, not a miss).
+    kit.resetMisses(turn);
+    const ticketId = turn.active ? kit.addToTicket(turn, turn.active).id : null;
+    kit.reply(turn, turn.m.thatIsAll(label), [{ label: turn.m.askOfficerLabel, payload: 'intent:human_handoff' }], ticketId);
+    return { outcome: 'faq', classification, ticketId };
+  }
   // Mid-case the officer sees the question on the ticket; the applicant is told the status.
   if (turn.active) return joinOpenTicket(kit, turn, turn.active);
   const offered = kit.miss(turn, () => {
