@@ -214,6 +214,93 @@ describe('Meta webhook and Send API (Messenger and Instagram)', () => {
     expect(answers.map((c) => c.body.message?.text ?? '').join('\n')).toContain(`pesan suara Bapak/Ibu sudah kami tambahkan ke tiket #${ticketId}`);
   });
 
+  it('keeps a PDF on the open ticket, and answers a video, a sticker and a shared post with the text-only reply', async () => {
+    const psid = '7000000000000009';
+    const ticketId = await complain(h, psid);
+    const textOnly = 'saat ini kami hanya dapat membaca pesan teks';
+    const textOnlyReplies = (fake: typeof h.messenger, id: string): number => callsTo(fake, id).filter((c) => (c.body.message?.text ?? '').includes(textOnly)).length;
+    // A file (Messenger's `file` attachment) joins the open ticket with its bytes.
+    const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a, 0x25, 0x25, 0x45, 0x4f, 0x46]);
+    const pdfUrl = h.messenger.addFile('surat-keterangan.pdf', 'application/pdf', pdf);
+    const now = h.clock.now().getTime();
+    expect(await post(h, messengerMessage(psid, now + 1, { mid: newMid(), attachments: [{ type: 'file', payload: { url: pdfUrl } }] }))).toBe(200);
+    await settle(h);
+    const file = inbound(messagesOf(h, 'messenger', psid))[1]!;
+    expect(file.ticketId).toBe(ticketId);
+    expect(listAttachments(h.app.core.db, file.id)).toMatchObject([{ kind: 'document', mimeType: 'application/pdf', sizeBytes: pdf.byteLength, hasData: true }]);
+    expect(textOnlyReplies(h.messenger, psid)).toBe(0);
+    // A video (not kept, not downloaded) and a sticker (Messenger sends it as an image with a sticker_id).
+    const videoUrl = h.messenger.addFile('klip.mp4', 'video/mp4', new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]));
+    expect(await post(h, messengerMessage(psid, now + 2, { mid: newMid(), attachments: [{ type: 'video', payload: { url: videoUrl } }] }))).toBe(200);
+    await waitFor(() => textOnlyReplies(h.messenger, psid) === 1, 'the text-only reply to the video');
+    const stickerUrl = h.messenger.addFile('jempol.png', 'image/png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+    expect(
+      await post(h, messengerMessage(psid, now + 3, { mid: newMid(), sticker_id: 369239263222822, attachments: [{ type: 'image', payload: { url: stickerUrl, sticker_id: 369239263222822 } }] })),
+    ).toBe(200);
+    await waitFor(() => textOnlyReplies(h.messenger, psid) === 2, 'the text-only reply to the sticker');
+    await settle(h);
+    const [, , video, sticker] = inbound(messagesOf(h, 'messenger', psid));
+    expect(listAttachments(h.app.core.db, video!.id)).toMatchObject([{ kind: 'video', hasData: false }]);
+    expect(listAttachments(h.app.core.db, sticker!.id)).toMatchObject([{ kind: 'sticker', hasData: false }]);
+    // Instagram: a shared post.
+    const igsid = '5800000000000009';
+    expect(await post(h, instagramMessage(igsid, now + 4, { mid: newMid('aWdf'), attachments: [{ type: 'share', payload: { url: 'https://www.instagram.com/p/C0ffee/' } }] }))).toBe(200);
+    await waitFor(() => textOnlyReplies(h.instagram, igsid) === 1, 'the text-only reply on Instagram');
+    expect(inbound(messagesOf(h, 'instagram', igsid))[0]?.ticketId ?? null).toBeNull();
+  });
+
+  it('answers 200 to signed events it does not act on, and stores and sends nothing for them', async () => {
+    const psid = '7000000000000010';
+    const igsid = '5800000000000010';
+    const now = h.clock.now().getTime();
+    const callsBefore = h.messenger.calls.length + h.instagram.calls.length;
+    // A reaction and an edit (subscribed or not, Meta may send them), Messenger's standby, Instagram comments.
+    expect(
+      await post(
+        h,
+        envelope('page', PAGE_ID, now, [
+          { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now, reaction: { mid: newMid(), action: 'react', reaction: 'love', emoji: '\u2764' } },
+          { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now, message_edit: { mid: newMid(), text: 'diubah', num_edit: 1 } },
+        ]),
+      ),
+    ).toBe(200);
+    expect(
+      await post(h, { object: 'page', entry: [{ id: PAGE_ID, time: now, standby: [{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: now, message: { mid: newMid(), text: 'halo' } }] }] }),
+    ).toBe(200);
+    expect(
+      await post(h, { object: 'instagram', entry: [{ id: IG_ID, time: now, changes: [{ field: 'comments', value: { id: '17865799348089039', from: { id: igsid, username: 'budi' }, text: 'info paspor?' } }] }] }),
+    ).toBe(200);
+    // An object SAPA does not serve, and a signed body that is not JSON: acknowledged, or Meta would send them forever.
+    expect(await post(h, { object: 'user', entry: [{ id: '1', time: now, changes: [{ field: 'feed' }] }] })).toBe(200);
+    const notJson = 'this is not json';
+    expect((await postRaw(h, notJson, signBody(APP_SECRET, notJson))).status).toBe(200);
+    await settle(h);
+    expect(findConversation(h.app.core.db, 'messenger', psid)).toBeNull();
+    expect(findConversation(h.app.core.db, 'instagram', igsid)).toBeNull();
+    expect(h.messenger.calls.length + h.instagram.calls.length).toBe(callsBefore);
+  });
+
+  it('takes an Instagram quick-reply payload and postback as the button pressed, answering on Instagram', async () => {
+    const igsid = '5800000000000011';
+    const now = h.clock.now().getTime();
+    expect(await post(h, instagramMessage(igsid, now, { mid: newMid('aWdf'), text: 'Biaya paspor', quick_reply: { payload: 'intent:fees' } }))).toBe(200);
+    expect(
+      await post(
+        h,
+        envelope('instagram', IG_ID, now + 1, [
+          { sender: { id: igsid }, recipient: { id: IG_ID }, timestamp: now + 1, postback: { mid: newMid('aWdf'), title: 'Alamat kantor', payload: 'intent:office_info' } },
+        ]),
+      ),
+    ).toBe(200);
+    await settle(h);
+    const [pressed, postback] = inbound(messagesOf(h, 'instagram', igsid));
+    expect(pressed).toMatchObject({ text: 'Biaya paspor', quickReplyPayload: 'intent:fees', intent: 'fees' });
+    expect(postback).toMatchObject({ text: 'Alamat kantor', quickReplyPayload: 'intent:office_info', intent: 'office_info' });
+    const answers = await waitFor(() => (callsTo(h.instagram, igsid).length >= 2 ? callsTo(h.instagram, igsid) : undefined), 'both answers on Instagram');
+    expect(answers.every((c) => c.pathId === IG_ID && c.body.messaging_type === 'RESPONSE')).toBe(true);
+    expect(callsTo(h.messenger, igsid)).toEqual([]);
+  });
+
   it('opens a handoff ticket for an Instagram voice note with nothing open, keeping the audio; the applicant is told', async () => {
     const igsid = '7000000000000007';
     const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 1, 2, 3, 4, 5, 6]);
