@@ -17,7 +17,7 @@ export type Bilingual = Readonly<Record<Language, string>>;
  * passport is for, and what happened to it. The router learns them from the conversation
  * ("paspor anak saya hilang di Malaysia" -> child, abroad).
  */
-export const ANSWER_CASES = ['data_change', 'abroad', 'lost', 'damaged', 'child', 'elderly', 'adult'] as const;
+export const ANSWER_CASES = ['data_change', 'abroad', 'disaster', 'lost', 'damaged', 'child', 'elderly', 'adult'] as const;
 export type AnswerCase = (typeof ANSWER_CASES)[number];
 
 /** The part of an answer for one aspect ("biayanya berapa?" -> fee). */

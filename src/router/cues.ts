@@ -105,6 +105,11 @@ const DATA_CHANGE = anyOf([
   /\btanggal lahir (saya |di paspor |di ktp |nya )?(berubah|diubah|diganti|dikoreksi|diperbaiki|beda|berbeda|tidak sama)\b/,
   /\b(name change|changed my name|change (my|the) name|court (order|decision|ruling)|correct(ed)? (my )?(date of birth|birth date)|(date of birth|birth date) (was )?(changed|corrected))\b/,
 ]);
+/** Force majeure: the passport was lost or damaged in a disaster. */
+const DISASTER = anyOf([
+  /\b(bencana|keadaan kahar|force majeure|banjir|kebanjiran|terendam|kebakaran|terbakar bersama rumah|rumah (terbakar|hangus)|gempa|tsunami|longsor|tanah longsor|angin (puting beliung|topan)|badai|erupsi)\b/,
+  /\b(flood|flooded|flooding|house fire|fire|earthquake|tsunami|landslide|cyclone|typhoon|disaster|natural disaster)\b/,
+]);
 const FIVE_YEARS = anyOf([/\b(5|lima) (tahun|thn|th|years?)\b/]);
 const TEN_YEARS = anyOf([/\b(10|sepuluh) (tahun|thn|th|years?)\b/]);
 
@@ -133,10 +138,13 @@ export function detectFacts(forms: MessageForms, known: CaseFacts = {}): CaseFac
   else if (damaged && !lost) situation = 'damaged';
   else if (lost && !damaged) situation = 'lost';
   const years = test(TEN_YEARS, forms) ? 10 : test(FIVE_YEARS, forms) ? 5 : undefined;
+  // A disaster counts for a lost or damaged passport (said now or known): "kena banjir" alone is no case.
+  const disaster = test(DISASTER, affirmed) && (lost || damaged || known.situation === 'lost' || known.situation === 'damaged');
   return {
     ...(who !== undefined ? { who } : {}),
     ...(situation !== undefined ? { situation } : {}),
     ...(years !== undefined ? { years } : {}),
+    ...(disaster ? { disaster: true as const } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface CaseFacts {
   readonly situation?: Situation;
   /** Passport validity asked about. */
   readonly years?: 5 | 10;
+  /** Lost or damaged in a disaster (force majeure: flood, fire, earthquake): no loss or damage charge. */
+  readonly disaster?: true;
 }
 
 export interface DialogueState {
@@ -61,6 +63,7 @@ interface Stored {
   s?: unknown;
   y?: unknown;
   v?: unknown;
+  d?: unknown;
   c?: unknown;
   k?: unknown;
   l?: unknown;
@@ -85,6 +88,7 @@ export function readDialogue(raw: string | null, now: Date): DialogueState {
     ...(WHO.includes(data.w as Who) ? { who: data.w as Who } : {}),
     ...(SITUATIONS.includes(data.s as Situation) ? { situation: data.s as Situation } : {}),
     ...(data.y === 5 || data.y === 10 ? { years: data.y } : {}),
+    ...(data.d === 1 ? { disaster: true as const } : {}),
   };
   return {
     topic: typeof data.t === 'string' ? data.t : null,
@@ -107,6 +111,7 @@ export function writeDialogue(state: DialogueState): string | null {
   if (state.facts.who !== undefined) data.w = state.facts.who;
   if (state.facts.situation !== undefined) data.s = state.facts.situation;
   if (state.facts.years !== undefined) data.y = state.facts.years;
+  if (state.facts.disaster === true) data.d = 1;
   if (state.advice !== null) data.v = state.advice;
   if (state.clarify !== null) data.c = state.clarify;
   if (state.ackAt !== null) data.k = state.ackAt;
@@ -121,6 +126,7 @@ export function isEmpty(state: DialogueState): boolean {
     state.facts.who === undefined &&
     state.facts.situation === undefined &&
     state.facts.years === undefined &&
+    state.facts.disaster === undefined &&
     state.advice === null &&
     state.clarify === null &&
     state.ackAt === null &&
@@ -137,12 +143,14 @@ export function mergeFacts(known: CaseFacts, stated: CaseFacts): CaseFacts {
 }
 
 export function hasFacts(facts: CaseFacts): boolean {
-  return facts.who !== undefined || facts.situation !== undefined || facts.years !== undefined;
+  return facts.who !== undefined || facts.situation !== undefined || facts.years !== undefined || facts.disaster === true;
 }
 
 /** The answer cases the facts select, most specific first (the knowledge base's `cases:` keys). */
 export function caseKeys(facts: CaseFacts): AnswerCase[] {
   const keys: AnswerCase[] = [];
+  // A disaster decides the charge of a lost or damaged passport (Rp0) before anything else.
+  if (facts.disaster === true && facts.situation !== 'abroad' && facts.situation !== 'data_change') keys.push('disaster');
   if (facts.situation !== undefined) keys.push(facts.situation);
   if (facts.who !== undefined) keys.push(facts.who);
   // The elderly apply as adults wherever a topic has no case of their own (a 75-year-old

@@ -46,7 +46,7 @@ describe('pipeline', () => {
 describe('dialogue memory', () => {
   const now = new Date('2026-11-30T01:00:00Z');
   it('round-trips through JSON and expires after the quiet period', () => {
-    const state = { ...EMPTY_DIALOGUE, topic: 'lost_damaged', aspect: 'fee' as const, facts: { situation: 'damaged' as const, who: 'child' as const }, advice: null, at: now.getTime() };
+    const state = { ...EMPTY_DIALOGUE, topic: 'lost_damaged', aspect: 'fee' as const, facts: { situation: 'damaged' as const, who: 'child' as const, disaster: true as const }, advice: null, at: now.getTime() };
     const json = writeDialogue(state);
     expect(json).not.toBeNull();
     expect(readDialogue(json, new Date(now.getTime() + DIALOGUE_QUIET_MS))).toEqual(state);
@@ -98,6 +98,18 @@ describe('cues', () => {
     // The marriage book is a document, not a marriage.
     expect(detectFacts(forms('buku nikah harus dibawa?'))).toEqual({});
     expect(detectFacts(forms('sa pung bapa su tua, jalan susah'))).toEqual({ who: 'elderly' });
+  });
+
+  it('knows a passport lost or damaged in a disaster, and only then', () => {
+    expect(detectFacts(forms('paspor hilang pas banjir kemarin'))).toEqual({ situation: 'lost', disaster: true });
+    expect(detectFacts(forms('mine was damaged in a flood'))).toEqual({ situation: 'damaged', disaster: true });
+    expect(detectFacts(forms('rumah kami terendam'), { situation: 'damaged' })).toEqual({ disaster: true });
+    // A flood with no lost or damaged passport is no case; rain is no disaster.
+    expect(detectFacts(forms('jalan ke kantor banjir, bisa datang besok?'))).toEqual({});
+    expect(detectFacts(forms('paspor basah kena hujan'))).toEqual({ situation: 'damaged' });
+    expect(caseKeys({ situation: 'damaged', disaster: true })).toEqual(['disaster', 'damaged']);
+    // Abroad, the mission decides (SPLP): the disaster case is not the domestic one.
+    expect(caseKeys({ situation: 'abroad', disaster: true })).toEqual(['abroad']);
   });
 
   it('lets the elderly fall back to the adult case where a topic has none of their own', () => {

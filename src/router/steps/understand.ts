@@ -116,21 +116,29 @@ function understand(kit: RouterKit, turn: Turn, c: Classification): Understandin
     source: 'message',
     continuation: false,
     // A new topic starts a new case; the same topic (or no topic) keeps what is known.
-    facts: newTopic ? factsForNewTopic(turn, state.facts, stated) : mergeFacts(state.facts, stated),
+    facts: newTopic ? factsForNewTopic(turn, c.intent, state.facts, stated) : mergeFacts(state.facts, stated),
     stated,
     second: secondAsk(kit, turn, c),
   };
 }
 
 /**
- * The case a new topic starts with: what the message states, and, when a short message names
- * no one, the person the conversation was about. "anak saya 8 tahun mau bikin paspor" then
- * "dokumennya apa aja?" asks the child's documents (the new-adult list would be wrong for
- * them); the situation (lost, damaged, abroad) belongs to the old topic and is not carried.
+ * The case a new topic starts with: what the message states, and, when a short message does
+ * not say, the person the conversation was about and its situation where the new topic has a
+ * case for it. "anak saya 8 tahun mau bikin paspor" then "dokumennya apa aja?" asks the
+ * child's documents (the new-adult list would be wrong for them); "paspor basah kena hujan"
+ * then "kalo ganti barapa?" asks the damaged passport's fee, not the fee table. A longer
+ * message says what it is about, and starts afresh.
  */
-function factsForNewTopic(turn: Turn, known: CaseFacts, stated: CaseFacts): CaseFacts {
-  if (stated.who !== undefined || known.who === undefined || wordCount(turn.text) > FOLLOW_UP_MAX_WORDS) return stated;
-  return { ...stated, who: known.who };
+function factsForNewTopic(turn: Turn, intent: string, known: CaseFacts, stated: CaseFacts): CaseFacts {
+  if (wordCount(turn.text) > FOLLOW_UP_MAX_WORDS) return stated;
+  let facts = stated;
+  if (stated.who === undefined && known.who !== undefined) facts = { ...facts, who: known.who };
+  const cases = turn.kb.intents.get(intent)?.cases;
+  if (stated.situation === undefined && known.situation !== undefined && cases?.[known.situation] !== undefined) {
+    facts = { ...facts, situation: known.situation, ...(known.disaster === true ? { disaster: true as const } : {}) };
+  }
+  return facts;
 }
 
 /** Joins two asks: "syarat apa saja dan biayanya berapa?", "..., deng berapa lama jadi?". */
@@ -226,6 +234,8 @@ function factsOfCase(key: string): CaseFacts {
     case 'adult':
     case 'elderly':
       return { who: answerCase };
+    case 'disaster':
+      return { disaster: true };
     default:
       return { situation: answerCase };
   }
