@@ -63,11 +63,12 @@ export function requestLimitHook(counter: RequestCounter) {
   };
 }
 
-/** Destroys a new connection when its address already holds `max` open ones. */
+/** Destroys a new connection when its address (an IPv6 address by its /64) already holds `max` open ones. */
 export function limitConnectionsPerAddress(server: Server, max: number): void {
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
+    // Counted as the request and stream limits count: one subscriber's /64 is one address.
+    const address = addressKey(socket.remoteAddress ?? '');
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
       socket.destroy();

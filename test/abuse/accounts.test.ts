@@ -117,6 +117,23 @@ describe('throttling instead of a lock', () => {
     expect((await login('siti', PASSWORD, '203.0.113.51')).statusCode).toBe(200);
   });
 
+  it('counts an IPv6 address by its /64: rotating addresses inside it is one address, for the throttle and the route limit', async () => {
+    h = await open();
+    // One subscriber's prefix hands out as many addresses as an attacker wants.
+    for (let i = 0; i < 10; i += 1) expect((await login(`user${i}`, 'whatever-xxxxxx', `2001:db8:aa:1::${(i + 1).toString(16)}`)).statusCode).toBe(401);
+    const refused = await login('siti', PASSWORD, '2001:db8:aa:1:ffff:1:2:3');
+    expect(refused.statusCode).toBe(429);
+    // The next /64 is someone else.
+    expect((await login('siti', PASSWORD, '2001:db8:aa:2::1')).statusCode).toBe(200);
+    // The route's own limit (login attempts per minute) counts the /64 too.
+    await h.close();
+    h = await createHarness({ dashboard: { loginPerMinute: 3 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await login(`orang${i}`, 'whatever-xxxxxx', `2001:db8:bb:1::${i + 1}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await login('siti', PASSWORD, '2001:db8:bb:2::1')).statusCode).toBe(200);
+  });
+
   it('cannot keep an officer out: an attack from many addresses for 30 minutes never holds back her usual address, and waits stay under a minute elsewhere', async () => {
     h = await open();
     expect((await login('siti', PASSWORD, '10.1.1.1')).statusCode).toBe(200); // her office PC, last week

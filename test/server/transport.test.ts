@@ -7,7 +7,8 @@
  * runs the same limits against the real process.
  */
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -15,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel, ChannelStatus } from '../../channels/channel.js';
 import { createWebChannel } from '../../channels/web.js';
 import { ConfigError, loadConfig, type HttpConfig } from '../../src/config.js';
-import { createRequestCounter, jsonNestingExceeds } from '../../src/server/address-limits.js';
+import { createRequestCounter, jsonNestingExceeds, limitConnectionsPerAddress } from '../../src/server/address-limits.js';
 import { buildServer } from '../../src/server/app.js';
 import { HttpError } from '../../src/server/errors.js';
 import { createStreamRegistry } from '../../src/server/stream-limits.js';
@@ -134,6 +135,29 @@ describe('the client address (TRUST_PROXY)', () => {
     const direct = async () =>
       (await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.9', headers: { 'x-forwarded-for': `198.51.100.${randomBytes(1)[0]}` } })).statusCode;
     expect([await direct(), await direct(), await direct()]).toEqual([200, 200, 429]);
+  });
+
+  it('caps open connections per address, an IPv6 address by its /64, and frees the slot when one closes', () => {
+    // Node's side of it: the server's 'connection' event and the sockets' 'close' (no listening needed).
+    const server = new EventEmitter() as unknown as Server;
+    limitConnectionsPerAddress(server, 2);
+    const connect = (remoteAddress: string) => {
+      const socket = Object.assign(new EventEmitter(), { remoteAddress, destroyed: false, destroy() { socket.destroyed = true; } });
+      server.emit('connection', socket);
+      return socket;
+    };
+    const first = connect('2001:db8:aa:1::1');
+    connect('2001:db8:aa:1::2');
+    // A third address in the same /64 is the same subscriber: refused.
+    expect(connect('2001:db8:aa:1:ffff::9').destroyed).toBe(true);
+    // Another /64, and IPv4, have their own budgets.
+    expect(connect('2001:db8:aa:2::1').destroyed).toBe(false);
+    expect(connect('::ffff:203.0.113.9').destroyed).toBe(false);
+    // An IPv4-mapped address is the IPv4 address: this is its second connection, the next its third.
+    expect(connect('203.0.113.9').destroyed).toBe(false);
+    expect(connect('203.0.113.9').destroyed).toBe(true);
+    first.emit('close');
+    expect(connect('2001:db8:aa:1::3').destroyed).toBe(false);
   });
 
   it('counts requests per address in fixed one-minute windows, on an injected clock', () => {

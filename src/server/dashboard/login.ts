@@ -6,7 +6,8 @@
  *   logins therefore costs a few threads, never the event loop.
  * - Unknown usernames, disabled accounts and wrong passwords cost the same one scrypt (a
  *   precomputed dummy hash) and get the same answer.
- * - Throttling instead of a lock: failures are counted per address and per submitted
+ * - Throttling instead of a lock: failures are counted per address (an IPv6 address by its
+ *   /64, as the request limits count it) and per submitted
  *   username (whether or not it exists, so a 429 tells nothing about which accounts exist).
  *   After the free failures each further attempt must wait a delay that doubles, capped
  *   (one minute per username, ten minutes per address). Attempts refused while waiting do
@@ -24,6 +25,7 @@ import { staffTexts } from '../../messages/staff.js';
 import type { StaffAlerts } from '../../staff-alerts.js';
 import { dummyPasswordHash, type StaffAccount, type StaffService } from '../../staff.js';
 import { prepared, type Db } from '../../store/db.js';
+import { addressKey } from '../web-identity.js';
 import type { AuditLog } from './audit.js';
 
 export interface ThrottleRule {
@@ -212,8 +214,9 @@ export function createLogin({ db, clock, staff, audit, alerts, policy: overrides
       const started = clock.now().getTime();
       const name = normalizeName(username);
       const accountKey = `u:${name}`;
-      const addressKey = `a:${ip}`;
-      const addressWait = addresses.waitMs(addressKey, started);
+      // An IPv6 subscriber counts by their /64: rotating addresses inside it is one address.
+      const addressSlot = `a:${addressKey(ip)}`;
+      const addressWait = addresses.waitMs(addressSlot, started);
       let wait = addressWait;
       // Her usual address is not held back by the delay strangers caused in her name.
       let usualAddress = false;
@@ -230,20 +233,20 @@ export function createLogin({ db, clock, staff, audit, alerts, policy: overrides
         return { ok: false, reason: 'throttled', retryAfterMs: wait };
       }
       if (!usualAddress) accounts.reserve(accountKey, started);
-      addresses.reserve(addressKey, started);
+      addresses.reserve(addressSlot, started);
       const outcome = await limiter.run(async () => ({ account: await staff.authenticate(name, password) }));
       const now = clock.now().getTime();
       if (outcome === null) {
         // Not checked at all (the queue was full): not a failure.
         if (!usualAddress) accounts.release(accountKey);
-        addresses.release(addressKey);
+        addresses.release(addressSlot);
         return { ok: false, reason: 'busy' };
       }
       const checked = outcome.account;
       if (checked) {
         // A login from her usual address leaves the strangers' count as it is.
         if (!usualAddress) accounts.clear(accountKey);
-        addresses.release(addressKey);
+        addresses.release(addressSlot);
         audit.record({ staffId: checked.id, username: checked.username, action: 'login', ip });
         return { ok: true, account: checked };
       }

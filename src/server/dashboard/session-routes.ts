@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { localDateOf } from '../../metrics/days.js';
 import type { StaffAccount } from '../../staff.js';
 import { HttpError } from '../errors.js';
+import { addressKey } from '../web-identity.js';
 import type { AuditLog } from './audit.js';
 import { SESSION_COOKIE, userOf } from './auth.js';
 import { body } from './input.js';
@@ -44,7 +45,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
     {
       config: {
         access: 'public',
-        rateLimit: { max: deps.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` },
+        rateLimit: { max: deps.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${addressKey(request.ip)}` },
       },
     },
     async (request, reply) => {
