@@ -3,7 +3,7 @@
  * or with dots, passports X 1234567, phones (0812) 3456 7890 / +62 (812) 3456-7890,
  * full-width digits), property tests over many more, the readable things that must stay
  * readable (dates, times, amounts, ticket refs), and where masking is applied: logs,
- * staff-group posts, `sapa digest --json`.
+ * staff-group posts, the tickets CSV export and `sapa tickets`, `sapa digest --json`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digestCommand } from '../../src/cli-digest.js';
+import { exportTicketsCommand, listTicketsCommand } from '../../src/cli-tickets.js';
 import { createFakeClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -254,6 +255,34 @@ describe('where masking is applied', () => {
       expect(posts[0]!.text).toContain('5371************');
     } finally {
       t.close();
+    }
+  });
+
+  it('exports: the tickets CSV (`sapa tickets export`, as GET /api/tickets.csv builds it) and `sapa tickets list`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sapa-mask-export-'));
+    try {
+      const path = join(dir, 'sapa.db');
+      const t = createTestCore({ db: openDatabase(path), start: '2026-11-30T01:00:00Z' });
+      await t.say(`saya kecewa, NIK saya ${SECRETS[0]} hp ${SECRETS[2]} paspor ${SECRETS[3]} tidak bisa daftar, pelayanan buruk`, { from: 'e1' });
+      await t.say(`saya kecewa sekali, NIK ${SECRETS[4]} wa ${SECRETS[1]} antrian kacau, pelayanan buruk`, { from: 'e2' });
+      t.close();
+      const config = loadConfig({ SAPA_DB: path, LOG_LEVEL: 'silent' });
+      const csv = exportTicketsCommand(config, { from: '2026-11-30', to: '2026-11-30', origin: undefined, unmasked: false, osUser: 'test' });
+      const json = listTicketsCommand(config, { status: 'open,pending,resolved,closed', limit: '50', json: true });
+      const table = listTicketsCommand(config, { status: 'open,pending,resolved,closed', limit: '50', json: false });
+      // Two tickets, each with its summary: the check below is not passing on empty output.
+      expect(csv.trim().split('\n')).toHaveLength(3);
+      expect((JSON.parse(json) as { tickets: unknown[] }).tickets).toHaveLength(2);
+      for (const out of [csv, json, table]) {
+        for (const raw of RAW_DIGITS) expect(out).not.toContain(raw);
+      }
+      expect(csv).toContain('5371************');
+      expect(csv).toContain('+6281****90');
+      expect(csv).toContain('X*****67');
+      // The admin's unmasked export still has them: the masking above is the export's doing.
+      expect(exportTicketsCommand(config, { from: '2026-11-30', to: '2026-11-30', origin: undefined, unmasked: true, osUser: 'test' })).toContain(SECRETS[0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
