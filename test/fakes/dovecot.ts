@@ -6,7 +6,9 @@
  * gets its own empty maildir, so each test uses a fresh mailbox.
  *
  * Dovecot must start as root (it switches to its own users); CI runs as root and installs
- * the package (.ci/run). Without dovecot or root, `dovecotAvailable()` says why.
+ * the package (.ci/run). Without dovecot or root, `dovecotAvailable()` says why, and the
+ * e-mail tests fail with that reason (never skip). `withoutIdle` starts one that offers no
+ * IDLE, like servers that only allow polling.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,7 +69,15 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000)
   }
 }
 
-export async function startDovecot(): Promise<Dovecot> {
+export interface DovecotOptions {
+  /** Leaves IDLE out of the capabilities (servers that only allow polling). */
+  readonly withoutIdle?: boolean;
+}
+
+/** Dovecot 2.3's capabilities after login, without IDLE. */
+const CAPABILITIES_WITHOUT_IDLE = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE UNSELECT CHILDREN NAMESPACE UIDPLUS LITERAL+ SPECIAL-USE MOVE';
+
+export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const unavailable = dovecotAvailable();
   if (unavailable !== null) throw new Error(unavailable);
   const dir = mkdtempSync('/tmp/sapa-dovecot-');
@@ -101,7 +111,7 @@ userdb {
   args = uid=dovecot gid=dovecot home=${mailDir}/%u
 }
 mail_location = maildir:~/Maildir
-service imap-login {
+${options.withoutIdle === true ? `imap_capability = ${CAPABILITIES_WITHOUT_IDLE}\n` : ''}service imap-login {
   chroot =
   inet_listener imap {
     address = 127.0.0.1
