@@ -16,6 +16,8 @@ describe('answeringLine', () => {
   it('finds the line the question names, without its list number', () => {
     expect(answeringLine(kb, 'lost_damaged', 'id', ['lost'], 'harus lapor polisi dulu?')?.line).toBe('Buat surat laporan kehilangan di kepolisian.');
     expect(answeringLine(kb, 'mpaspor_register', 'en', [], 'I have no smartphone')?.line).toMatch(/No smartphone or signal\? Come to the office/);
+    // Chat "telat" for the answers' "(paling) lambat".
+    expect(answeringLine(kb, 'processing_time', 'id', [], 'kalau telat ambil?')?.line).toMatch(/^Ambil paling lambat 30 hari/);
   });
 
   it('reads the case: a damaged passport walks in, without the app', () => {

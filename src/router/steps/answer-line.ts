@@ -40,10 +40,17 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'this', 'that', 'there', 'will', 'should', 'must', 'not', 'our', 'any',
 ]);
 
+/**
+ * Chat words the lexicon keeps (the classifier learnt them as they are) for the word the
+ * answers use: "kalau telat ambil?" asks "Ambil paling lambat 30 hari".
+ */
+const ANSWER_WORD: Readonly<Record<string, string>> = { telat: 'lambat' };
+
 /** Content words of a text, stemmed as the classifier stems them. */
 function contentWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const word of stems(normalizeTokens(text))) {
+  for (const stem of stems(normalizeTokens(text))) {
+    const word = ANSWER_WORD[stem] ?? stem;
     if (word.length >= MIN_WORD_LENGTH && !FUNCTION_WORDS.has(word) && !word.startsWith('<')) words.add(word);
   }
   return words;
