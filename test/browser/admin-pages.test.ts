@@ -192,6 +192,30 @@ if (skipReason) {
       const { context, page, problems } = await open('sari', 'phone', '/dashboard/reports');
       await page.locator('#integrity-list li').first().waitFor();
       expect(await page.locator('#integrity-list').textContent()).toMatch(/#\d+/);
+      // The counts that open their tickets look clickable (brand blue, underlined, no box of a plain
+      // button) in the tiles and in the volume tables, are at least 44 px wide, and show the focus ring.
+      const look = await page.evaluate<{ color: string; line: string; background: string; width: number; height: number; inTable: boolean }[]>(
+        "[...document.querySelectorAll('#tiles button.linkish, #volume button.linkish')].map((b) => { const s = getComputedStyle(b); const r = b.getBoundingClientRect(); return { color: s.color, line: s.textDecorationLine, background: s.backgroundColor, width: r.width, height: r.height, inTable: !!b.closest('td') }; })",
+      );
+      expect(look.filter((b) => !b.inTable).length).toBeGreaterThanOrEqual(3);
+      expect(look.filter((b) => b.inTable).length).toBeGreaterThanOrEqual(4);
+      for (const b of look) {
+        expect(b).toMatchObject({ color: 'rgb(31, 95, 168)', line: 'underline', background: 'rgba(0, 0, 0, 0)' });
+        expect(b.width).toBeGreaterThanOrEqual(44);
+        expect(b.height).toBeGreaterThanOrEqual(b.inTable ? 32 : 44);
+      }
+      // By keyboard: Tab from the button before reaches the count, which shows the ring.
+      const count = page.getByRole('button', { name: /Laporan integritas: lihat tiketnya/ });
+      await page.getByRole('button', { name: /Respons pertama melewati SLA: lihat tiketnya/ }).focus();
+      await page.keyboard.press('Tab');
+      expect(await count.evaluate((b) => (b as unknown as { matches(s: string): boolean }).matches(':focus-visible'))).toBe(true);
+      const ring = await count.evaluate((b) => {
+        const s = (globalThis as unknown as { getComputedStyle(n: unknown): { outlineStyle: string; outlineWidth: string; outlineColor: string } }).getComputedStyle(b);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor];
+      });
+      expect(ring).toEqual(['solid', '3px', 'rgb(245, 166, 35)']);
+      expect(await axe(page), 'reports with a count focused').toEqual([]);
+      await shot(page, 'reports-count-focused-phone');
       await page.getByRole('button', { name: /Laporan integritas: lihat tiketnya/ }).click();
       await page.locator('#drill:not([hidden]) #drill-list li').first().waitFor();
       expect(await page.locator('#drill-title').textContent()).toMatch(/^Laporan integritas · 1 tiket/);

@@ -123,7 +123,7 @@ export const LABELS = {
   status: { open: 'Terbuka', pending: 'Menunggu pemohon', resolved: 'Selesai', closed: 'Ditutup' },
   kind: { complaint: 'Pengaduan', handoff: 'Minta petugas' },
   priority: { normal: 'Normal', high: 'Prioritas tinggi' },
-  channel: { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', console: 'Konsol', offline: 'Tanpa kanal' },
+  channel: { web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', instagram: 'Instagram', messenger: 'Messenger', email: 'E-mail', console: 'Konsol', offline: 'Tanpa kanal' },
   // #21: where a complaint came from (chat, or how staff received it).
   origin: { chat: 'Chat', desk: 'Loket', phone: 'Telepon', letter: 'Surat', lapor: 'LAPOR!', email: 'E-mail', other: 'Lainnya' },
   answeredVia: { phone: 'telepon', letter: 'surat', lapor: 'LAPOR!', in_person: 'tatap muka', email: 'e-mail' },

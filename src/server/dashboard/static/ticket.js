@@ -109,6 +109,18 @@ function renderAttachment(a) {
   return el('li', { className: 'msg__file' }, el('a', { href: a.url, download: a.fileName ?? '', text: `Unduh ${label}` }));
 }
 
+/**
+ * What the provider reported of an outgoing message (Meta's delivery and read receipts, and any channel that has
+ * them): "Terkirim 10.02 · Dibaca 10.05" in office time. Only what was reported is said; no receipt, no line.
+ */
+function receiptLine(m) {
+  if (m.direction !== 'out' || m.visibility !== 'public' || (!m.deliveredAt && !m.readAt)) return null;
+  const parts = [];
+  if (m.deliveredAt) parts.push(el('span', {}, 'Terkirim ', el('time', { dateTime: m.deliveredAt, text: formatClock(m.deliveredAt) })));
+  if (m.readAt) parts.push(el('span', {}, 'Dibaca ', el('time', { dateTime: m.readAt, text: formatClock(m.readAt) })));
+  return el('div', { className: `msg__receipt${m.readAt ? ' msg__receipt--read' : ''}` }, ...parts.flatMap((p, i) => (i > 0 ? [' · ', p] : [p])));
+}
+
 function renderHistory(messages, hidden = 0) {
   const note =
     hidden > 0
@@ -143,6 +155,7 @@ function renderHistory(messages, hidden = 0) {
         m.attachments?.length ? el('ul', { className: 'msg__files' }, ...m.attachments.map(renderAttachment)) : null,
         m.deliveryStatus === 'failed' ? el('div', { className: 'msg__failed', text: `Gagal terkirim: ${m.deliveryError ?? ''}` }) : null,
         m.deliveryStatus === 'queued' ? el('div', { className: 'msg__meta', text: 'Menunggu terkirim…' }) : null,
+        receiptLine(m),
       );
     }),
   );
