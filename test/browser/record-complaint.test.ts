@@ -1,6 +1,6 @@
 /**
  * "Catat aduan" in a real browser (#21): Debian's chromium driven by playwright-core against the
- * real server, at 390 px and 1280 px. An officer records a phone complaint (a mistake first: the
+ * real server, at 390 px, 1280 px and 200% zoom (#18). An officer records a phone complaint (a mistake first: the
  * Indonesian message, the cursor on the field, nothing typed lost), follows the link to the
  * ticket, records the answer given by phone (no channel to send on), and records a LAPOR! report
  * whose answer is copied for the LAPOR! panel. axe-core on the pages (no serious or critical
@@ -157,6 +157,64 @@ if (skipReason) {
       // Typed in office time (WITA): 08:15 on 30 November is 00:15 UTC.
       expect(new Date(ticket.created_at).toISOString()).toBe('2026-11-30T00:15:00.000Z');
       await shot(page, 'record-complaint-desktop');
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('at 200% zoom: the form, an error, the result and the ticket fit the width, the header does not cover them, axe clean', { timeout: 90_000 }, async () => {
+      const { context, page, problems } = await open('zoom200', '/dashboard/record', [/400 .*\/api\/tickets$/, /status of 400/]);
+      // 640 x 400 CSS px: the header scrolls away instead of covering the form.
+      expect(await page.evaluate<string>("getComputedStyle(document.getElementById('top')).position")).toBe('static');
+      await noSidewaysScroll(page, 'zoom200', 'record form at 200%');
+      // Every field and its label within the width, and wide enough to read what is typed.
+      const controls = await page.evaluate<{ id: string; left: number; right: number; width: number }[]>(
+        "[...document.querySelectorAll('#record-form label, #record-form input, #record-form select, #record-form textarea, #record-form button')].filter((n) => n.getClientRects().length > 0).map((n) => { const r = n.getBoundingClientRect(); return { id: n.tagName === 'LABEL' ? `label:${n.htmlFor}` : n.id || n.textContent, left: r.left, right: r.right, width: r.width }; })",
+      );
+      expect(controls.length).toBeGreaterThan(10);
+      for (const c of controls) {
+        expect(c.left, c.id).toBeGreaterThanOrEqual(0);
+        expect(c.right, c.id).toBeLessThanOrEqual(641);
+      }
+      for (const id of ['origin', 'contact-name', 'contact-phone', 'complaint-text']) expect(controls.find((c) => c.id === id)?.width, id).toBeGreaterThan(300);
+      expect(await axe(page), 'record form at 200%').toEqual([]);
+      await shot(page, 'record-complaint-zoom200');
+
+      // A mistake: the message in view, the cursor on the field, the text kept.
+      await page.getByLabel('Asal aduan').selectOption('desk');
+      await page.getByLabel('Nama pelapor').fill('Agustina Nope');
+      await page.getByLabel('Nomor telepon (boleh kosong)').fill('0812-34');
+      await page.getByLabel('Isi aduan').fill('Di loket: kursi ruang tunggu untuk lansia kurang.');
+      await page.getByRole('button', { name: 'Catat aduan' }).click();
+      await expect.poll(() => page.locator('#record-error').textContent()).toBe('Nomor telepon tidak valid. Contoh: 0812-3456-7890.');
+      expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('contact-phone');
+      const phone = await page.locator('#contact-phone').boundingBox();
+      expect(phone!.y).toBeGreaterThanOrEqual(0);
+      expect(phone!.y + phone!.height).toBeLessThanOrEqual(400);
+      expect(await page.getByLabel('Isi aduan').inputValue()).toBe('Di loket: kursi ruang tunggu untuk lansia kurang.');
+      await noSidewaysScroll(page, 'zoom200', 'record error at 200%');
+      expect(await axe(page), 'record error at 200%').toEqual([]);
+      await shot(page, 'record-complaint-error-zoom200');
+
+      await page.getByLabel('Nomor telepon (boleh kosong)').fill('');
+      await page.getByRole('button', { name: 'Catat aduan' }).click();
+      const result = page.locator('#record-result');
+      await result.waitFor();
+      const ticket = t.db.prepare<[], { id: number; origin: string }>('SELECT id, origin FROM tickets ORDER BY id DESC LIMIT 1').get()!;
+      expect(ticket.origin).toBe('desk');
+      // The result takes the focus and is on screen.
+      expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('record-result');
+      const shown = await result.boundingBox();
+      expect(shown!.y).toBeLessThan(400);
+      await noSidewaysScroll(page, 'zoom200', 'record result at 200%');
+      expect(await axe(page), 'record result at 200%').toEqual([]);
+      await shot(page, 'record-complaint-result-zoom200');
+
+      await page.getByRole('link', { name: `Buka tiket #${ticket.id}` }).click();
+      await page.waitForURL(`${base}/dashboard/tickets/${ticket.id}`);
+      await page.locator('#head').getByText('Asal: Loket').waitFor();
+      await noSidewaysScroll(page, 'zoom200', 'recorded ticket at 200%');
+      expect(await axe(page), 'recorded ticket at 200%').toEqual([]);
+      await shot(page, 'record-complaint-ticket-zoom200');
       expect(problems).toEqual([]);
       await context.close();
     });
