@@ -523,6 +523,8 @@ describe('e-mail channel (dovecot + smtp-server on loopback)', () => {
     const [ack] = await until(() => (r.sentTo('siti.a@pemohon.test').length > 0 ? r.sentTo('siti.a@pemohon.test') : undefined), 'the complaint reply');
     expect(ack!.parsed.subject).toBe('Re: Pelayanan loket [#1]');
     const post = await until(() => fake.sentTo(STAFF_CHAT).find((m) => /^🆕 Tiket #1\b/.test(m.text)), 'the ticket post in the staff group');
+    expect(post.text).toMatch(/^🆕 Tiket #1 · Keluhan · .* · E-mail\n/);
+    expect(post.text).not.toContain('siti.a@pemohon.test');
 
     fake.enqueue(fake.build.groupText(STAFF_CHAT, 'Ibu Siti, mohon maaf atas pelayanan kami. Besok Ibu kami layani di loket prioritas.', { userId: OFFICER_TG, replyTo: post }));
     const staffMail = await until(() => r.sentTo('siti.a@pemohon.test').find((m) => m.parsed.text?.startsWith('Ibu Siti, mohon maaf')), 'the officer reply by mail');
