@@ -2,7 +2,8 @@
  * Sending from the chat page when things go wrong, in Debian's chromium against the real
  * server: a message the server cannot take shows the reason in the conversation (not in a
  * tooltip) and a "Kirim ulang" button, the status says it is unsent (never "Terhubung"),
- * and the message is stored once when it finally goes; a POST whose answer is lost is
+ * and the message is stored once when it finally goes (at 390 px, 1280 px and 1280 px at 200%
+ * zoom, axe-core clean); a POST whose answer is lost is
  * retried without a duplicate; after the network drops, unsent messages (also across a
  * reload) go out in order when it is back. And each message's time (office zone) and read
  * state: sent, then read once an officer opens the ticket on the dashboard or replies.
@@ -18,8 +19,16 @@ let browser: Browser;
 const inbound = (text: string): number =>
   (server.t.db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in' AND text = ?").get(text) as { n: number }).n;
 
-async function open(): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ locale: 'id-ID', timezoneId: 'America/New_York', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+/** The phone, a desktop window, and that window at 200% zoom (640x400 CSS px). */
+const LAYOUTS = {
+  '390': { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 },
+  '1280': { viewport: { width: 1280, height: 800 } },
+  '1280-zoom200': { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+} as const;
+type LayoutName = keyof typeof LAYOUTS;
+
+async function open(layout: LayoutName = '390'): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ locale: 'id-ID', timezoneId: 'America/New_York', ...LAYOUTS[layout] });
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(`${server.base}/`);
@@ -53,43 +62,50 @@ if (skipReason) {
       await server?.close();
     });
 
-    it('a message the server cannot take: the reason in view, "Kirim ulang", the status honest, stored once', async () => {
-      const { page, problems, close } = await open();
-      // The web channel stops taking messages (starting or shutting down): the server answers 503.
-      await server.web.stop();
-      await write(page, 'berapa biaya paspor?');
-      const failed = page.locator('#log .msg--failed');
-      await failed.waitFor({ timeout: 10_000 });
-      // The reason is text in the conversation, announced, not a tooltip.
-      const error = failed.locator('.msg__error');
-      expect(await error.isVisible()).toBe(true);
-      expect(await error.textContent()).toBe('Belum terkirim: layanan sedang tidak dapat menerima pesan.');
-      expect(await error.getAttribute('role')).toBe('alert');
-      expect(await failed.getAttribute('title')).toBeNull();
-      const resend = failed.getByRole('button', { name: 'Kirim ulang' });
-      expect(await resend.isVisible()).toBe(true);
-      const size = await resend.boundingBox();
-      expect(size!.height).toBeGreaterThanOrEqual(44);
-      // The stream is still connected, but the status does not say "Terhubung".
-      expect(await page.getAttribute('#status', 'data-state')).toBe('unsent');
-      expect(await page.textContent('#status')).toBe('1 pesan belum terkirim');
-      expect(inbound('berapa biaya paspor?')).toBe(0);
-      expect(await axe(page)).toEqual([]);
-      await screenshot(page, 'web-chat-390-failed');
+    for (const layout of Object.keys(LAYOUTS) as LayoutName[]) {
+      it(`at ${layout}: a message the server cannot take: the reason in view, "Kirim ulang", the status honest, stored once`, async () => {
+        const { page, problems, close } = await open(layout);
+        const before = inbound('berapa biaya paspor?');
+        // The web channel stops taking messages (starting or shutting down): the server answers 503.
+        await server.web.stop();
+        await write(page, 'berapa biaya paspor?');
+        const failed = page.locator('#log .msg--failed');
+        await failed.waitFor({ timeout: 10_000 });
+        // The reason is text in the conversation, announced, not a tooltip.
+        const error = failed.locator('.msg__error');
+        expect(await error.isVisible()).toBe(true);
+        expect(await error.textContent()).toBe('Belum terkirim: layanan sedang tidak dapat menerima pesan.');
+        expect(await error.getAttribute('role')).toBe('alert');
+        expect(await failed.getAttribute('title')).toBeNull();
+        const resend = failed.getByRole('button', { name: 'Kirim ulang' });
+        expect(await resend.isVisible()).toBe(true);
+        const size = await resend.boundingBox();
+        expect(size!.height).toBeGreaterThanOrEqual(44);
+        // In view: within the width, and above the bottom of the screen (the text box stays below it).
+        expect(size!.x + size!.width).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width);
+        expect(size!.y + size!.height).toBeLessThanOrEqual(LAYOUTS[layout].viewport.height);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width);
+        // The stream is still connected, but the status does not say "Terhubung".
+        expect(await page.getAttribute('#status', 'data-state')).toBe('unsent');
+        expect(await page.textContent('#status')).toBe('1 pesan belum terkirim');
+        expect(inbound('berapa biaya paspor?')).toBe(before);
+        expect(await axe(page)).toEqual([]);
+        await screenshot(page, `web-chat-${layout}-failed`);
 
-      // Back up: "Kirim ulang" sends it at once; stored once, answered once, status back.
-      await server.web.start(server.t.core.intake.sink);
-      await resend.click();
-      await expect.poll(() => botCount(page), { timeout: 15_000 }).toBe(1);
-      expect(await page.locator('#log .msg--bot:not(.msg--welcome) .msg__text').first().textContent()).toContain('Rp950.000');
-      await page.locator('#status[data-state="online"]').waitFor();
-      expect(await page.locator('#log .msg--failed').count()).toBe(0);
-      expect(await applicantTexts(page)).toEqual(['berapa biaya paspor?']);
-      expect(inbound('berapa biaya paspor?')).toBe(1);
-      expect(await page.locator('#log .msg--applicant .msg__state').textContent()).toBe('✓ Terkirim');
-      expect(problems.filter((p) => !p.includes('503'))).toEqual([]);
-      await close();
-    }, 60_000);
+        // Back up: "Kirim ulang" sends it at once; stored once, answered once, status back.
+        await server.web.start(server.t.core.intake.sink);
+        await resend.click();
+        await expect.poll(() => botCount(page), { timeout: 15_000 }).toBe(1);
+        expect(await page.locator('#log .msg--bot:not(.msg--welcome) .msg__text').first().textContent()).toContain('Rp950.000');
+        await page.locator('#status[data-state="online"]').waitFor();
+        expect(await page.locator('#log .msg--failed').count()).toBe(0);
+        expect(await applicantTexts(page)).toEqual(['berapa biaya paspor?']);
+        expect(inbound('berapa biaya paspor?')).toBe(before + 1);
+        expect(await page.locator('#log .msg--applicant .msg__state').textContent()).toBe('✓ Terkirim');
+        expect(problems.filter((p) => !p.includes('503'))).toEqual([]);
+        await close();
+      }, 60_000);
+    }
 
     it('a POST whose answer is lost is sent again with the same id: one message, one answer', async () => {
       const { page, problems, close } = await open();
