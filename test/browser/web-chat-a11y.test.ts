@@ -1,8 +1,9 @@
 /**
  * The applicant's chat page as people use it, in Debian's chromium: at 390 px and 1280 px,
  * at 200% browser zoom on a 390x844 phone (the page then has 195x422 CSS px, drawn at twice
- * the pixel density) and with the text size at 200% on the same phone. In each: the header,
- * buttons, input and note leave most of the screen to the conversation, nothing is wider
+ * the pixel density) and on a 1280x800 window (640x400 CSS px), and with the text size at
+ * 200% on the same phone. In each: the header, buttons, input and note leave most of the
+ * screen to the conversation, nothing is wider
  * than the screen, the survey's stars carry their numbers and are at least 44x44, and axe-core
  * finds no violation at all, of any impact (with the conversation, the survey and, when folded,
  * the header menu showing). Also: the English page, the widget (open state, close button,
@@ -31,6 +32,8 @@ const LAYOUTS: readonly Layout[] = [
   { name: '1280', context: { viewport: { width: 1280, height: 800 } }, compact: false },
   // 200% browser zoom on a 390x844 phone: half the CSS pixels each way, each drawn twice as large.
   { name: '390-zoom200', context: { viewport: { width: 195, height: 422 }, deviceScaleFactor: 4, isMobile: true, hasTouch: true }, compact: true },
+  // 200% browser zoom on a 1280x800 desktop window: 640x400 CSS px, short for the text (compact).
+  { name: '1280-zoom200', context: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }, compact: true },
   // The phone's text size at 200%: every rem doubles.
   { name: '390-text200', context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }, fontSize: '200%', compact: true },
 ];
