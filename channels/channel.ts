@@ -180,6 +180,12 @@ export interface ChannelCapabilities {
   readonly outboundMedia: boolean;
   /** Longest text the provider accepts in one message; longer texts are split by the adapter. */
   readonly maxTextLength: number;
+  /**
+   * Read like a letter (e-mail): an FAQ answer goes out whole, its default reply and its rest
+   * in one message, instead of the first part with a "more" button that costs a round trip
+   * of mail. Chat channels leave it out (false): phone-sized parts.
+   */
+  readonly longAnswers?: boolean;
 }
 
 export type AcceptOutcome =

@@ -64,6 +64,7 @@ export const emailCapabilities: ChannelCapabilities = {
   outboundMedia: true,
   // A mail carries the whole answer: no splitting.
   maxTextLength: 100_000,
+  longAnswers: true,
 };
 
 /** Numbered options answered by "2": forgotten after a week (a mail reply can take days). */

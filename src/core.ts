@@ -90,6 +90,7 @@ export function createCore(deps: CoreDeps): Core {
     sla,
     bus,
     timeZone,
+    longAnswers: (name) => channels.some((channel) => channel.name === name && channel.capabilities.longAnswers === true),
   });
   const health = createHealthMonitor();
   const outbox = createOutboxDispatcher({

@@ -67,6 +67,8 @@ export interface RouterDeps {
   readonly sla: SlaPlanner;
   readonly bus: EventBus;
   readonly timeZone: string;
+  /** Whether a channel takes whole answers (`ChannelCapabilities.longAnswers`); default: none does. */
+  readonly longAnswers?: (channel: string) => boolean;
 }
 
 export interface RouteResult extends Decision {
@@ -197,7 +199,7 @@ export function createRouter(deps: RouterDeps): Router {
     return known;
   };
 
-  const kit = createRouterKit({ db, tickets, alerts, sla, timeZone });
+  const kit = createRouterKit({ db, tickets, alerts, sla, timeZone, longAnswers: deps.longAnswers ?? (() => false) });
   const steps: readonly Step[] = [
     floodStep(kit),
     mediaStep(kit),

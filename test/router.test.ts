@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getConversation } from '../src/store/conversations.js';
 import { getTicket, listTickets, listTicketEvents } from '../src/store/tickets.js';
 import { createTestCore, type TestCore } from './helpers/core.js';
+import { createRecordingChannel } from './fakes/recording-channel.js';
 
 let t: TestCore;
 afterEach(() => t?.close());
@@ -273,5 +274,26 @@ describe('router: after hours', () => {
     t = createTestCore({ start: '2026-11-28T14:00:00Z' });
     const [reply] = await t.say('berapa biaya paspor 10 tahun');
     expect(reply).toContain('Rp950.000');
+  });
+});
+
+describe('router: channels read like letters', () => {
+  it('sends an FAQ answer whole on a channel that takes long answers (e-mail), in parts on chat', async () => {
+    t = createTestCore({ channel: createRecordingChannel('email', { longAnswers: true }) });
+    const [mail] = await t.say('aplikasi m-paspor error terus');
+    // The default reply and its rest (walk-in during outages) in one message, with no "more" button.
+    expect(mail).toContain('pasang ulang');
+    expect(mail).toContain('walk-in');
+    expect(t.channel.sent.at(-1)?.quickReplies.map((button) => button.label)).not.toContain('Selengkapnya');
+    // A part asked by name stays that part.
+    const [fee] = await t.say('biaya paspor 5 tahun berapa?');
+    expect(fee).toContain('Rp650.000');
+    t.close();
+
+    t = createTestCore();
+    const [chat] = await t.say('aplikasi m-paspor error terus');
+    expect(chat).toContain('pasang ulang');
+    expect(chat).not.toContain('walk-in');
+    expect(t.channel.sent.at(-1)?.quickReplies.map((button) => button.label)).toContain('Selengkapnya');
   });
 });

@@ -35,10 +35,12 @@ export interface RouterKitDeps {
   readonly alerts: StaffAlerts;
   readonly sla: SlaPlanner;
   readonly timeZone: string;
+  /** Channels that take whole answers (e-mail): the default reply goes out with its rest. */
+  readonly longAnswers: (channel: string) => boolean;
 }
 
 export function createRouterKit(deps: RouterKitDeps): RouterKit {
-  const { db, tickets, alerts, sla, timeZone } = deps;
+  const { db, tickets, alerts, sla, timeZone, longAnswers } = deps;
 
   const reply = (turn: Turn, text: string, quickReplies: readonly QuickReply[] = [], ticketId: number | null = null): void => {
     const id = queueOutbound(
@@ -112,8 +114,9 @@ export function createRouterKit(deps: RouterKitDeps): RouterKit {
       composed.set(turn.kb, answers);
     }
     const cases = options.facts ? caseKeys(options.facts) : [];
-    const part = options.part ?? 'default';
     const aspect = options.aspect ?? null;
+    // A mail is read whole: the default reply and its rest together (a part asked stays a part).
+    const part = (options.part ?? 'default') === 'default' && aspect === null && longAnswers(turn.conversation.channel) ? 'full' : (options.part ?? 'default');
     const key = `${turn.language}|${intent}|${cases.join(',')}|${aspect ?? ''}|${part}`;
     let answer = answers.get(key);
     if (answer === undefined) {

@@ -28,6 +28,8 @@ export interface RecordingChannel extends Channel {
 export interface RecordingChannelOptions {
   /** Whether the channel says it can send files (default true, so tests see attachments). */
   readonly outboundMedia?: boolean;
+  /** Takes whole answers, as e-mail does (`ChannelCapabilities.longAnswers`). */
+  readonly longAnswers?: boolean;
 }
 
 export function createRecordingChannel(name: ChannelName = 'telegram', options: RecordingChannelOptions = {}): RecordingChannel {
@@ -40,7 +42,13 @@ export function createRecordingChannel(name: ChannelName = 'telegram', options: 
   let counter = 0;
   return {
     name,
-    capabilities: { quickReplies: true, inboundMedia: true, outboundMedia: options.outboundMedia ?? true, maxTextLength: 4096 },
+    capabilities: {
+      quickReplies: true,
+      inboundMedia: true,
+      outboundMedia: options.outboundMedia ?? true,
+      maxTextLength: 4096,
+      ...(options.longAnswers === true ? { longAnswers: true } : {}),
+    },
     sent,
     attempts,
     status: () => status,
