@@ -203,6 +203,8 @@ const SELF_HELP_FAILED = anyOf([
   /\b(gagal|error|eror) (terus|lagi|melulu)\b/,
   /\b(coba|dicoba) (semua|berkali kali|terus|lagi) (tapi|tetap|masih)\b/,
   /\b(still|again) (not|no|the same|failing|fails|doesn't|does not|can't|cannot|won't|nothing|same)\b/,
+  /\b(still|keeps?) (crash|crashes|crashing|freezes|freezing|hangs|loading|errors?|showing the error)\b/,
+  /\b(already|i) (tried|reinstalled|re-installed|restarted|updated|cleared the cache|did (that|this|it|all|everything))\b/,
   /\b(tried|done) (that|this|it|everything|all|all of (that|it|them)|those|these)\b/,
   /\b(didn't|did not|doesn't|does not|not) (work|working|help)\b/,
   /\b(same (problem|error|issue|thing))\b/,

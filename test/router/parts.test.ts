@@ -127,7 +127,7 @@ describe('cues', () => {
       expect(isVagueOpener(forms(text)), text).toBe(true);
     }
     for (const text of ['tolong sambungkan ke petugas', 'mau tanya biaya paspor', '🙏', 'terima kasih']) expect(isVagueOpener(forms(text)), text).toBe(false);
-    for (const text of ['masih sama', 'sudah dicoba tetap tidak bisa', 'sdh dicoba tp msh sm', 'su coba, tetap sonde masuk', 'still not working', 'I tried that, still nothing']) {
+    for (const text of ['masih sama', 'sudah dicoba tetap tidak bisa', 'sdh dicoba tp msh sm', 'su coba, tetap sonde masuk', 'still not working', 'I tried that, still nothing', 'I already reinstalled it, still crashes', 'it keeps crashing']) {
       expect(isSelfHelpFailure(forms(text)), text).toBe(true);
     }
     expect(isSelfHelpFailure(forms('berapa biaya paspor'))).toBe(false);
