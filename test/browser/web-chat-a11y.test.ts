@@ -253,8 +253,13 @@ if (skipReason) {
       hostOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
       const widgetServer = await startChatServer({ http: { ...defaultHttpConfig(), frameAncestors: [hostOrigin] } });
       try {
-        for (const width of [390, 1280]) {
-          const context = await browser.newContext({ locale: 'id-ID', viewport: { width, height: 844 } });
+        // A phone, a desktop window, and that window at 200% zoom (640x400 CSS px).
+        for (const { name, width, height, scale } of [
+          { name: '390', width: 390, height: 844, scale: 1 },
+          { name: '1280', width: 1280, height: 844, scale: 1 },
+          { name: '1280-zoom200', width: 640, height: 400, scale: 2 },
+        ]) {
+          const context = await browser.newContext({ locale: 'id-ID', viewport: { width, height }, deviceScaleFactor: scale });
           const page = await context.newPage();
           const problems = watch(page);
           await page.goto(hostOrigin);
@@ -287,8 +292,11 @@ if (skipReason) {
           expect(panelBox!.x).toBeGreaterThanOrEqual(0);
           expect(panelBox!.x + panelBox!.width).toBeLessThanOrEqual(width);
           if (width === 390) expect(panelBox!.width).toBe(390); // a phone: the whole screen
+          // The close button and the chat's text box are on screen (not below a short window's edge).
+          expect(closeBox!.y).toBeGreaterThanOrEqual(0);
+          expect(panelBox!.y + panelBox!.height).toBeLessThanOrEqual(height + 0.5);
           expect(await axe(page)).toEqual([]);
-          await screenshot(page, `widget-${width}-open`);
+          await screenshot(page, `widget-${name}-open`);
 
           await close.click();
           expect(await panel.isVisible()).toBe(false);
@@ -322,7 +330,7 @@ if (skipReason) {
         await widgetServer.close();
         await new Promise((resolve) => site.close(resolve));
       }
-    }, 90_000);
+    }, 120_000);
 
     const lanAddress = Object.values(networkInterfaces())
       .flat()
