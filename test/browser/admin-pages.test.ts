@@ -2,7 +2,8 @@
  * The admin and supervisor pages in a real browser (#18 part C): Debian's chromium driven by
  * playwright-core against the real server on 127.0.0.1, at 390 px, 1280 px and 200% zoom.
  * Accounts (confirmation before disabling, role change, password reset with the reason in
- * Indonesian, re-enable), the audit log, reports (drill-down from a figure to its tickets,
+ * Indonesian, re-enable), the audit log's filter and the knowledge page's advice per role, each
+ * at every layout; every page at every layout; reports (drill-down from a figure to its tickets,
  * integrity reports), knowledge (what staff and admins can do) and the go-live checklist;
  * axe-core on every page (no serious or critical violation), no sideways scrolling, every
  * menu item visible. Screenshots go to test-artifacts/. Skips only without chromium.
@@ -136,57 +137,100 @@ if (skipReason) {
       }
     });
 
-    it('accounts at 390 px: disabling asks first, role change, password reset with the reason in Indonesian, re-enable', { timeout: 60_000 }, async () => {
-      // The weak password's 400 is expected (the browser logs it as a failed resource).
-      const { context, page, problems } = await open('siti', 'phone', '/dashboard/accounts', [/400 .*\/api\/staff\/budi\/password/, /status of 400/]);
-      const budi = page.locator('#accounts li[data-username="budi"]');
-      await budi.waitFor();
-      // Cancel keeps the account active.
-      await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
-      await expect.poll(() => page.locator('#confirm-disable').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
-      expect(await page.locator('#confirm-disable-text').textContent()).toMatch(/Budi \(budi\) tidak bisa masuk lagi/);
-      expect(await axe(page)).toEqual([]);
-      await shot(page, 'admin-accounts-confirm-disable-phone');
-      await page.click('#confirm-disable-cancel');
-      expect(staff.findByUsername('budi')?.disabled).toBe(false);
-      // Confirm disables.
-      await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
-      await page.click('#confirm-disable-ok');
-      await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(true);
-      await budi.getByRole('button', { name: 'Aktifkan kembali' }).click();
-      await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(false);
-      // The list is drawn again after the server answers; choosing a role before that would be
-      // lost with the old card (seen once in CI), so wait for the redrawn card.
-      await budi.getByRole('button', { name: 'Nonaktifkan' }).waitFor();
-      // Role change.
-      await page.locator('#role-budi').selectOption('supervisor');
-      await budi.getByRole('button', { name: 'Simpan peran' }).click();
-      await expect.poll(() => staff.findByUsername('budi')?.role).toBe('supervisor');
-      // Password reset: a weak one stays in the dialog with the reason; a strong one is saved.
-      await page.locator('#accounts li[data-username="budi"]').getByRole('button', { name: 'Atur ulang kata sandi' }).click();
-      await page.fill('#r-password', 'password123');
-      await page.click('#reset-ok');
-      await expect.poll(() => page.locator('#reset-error').textContent()).toMatch(/^Kata sandi terlalu lemah \(kekuatan \d dari 4, minimal 3\)/);
-      await shot(page, 'admin-accounts-weak-password-phone');
-      await page.fill('#r-password', 'sepeda-biru-lasiana');
-      await page.click('#reset-ok');
-      await expect.poll(() => page.locator('#reset-password').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
-      expect(await staff.authenticate('budi', 'sepeda-biru-lasiana')).not.toBeNull();
-      expect(problems).toEqual([]);
-      await context.close();
-    });
+    // Accounts, the audit log's filter and the knowledge page's advice per role, at each layout.
+    for (const layout of Object.keys(LAYOUTS) as Layout[]) {
+      it(`accounts at ${layout}: disabling asks first, role change, password reset with the reason in Indonesian, re-enable`, { timeout: 60_000 }, async () => {
+        // Each layout starts from the same account: Budi, an active staff officer.
+        staff.setRole('budi', 'staff');
+        if (staff.findByUsername('budi')?.disabled) staff.enable('budi');
+        // The weak password's 400 is expected (the browser logs it as a failed resource).
+        const { context, page, problems } = await open('siti', layout, '/dashboard/accounts', [/400 .*\/api\/staff\/budi\/password/, /status of 400/]);
+        const width = LAYOUTS[layout].viewport.width;
+        const budi = page.locator('#accounts li[data-username="budi"]');
+        await budi.waitFor();
+        // Cancel keeps the account active.
+        await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
+        await expect.poll(() => page.locator('#confirm-disable').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+        expect(await page.locator('#confirm-disable-text').textContent()).toMatch(/Budi \(budi\) tidak bisa masuk lagi/);
+        const confirm = await page.locator('#confirm-disable-ok').boundingBox();
+        expect(confirm!.x + confirm!.width, 'the confirm button on screen').toBeLessThanOrEqual(width + 1);
+        expect(await axe(page)).toEqual([]);
+        await shot(page, `admin-accounts-confirm-disable-${layout}`);
+        await page.click('#confirm-disable-cancel');
+        expect(staff.findByUsername('budi')?.disabled).toBe(false);
+        // Confirm disables.
+        await budi.getByRole('button', { name: 'Nonaktifkan' }).click();
+        await page.click('#confirm-disable-ok');
+        await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(true);
+        await budi.getByRole('button', { name: 'Aktifkan kembali' }).waitFor();
+        expect(await axe(page), `a disabled account at ${layout}`).toEqual([]);
+        await shot(page, `admin-accounts-disabled-${layout}`);
+        await budi.getByRole('button', { name: 'Aktifkan kembali' }).click();
+        await expect.poll(() => staff.findByUsername('budi')?.disabled).toBe(false);
+        // The list is drawn again after the server answers; choosing a role before that would be
+        // lost with the old card (seen once in CI), so wait for the redrawn card.
+        await budi.getByRole('button', { name: 'Nonaktifkan' }).waitFor();
+        // Role change.
+        await page.locator('#role-budi').selectOption('supervisor');
+        await budi.getByRole('button', { name: 'Simpan peran' }).click();
+        await expect.poll(() => staff.findByUsername('budi')?.role).toBe('supervisor');
+        // Password reset: a weak one stays in the dialog with the reason; a strong one is saved.
+        await page.locator('#accounts li[data-username="budi"]').getByRole('button', { name: 'Atur ulang kata sandi' }).click();
+        await page.fill('#r-password', 'password123');
+        await page.click('#reset-ok');
+        await expect.poll(() => page.locator('#reset-error').textContent()).toMatch(/^Kata sandi terlalu lemah \(kekuatan \d dari 4, minimal 3\)/);
+        // The reason is on screen, not cut off at the side.
+        const reason = await page.locator('#reset-error').boundingBox();
+        expect(reason!.x + reason!.width, 'the reason within the width').toBeLessThanOrEqual(width + 1);
+        expect(await axe(page), `the password dialog at ${layout}`).toEqual([]);
+        await shot(page, `admin-accounts-weak-password-${layout}`);
+        const strong = `sepeda-biru-lasiana-${layout}`;
+        await page.fill('#r-password', strong);
+        await page.click('#reset-ok');
+        await expect.poll(() => page.locator('#reset-password').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+        expect(await staff.authenticate('budi', strong)).not.toBeNull();
+        expect(problems).toEqual([]);
+        await context.close();
+      });
 
-    it('audit log: the account changes above are listed and filterable', async () => {
-      const { context, page, problems } = await open('siti', 'desktop', '/dashboard/audit');
-      await page.locator('#audit tbody tr').first().waitFor();
-      await page.selectOption('#f-action', 'staff_role_changed');
-      await page.click('#audit-filter button[type="submit"]');
-      await expect.poll(() => page.locator('#audit tbody tr').count()).toBe(1);
-      expect(await page.locator('#audit tbody tr').first().textContent()).toMatch(/Peran diubah.*budi.*Petugas → Pengawas/);
-      expect(page.url()).toContain('action=staff_role_changed');
-      expect(problems).toEqual([]);
-      await context.close();
-    });
+      it(`audit log at ${layout}: the role changes above are listed and filterable`, { timeout: 60_000 }, async () => {
+        const { context, page, problems } = await open('siti', layout, '/dashboard/audit');
+        await page.locator('#audit tbody tr').first().waitFor();
+        await page.selectOption('#f-action', 'staff_role_changed');
+        await page.click('#audit-filter button[type="submit"]');
+        // As many rows as role changes so far (one per layout's accounts test), all of them that.
+        const changes = (t.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'staff_role_changed'").get() as { n: number }).n;
+        expect(changes).toBeGreaterThanOrEqual(1);
+        await expect.poll(() => page.locator('#audit tbody tr').count()).toBe(changes);
+        for (const row of await page.locator('#audit tbody tr').allTextContents()) expect(row).toMatch(/Peran diubah.*budi.*Petugas → Pengawas/);
+        expect(page.url()).toContain('action=staff_role_changed');
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width + 1);
+        expect(await axe(page), `audit filtered at ${layout}`).toEqual([]);
+        await shot(page, `admin-audit-filtered-${layout}`);
+        expect(problems).toEqual([]);
+        await context.close();
+      });
+
+      it(`knowledge at ${layout}: staff are told to forward to an admin, admins how to edit intents/`, { timeout: 60_000 }, async () => {
+        const asStaff = await open('yohan', layout, '/dashboard/knowledge');
+        await asStaff.page.locator('#questions li').first().waitFor();
+        expect(await asStaff.page.locator('#advice-staff').isVisible()).toBe(true);
+        expect(await asStaff.page.locator('#advice-admin').isVisible()).toBe(false);
+        expect(await asStaff.page.getByRole('button', { name: 'Salin untuk admin' }).count()).toBeGreaterThan(0);
+        expect(await axe(asStaff.page)).toEqual([]);
+        await shot(asStaff.page, `knowledge-staff-${layout}`);
+        expect(asStaff.problems).toEqual([]);
+        await asStaff.context.close();
+        const asAdmin = await open('siti', layout, '/dashboard/knowledge');
+        await asAdmin.page.locator('#questions li').first().waitFor();
+        expect(await asAdmin.page.locator('#advice-admin').textContent()).toContain('npx sapa test-dialogues');
+        expect(await asAdmin.page.locator('#advice-staff').isVisible()).toBe(false);
+        expect(await axe(asAdmin.page)).toEqual([]);
+        await shot(asAdmin.page, `knowledge-admin-${layout}`);
+        expect(asAdmin.problems).toEqual([]);
+        await asAdmin.context.close();
+      });
+    }
 
     it('reports: a count opens its tickets; the integrity report is listed', async () => {
       const { context, page, problems } = await open('sari', 'phone', '/dashboard/reports');
@@ -226,21 +270,5 @@ if (skipReason) {
       await context.close();
     });
 
-    it('knowledge: staff are told to forward to an admin, admins how to edit intents/', async () => {
-      const asStaff = await open('yohan', 'phone', '/dashboard/knowledge');
-      await asStaff.page.locator('#questions li').first().waitFor();
-      expect(await asStaff.page.locator('#advice-staff').isVisible()).toBe(true);
-      expect(await asStaff.page.locator('#advice-admin').isVisible()).toBe(false);
-      expect(await asStaff.page.getByRole('button', { name: 'Salin untuk admin' }).count()).toBeGreaterThan(0);
-      expect(await axe(asStaff.page)).toEqual([]);
-      await shot(asStaff.page, 'knowledge-staff-phone');
-      expect(asStaff.problems).toEqual([]);
-      await asStaff.context.close();
-      const asAdmin = await open('siti', 'phone', '/dashboard/knowledge');
-      await asAdmin.page.locator('#questions li').first().waitFor();
-      expect(await asAdmin.page.locator('#advice-admin').textContent()).toContain('npx sapa test-dialogues');
-      expect(await asAdmin.page.locator('#advice-staff').isVisible()).toBe(false);
-      await asAdmin.context.close();
-    });
   });
 }
