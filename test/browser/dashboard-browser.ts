@@ -50,12 +50,18 @@ export interface DashboardBrowser {
   open(username: string, layout: Layout, path: string, allowed?: readonly RegExp[]): Promise<OpenedPage>;
 }
 
-export function dashboardBrowser(browser: Browser, base: string, password: string = OFFICER_PASSWORD): DashboardBrowser {
+/**
+ * `initScript` runs in every page before the page's own code (dashboard-desk.test.ts puts its
+ * notification and sound recorders there). The saved login is the state right after logging
+ * in, so what a test leaves in localStorage later does not carry over to the next context.
+ */
+export function dashboardBrowser(browser: Browser, base: string, password: string = OFFICER_PASSWORD, initScript?: string): DashboardBrowser {
   const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
   return {
     async open(username, layout, path, allowed = []) {
       const saved = sessions.get(username);
       const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID', ...(saved ? { storageState: saved } : {}) });
+      if (initScript !== undefined) await context.addInitScript(initScript);
       const page = await context.newPage();
       const problems = watchPage(page, allowed);
       if (saved) {
