@@ -5,7 +5,8 @@
  * and the message is stored once when it finally goes (at 390 px, 1280 px and 1280 px at 200%
  * zoom, axe-core clean); a POST whose answer is lost is
  * retried without a duplicate; after the network drops, unsent messages (also across a
- * reload) go out in order when it is back. And each message's time (office zone) and read
+ * reload) go out in order when it is back (both also at each of the three layouts, axe-core
+ * clean, screenshots). And each message's time (office zone) and read
  * state: sent, then read once an officer opens the ticket on the dashboard or replies.
  * Skips only without chromium.
  */
@@ -107,8 +108,9 @@ if (skipReason) {
       }, 60_000);
     }
 
-    it('a POST whose answer is lost is sent again with the same id: one message, one answer', async () => {
-      const { page, problems, close } = await open();
+    for (const layout of Object.keys(LAYOUTS) as LayoutName[]) it(`at ${layout}: a POST whose answer is lost is sent again with the same id: one message, one answer`, async () => {
+      const { page, problems, close } = await open(layout);
+      const before = inbound('syarat paspor baru apa saja?');
       let lost = 0;
       // The request reaches the server (and is stored); the answer never reaches the page.
       await page.route('**/chat/messages', async (route) => {
@@ -125,21 +127,28 @@ if (skipReason) {
       expect(lost).toBe(1);
       await page.locator('#status[data-state="online"]').waitFor();
       expect(await applicantTexts(page)).toEqual(['syarat paspor baru apa saja?']);
-      expect(inbound('syarat paspor baru apa saja?')).toBe(1);
+      expect(inbound('syarat paspor baru apa saja?')).toBe(before + 1);
       const answers = server.t.db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'out' AND author = 'bot'").get() as { n: number };
       expect(answers.n).toBeGreaterThanOrEqual(1);
       // The page shows the stored message once, not a copy beside it: once its resend (same
       // id) is answered, which may come a moment after the bot's answer arrived by the stream.
       await expect.poll(() => page.locator('#log .msg--pending, #log .msg--failed').count(), { timeout: 15_000 }).toBe(0);
       expect(await applicantTexts(page)).toEqual(['syarat paspor baru apa saja?']);
-      expect(inbound('syarat paspor baru apa saja?')).toBe(1);
+      expect(inbound('syarat paspor baru apa saja?')).toBe(before + 1);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width);
+      expect(await axe(page), `after the lost answer at ${layout}`).toEqual([]);
+      await screenshot(page, `web-chat-${layout}-lost-answer`);
       expect(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(p))).toEqual([]);
       await close();
     }, 60_000);
 
-    it('offline: the status says so, messages wait in order (also across a reload) and go out when the network is back', async () => {
-      const { page, close } = await open();
+    for (const layout of Object.keys(LAYOUTS) as LayoutName[]) it(`offline at ${layout}: the status says so, messages wait in order (also across a reload) and go out when the network is back`, async () => {
+      const { page, close } = await open(layout);
       const context = page.context();
+      const { width, height } = LAYOUTS[layout].viewport;
+      // Earlier layouts stored these texts too: count and order only what this one adds.
+      const lastId = (server.t.db.prepare('SELECT coalesce(max(id), 0) AS id FROM messages').get() as { id: number }).id;
+      const before = { first: inbound('kuota M-Paspor kapan dibuka?'), second: inbound('saya di Kupang') };
       await context.setOffline(true);
       await page.locator('#status[data-state="offline"]').waitFor({ timeout: 10_000 });
       expect(await page.textContent('#status')).toBe('Tidak ada koneksi');
@@ -151,7 +160,14 @@ if (skipReason) {
       expect(await first.locator('.msg__error').textContent()).toBe('Belum terkirim: tidak ada koneksi internet.');
       expect(await first.locator('.msg__hint').textContent()).toBe('Akan dikirim ulang otomatis saat koneksi kembali.');
       expect(await second.locator('.msg__state').textContent()).toBe('Menunggu pesan sebelumnya…');
-      await screenshot(page, 'web-chat-390-offline');
+      // The reason and the status are on screen at this layout, nothing sideways.
+      const reason = await first.locator('.msg__error').boundingBox();
+      expect(reason!.x + reason!.width).toBeLessThanOrEqual(width);
+      const status = await page.locator('#status').boundingBox();
+      expect(status!.y + status!.height).toBeLessThanOrEqual(height);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      expect(await axe(page), `offline at ${layout}`).toEqual([]);
+      await screenshot(page, `web-chat-${layout}-offline`);
 
       // Online again, but the server still cannot be reached for messages: a reload keeps them.
       await page.route('**/chat/messages', (route) => route.abort('connectionrefused'));
@@ -162,20 +178,23 @@ if (skipReason) {
       await page.locator('#log .msg--failed .msg__error').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('#log .msg--failed .msg__error').first().textContent()).toBe('Belum terkirim: server tidak dapat dihubungi.');
       expect(await page.getAttribute('#status', 'data-state')).toBe('unsent');
-      expect(inbound('kuota M-Paspor kapan dibuka?')).toBe(0);
+      expect(inbound('kuota M-Paspor kapan dibuka?')).toBe(before.first);
+      expect(await axe(page), `server unreachable at ${layout}`).toEqual([]);
+      await screenshot(page, `web-chat-${layout}-unreachable`);
 
       // The way is clear: both go out by themselves, in order, once each.
       await page.unroute('**/chat/messages');
-      await expect.poll(() => inbound('saya di Kupang'), { timeout: 20_000 }).toBe(1);
-      expect(inbound('kuota M-Paspor kapan dibuka?')).toBe(1);
+      await expect.poll(() => inbound('saya di Kupang'), { timeout: 20_000 }).toBe(before.second + 1);
+      expect(inbound('kuota M-Paspor kapan dibuka?')).toBe(before.first + 1);
       const order = server.t.db
-        .prepare("SELECT text FROM messages WHERE direction = 'in' AND text IN ('kuota M-Paspor kapan dibuka?', 'saya di Kupang') ORDER BY id")
-        .all() as { text: string }[];
+        .prepare<[number], { text: string }>("SELECT text FROM messages WHERE id > ? AND direction = 'in' AND text IN ('kuota M-Paspor kapan dibuka?', 'saya di Kupang') ORDER BY id")
+        .all(lastId);
       expect(order.map((r) => r.text)).toEqual(['kuota M-Paspor kapan dibuka?', 'saya di Kupang']);
       await page.locator('#status[data-state="online"]').waitFor({ timeout: 15_000 });
       await expect.poll(() => page.locator('#log .msg--failed, #log .msg--pending').count()).toBe(0);
       expect(await applicantTexts(page)).toEqual(['kuota M-Paspor kapan dibuka?', 'saya di Kupang']);
       expect(await page.evaluate<string | null>("localStorage.getItem('sapa.unsent')")).toBeNull();
+      expect(await axe(page), `back online at ${layout}`).toEqual([]);
       await close();
     }, 90_000);
 
