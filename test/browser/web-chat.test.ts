@@ -5,7 +5,7 @@
  * noticing, no request URL carries the id, and "Percakapan baru" starts afresh on a shared
  * device while the previous conversation stays for staff. A first visit shows the office's
  * welcome without writing anything in the applicant's name (nothing stored, nothing counted
- * by the digest). Skips only without chromium.
+ * by the digest), at 390 px, 1280 px and 1280 px at 200% zoom. Skips only without chromium.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +16,8 @@ import { createWebChannel, type WebChannel } from '../../channels/web.js';
 import { buildDigest } from '../../src/digest/build.js';
 import { buildServer } from '../../src/server/app.js';
 import { createTestCore, testPolicy, type TestCore } from '../helpers/core.js';
-import { launchChromium, SKIP } from './web-chat-harness.js';
+import { LAYOUTS, type Layout } from './dashboard-browser.js';
+import { axe, launchChromium, screenshot, SKIP } from './web-chat-harness.js';
 
 const STORED = 'sapa.visitorId';
 
@@ -78,8 +79,9 @@ if (skipReason) {
     const messagesIn = (): number =>
       buildDigest(t.db, { date: '2026-11-30', calendar: testPolicy().calendar, timeZone: 'Asia/Makassar', now: t.clock.now() }).messagesIn;
 
-    it('greets a first-time visitor on the page itself: nothing is sent in their name, nothing counted', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+    // At 390 px, 1280 px and 1280 px at 200% zoom (the viewports the dashboard's tests use).
+    for (const layout of Object.keys(LAYOUTS) as Layout[]) it(`at ${layout}: greets a first-time visitor on the page itself: nothing is sent in their name, nothing counted`, async () => {
+      const context = await browser.newContext({ ...LAYOUTS[layout], locale: 'id-ID' });
       const page = await context.newPage();
       const { problems } = watch(page);
       const before = inboundCount();
@@ -93,6 +95,9 @@ if (skipReason) {
       // Nothing was stored: the digest's "messages in" does not move.
       expect(inboundCount()).toBe(before);
       expect(messagesIn()).toBe(before);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(LAYOUTS[layout].viewport.width);
+      expect(await axe(page), `the welcome at ${layout}`).toEqual([]);
+      await screenshot(page, `web-chat-welcome-${layout}`);
       // A reload of an empty conversation greets again, still without storing anything.
       await page.reload();
       await welcome(page).waitFor({ timeout: 15_000 });
@@ -110,6 +115,7 @@ if (skipReason) {
       await expect.poll(async () => (await botReplies(page).allTextContents()).join('\n'), { timeout: 15_000 }).toContain('Rp950.000');
       expect(await welcome(page).count()).toBe(0);
       expect(await page.locator('#log .msg--applicant .msg__text').allTextContents()).toEqual(['Biaya paspor']);
+      expect(await axe(page), `the first answer at ${layout}`).toEqual([]);
       expect(problems).toEqual([]);
       await context.close();
     });
