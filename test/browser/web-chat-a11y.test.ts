@@ -6,7 +6,8 @@
  * screen to the conversation, nothing is wider
  * than the screen, the survey's stars carry their numbers and are at least 44x44, and axe-core
  * finds no violation at all, of any impact (with the conversation, the survey and, when folded,
- * the header menu showing). Also: the English page, the widget (open state, close button,
+ * the header menu showing). Also: the English page (at 390 px, 1280 px and 1280 px at 200%
+ * zoom, the switch in the folded menu there), the widget (open state, close button,
  * names that match what is shown), and the page served over plain HTTP on a LAN address.
  * Screenshots go to test-artifacts/. Skips only without chromium.
  */
@@ -189,19 +190,32 @@ if (skipReason) {
       }, 90_000);
     }
 
-    it('speaks English: from the browser language, from ?lang=en, and by the switch (kept across reloads)', async () => {
-      const english = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 390, height: 844 } });
+    // The English page at 390 px, 1280 px and 1280 px at 200% zoom (where the header's actions,
+    // the language switch among them, are folded into the menu and the note heads the conversation).
+    for (const layout of LAYOUTS.filter((l) => ['390', '1280', '1280-zoom200'].includes(l.name))) it(`at ${layout.name}: speaks English: from the browser language, from ?lang=en, and by the switch (kept across reloads)`, async () => {
+      const english = await browser.newContext({ ...layout.context, locale: 'en-US', timezoneId: 'Asia/Tokyo' });
       const page = await english.newPage();
+      const { width } = layout.context.viewport!;
+      const note = layout.compact ? '.chat__note--log' : '.chat__note--footer';
+      /** The language switch and "New conversation" sit in the menu when the header is folded. */
+      const openMenu = async (p: Page): Promise<void> => {
+        if (layout.compact && (await p.getAttribute('#menu-toggle', 'aria-expanded')) !== 'true') await p.click('#menu-toggle');
+      };
       const problems = watch(page);
       await page.goto(`${server.base}/`);
       await page.locator('#log .msg--welcome').waitFor({ timeout: 15_000 });
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.textContent('#send')).toBe('Send');
-      // At 390 px the box shares the row with the microphone (#22): the shorter English hint that fits.
-      expect(await page.getAttribute('#input', 'placeholder')).toBe('Write a question…');
+      // At 390 px the box shares the row with the microphone (#22): the shorter English hint that
+      // fits; at 1280 px the whole one; at 200% zoom whichever English hint fits.
+      const hint = await page.getAttribute('#input', 'placeholder');
+      if (layout.name === '390') expect(hint).toBe('Write a question…');
+      else if (layout.name === '1280') expect(hint).toBe('Write a question or complaint…');
+      else expect(hint).toMatch(/^(Write a question or complaint…|Write a question…|Message…)$/);
       expect(await page.getAttribute('#voice .chat__voice-text', 'data-text')).toBe('voice');
       expect(await page.textContent('#voice')).toBe('Record voice');
-      expect(await page.textContent('.chat__note--footer')).toBe('Do not send your NIK, passport number or M-Paspor password here.');
+      expect(await page.locator(note).isVisible()).toBe(true);
+      expect(await page.textContent(note)).toBe('Do not send your NIK, passport number or M-Paspor password here.');
       expect(await page.locator('#log .msg--welcome .msg__text').textContent()).toContain('Hello, welcome to SAPA');
       expect(await page.locator('#quick-replies button').allTextContents()).toEqual(['Passport fees', 'New passport requirements', 'Register in M-Paspor', 'Lost or damaged passport']);
       await page.locator('#status[data-state="online"]').waitFor();
@@ -211,10 +225,17 @@ if (skipReason) {
       expect(await page.locator('#log .msg--applicant .msg__state').first().textContent()).toBe('✓ Sent');
       expect(await page.locator('#log .msg--bot time').first().textContent()).toBe('09:00 WITA');
       expect(await page.locator('#log .chat__day').first().textContent()).toBe('Monday, 30 November 2026');
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       expect(await axe(page)).toEqual([]);
-      await screenshot(page, 'web-chat-390-en');
+      await screenshot(page, `web-chat-${layout.name}-en`);
 
       // The switch: everything the page says changes, the conversation stays.
+      await openMenu(page);
+      expect(await page.locator('#language').isVisible()).toBe(true);
+      const toggle = await page.locator('#language').boundingBox();
+      expect(toggle!.x + toggle!.width, 'the switch within the width').toBeLessThanOrEqual(width);
+      expect(await axe(page), `the English page's switch at ${layout.name}`).toEqual([]);
+      await screenshot(page, `web-chat-${layout.name}-en-switch`);
       expect(await page.textContent('#language')).toBe('Bahasa Indonesia');
       expect(await page.getAttribute('#language', 'lang')).toBe('id');
       await page.click('#language');
@@ -231,9 +252,11 @@ if (skipReason) {
       await english.close();
 
       // An Indonesian browser asked for English by the address (the widget does this).
-      const asked = await openChat(LAYOUTS[0]!, '?lang=en');
+      const asked = await openChat(layout, '?lang=en');
       expect(await asked.page.getAttribute('html', 'lang')).toBe('en');
+      await openMenu(asked.page);
       expect(await asked.page.textContent('#new-conversation')).toBe('New conversation');
+      expect(await axe(asked.page), `?lang=en at ${layout.name}`).toEqual([]);
       expect(await asked.page.textContent('h1')).toContain('Passport service');
       await asked.close();
     }, 60_000);
