@@ -5,7 +5,8 @@
  * the recording reaches a handoff ticket with the audio kept (a real WebM file as the browser
  * made it) and the applicant told the ticket number; pressing the button by keyboard starts a
  * recording that "Kirim suara" sends (for people who cannot hold) and "Batal" drops. axe-core
- * finds nothing while recording, and at 200% zoom the button and the recorder fit the screen.
+ * finds nothing while recording, and at 200% zoom the button and the recorder fit the screen;
+ * the same on a 1280 px window and that window at 200% zoom (held with the mouse).
  * Where the browser cannot record (no navigator.mediaDevices, permission refused) pressing the
  * button says so in plain words and nothing is sent. Skips only without chromium.
  */
@@ -170,6 +171,66 @@ if (skipReason) {
       expect(problems).toEqual([]);
       await close();
     }, 60_000);
+
+    // A desktop window and that window at 200% zoom (640x400 CSS px, the compact layout): held
+    // with the mouse it sends on release; started by keyboard, the recorder's buttons fit.
+    for (const [name, options] of [
+      ['1280', { viewport: { width: 1280, height: 800 } }],
+      ['1280-zoom200', { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }],
+    ] as const) {
+      it(`at ${name}: hold to speak with the mouse, the recorder by keyboard fits the window, axe finds nothing`, async () => {
+        const { page, problems, close } = await openChat(options);
+        const viewport = options.viewport;
+        expect(await page.evaluate<boolean>("document.body.classList.contains('compact')")).toBe(name !== '1280');
+        const button = page.getByRole('button', { name: 'Rekam suara', exact: true });
+        expect(await button.isVisible()).toBe(true);
+        const size = await box(page, '#voice');
+        expect(size.width).toBeGreaterThanOrEqual(44);
+        expect(size.height).toBeGreaterThanOrEqual(44);
+        expect(size.x + size.width).toBeLessThanOrEqual(viewport.width);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        expect(await axe(page)).toEqual([]);
+
+        // Hold with the mouse, let go: sent, to a handoff ticket.
+        await page.mouse.move(size.x + size.width / 2, size.y + size.height / 2);
+        await page.mouse.down();
+        await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toMatch(/^Merekam… 0:0\d.*Lepas tombol untuk mengirim/);
+        expect(await button.getAttribute('aria-pressed')).toBe('true');
+        await page.waitForTimeout(1_500);
+        await page.mouse.up();
+        await page.locator('#log .msg--applicant', { hasText: '🎤 Pesan suara (0:01)' }).waitFor({ timeout: 15_000 });
+        await expect.poll(async () => (await voiceNotesOf(page)).length, { timeout: 15_000 }).toBe(1);
+        const [first] = await voiceNotesOf(page);
+        expect(first!.ticket_id).not.toBeNull();
+        expect([...first!.data!.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+        await expect.poll(async () => (await botTexts(page)).some((text) => text.includes(`#${first!.ticket_id}`)), { timeout: 15_000 }).toBe(true);
+        await screenshot(page, `web-chat-voice-${name}-sent`);
+
+        // By keyboard: the recorder's own buttons, within the window, the conversation still visible.
+        await page.focus('#voice');
+        await page.keyboard.press('Enter');
+        await page.locator('#voice-actions').waitFor({ state: 'visible' });
+        await expect.poll(() => page.textContent('#voice-status'), { timeout: 10_000 }).toMatch(/^Merekam… .*Tekan "Kirim suara" bila selesai\.$/);
+        for (const id of ['#voice-send', '#voice-cancel']) {
+          const control = await box(page, id);
+          expect(control.height, `${id} height`).toBeGreaterThanOrEqual(44);
+          expect(control.x + control.width, `${id} within the width`).toBeLessThanOrEqual(viewport.width);
+          expect(control.y + control.height, `${id} within the height`).toBeLessThanOrEqual(viewport.height + 0.5);
+        }
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        expect((await box(page, '#log')).height / viewport.height, 'conversation share while recording').toBeGreaterThanOrEqual(0.3);
+        expect(await axe(page)).toEqual([]);
+        await screenshot(page, `web-chat-voice-${name}-recording`);
+        await page.waitForTimeout(1_200);
+        await page.keyboard.press('Enter');
+        await expect.poll(async () => (await voiceNotesOf(page)).length, { timeout: 15_000 }).toBe(2);
+        expect((await voiceNotesOf(page))[1]!.ticket_id).toBe(first!.ticket_id);
+        expect(await page.locator('#voice-actions').isVisible()).toBe(false);
+        expect(await axe(page)).toEqual([]);
+        expect(problems).toEqual([]);
+        await close();
+      }, 90_000);
+    }
 
     it('at 200% zoom the voice button and the recorder fit the screen and leave room for the conversation', async () => {
       const { page, problems, close } = await openChat(PHONE_ZOOM_200);
