@@ -8,7 +8,8 @@
  * - WEB_CHAT_TICKETS_PER_HOUR: tickets per address across ids, then the flood ticket;
  * - PUBLIC_URL https: the session cookie is Secure, pages get upgrade-insecure-requests and HSTS;
  * - WEB_CHAT_FRAME_ANCESTORS: the office website may frame the chat;
- * - /healthz: the public answer is the state only.
+ * - /healthz: the public answer is the state only;
+ * - the process umask is 077 once it runs.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,9 +47,14 @@ describe('the abuse settings in the composed application', () => {
       PUBLIC_URL: 'https://sapa.example.go.id',
       WEB_CHAT_FRAME_ANCESTORS: 'https://www.kanim.example.go.id',
     });
+    // startApp sets the umask to 077 first (files it or a library creates are private).
+    const umaskBefore = process.umask(0o022);
     // Thursday 3 December 2026, 10.00 WITA: office hours.
     const app = await startApp(config, pino({ level: 'silent' }), { clock: createFakeClock('2026-12-03T02:00:00Z') });
+    const umaskOfApp = process.umask(umaskBefore);
     try {
+      expect(umaskOfApp).toBe(0o077);
+
       const { server, core } = app;
       const newVisitor = async (address: string) => server.inject({ method: 'POST', url: '/chat/visitors', remoteAddress: address });
 
