@@ -5,9 +5,11 @@
  * also added to the ticket, so the officer sees it.
  *
  * The same part is never sent twice in a row for a typed question ("bisa diambil adik saya?"
- * after the processing-time answer): the classifier's own topic is answered instead when it
- * differs and is sure, the close candidates are offered when it is not, and otherwise the bot
- * says it has nothing more and offers an officer (a miss).
+ * after the processing-time answer), unless the question asks for exactly that part again:
+ * the classifier's own topic is answered instead when it differs and is sure, the close
+ * candidates are offered when it is not, then the line of the topic the question plainly
+ * names, the rest of the answer, a line it names less plainly, and otherwise the bot says it
+ * has nothing more and offers an officer (a miss; "that is all" after "terus?").
  */
 import type { AnswerAspect } from '../../nlu/types.js';
 import type { AnswerOptions, Decision, RouterKit, Step, Turn } from '../types.js';
@@ -38,12 +40,12 @@ export function answerStep(kit: RouterKit): Step {
           // Other topics the message may mean: ask which.
           const others = own === null ? null : unsureBetween(kit, turn, own)?.filter((id) => id !== intent) ?? null;
           if (others !== null && others.length > 0) return askWhichOne(kit, turn, others);
-          // Only the first part was sent: the rest may hold the answer ("bisa diambil adik
-          // saya?" after the processing time: who may pick it up is in the rest), with an
-          // officer one press away in case it does not. With no rest left unsent, say there
-          // is nothing more.
-          // A line of the topic the question plainly names comes before the rest
-          // ("bisa lewat m-paspor?" -> "Datang langsung (tanpa M-Paspor) ...").
+          // A line of the topic the question plainly names comes first ("bisa lewat
+          // m-paspor?" about a damaged passport -> "Datang langsung (tanpa M-Paspor) ...").
+          // Else, when only the first part was sent, the rest may hold the answer ("bisa
+          // diambil adik saya?" after the processing time: who may pick it up is in the
+          // rest), with an officer one press away in case it does not. With no rest left
+          // unsent: a line named less plainly, or nothing more.
           const line = lineAsked(turn, intent, options);
           if (line !== null && line.score >= PLAIN_LINE_SCORE) return answerWithLine(kit, turn, intent, line.line);
           const rest: AnswerOptions = { ...options, part: 'more', offerOfficer: true };
