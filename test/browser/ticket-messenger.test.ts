@@ -64,21 +64,34 @@ if (skipReason) {
       await replyOf(page).waitFor();
       await settle(h);
       const sent = await waitFor(() => messagesOf(h, 'messenger', PSID).find((m) => m.text === REPLY && m.deliveryStatus === 'sent'), 'the reply sent to Messenger');
-      // Nothing reported yet: nothing said.
+      // Nothing reported yet: nothing said. The page is loaded again with its live stream held
+      // back, as when the receipt comes between the page's first load and its stream opening
+      // (or while a dropped stream reconnects): the page must read it when the stream opens.
+      let releaseStream = (): void => undefined;
+      const streamHeld = new Promise<void>((resolve) => (releaseStream = resolve));
+      await page.route('**/api/events', async (route) => {
+        await streamHeld;
+        await route.continue();
+      });
       await page.reload();
       await replyOf(page).waitFor();
       expect(await replyOf(page).locator('.msg__receipt').count()).toBe(0);
 
-      // Meta: delivered at 09.03 (by the message's mid).
+      // Meta: delivered at 09.03 (by the message's mid), while the page has no stream.
       deliveredAt = h.clock.now().getTime() + MINUTE;
       expect(await post(h, envelope('page', PAGE_ID, deliveredAt, [{ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: deliveredAt, delivery: { mids: [sent.externalId] } }]))).toBe(200);
-      await expect.poll(() => replyOf(page).locator('.msg__receipt').textContent(), { timeout: 10_000 }).toBe('Terkirim 09.03');
+      await waitFor(() => messagesOf(h, 'messenger', PSID).find((m) => m.text === REPLY && m.deliveredAt !== null) ?? undefined, 'the receipt stored');
+      releaseStream();
+      await page.locator('#live.live--on').waitFor({ timeout: 10_000 });
+      await page.unroute('**/api/events');
+      await replyOf(page).locator('.msg__receipt').waitFor({ timeout: 10_000 });
+      expect(await replyOf(page).locator('.msg__receipt').textContent()).toBe('Terkirim 09.03');
 
       // Meta: read up to 09.07 (a watermark).
       readAt = deliveredAt + 4 * MINUTE;
       expect(await post(h, envelope('page', PAGE_ID, readAt, [{ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: readAt, read: { watermark: readAt } }]))).toBe(200);
       const receipt = replyOf(page).locator('.msg__receipt');
-      await expect.poll(() => receipt.textContent(), { timeout: 10_000 }).toBe('Terkirim 09.03 · Dibaca 09.07');
+      await expect.poll(() => receipt.textContent({ timeout: 1_000 }).catch(() => null), { timeout: 10_000 }).toBe('Terkirim 09.03 · Dibaca 09.07');
       expect(await receipt.locator('time').nth(0).getAttribute('datetime')).toBe(new Date(deliveredAt).toISOString());
       expect(await receipt.locator('time').nth(1).getAttribute('datetime')).toBe(new Date(readAt).toISOString());
       expect(await receipt.getAttribute('class')).toContain('msg__receipt--read');

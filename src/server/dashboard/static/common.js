@@ -409,7 +409,12 @@ function ringFor(name, data) {
   }
 }
 
-/** Live updates: calls handlers[eventName](data); shows the connection state in the header. */
+/**
+ * Live updates: calls handlers[eventName](data); shows the connection state in the header.
+ * handlers.connected() runs each time the stream opens: a page loads its data before the stream
+ * is up (and a dropped stream reconnects), so what changed in between is read again then;
+ * otherwise a receipt or a message that arrived in that gap would not show until the next event.
+ */
 export function live(handlers) {
   const indicator = document.getElementById('live');
   const source = new EventSource('/api/events');
@@ -417,7 +422,10 @@ export function live(handlers) {
     indicator.className = `live ${on ? 'live--on' : 'live--off'}`;
     indicator.textContent = on ? 'Langsung' : 'Menyambung…';
   };
-  source.addEventListener('open', () => setState(true));
+  source.addEventListener('open', () => {
+    setState(true);
+    handlers.connected?.();
+  });
   source.addEventListener('error', () => setState(false));
   const summary = debounce(refreshSummary, 400);
   for (const name of ['ticket', 'message', 'alert']) {

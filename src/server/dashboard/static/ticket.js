@@ -626,6 +626,7 @@ drawMode();
 await load();
 const reload = debounce(load, 250);
 live({
+  connected: reload,
   ticket: (event) => { if (event.ticketId === ticketId) reload(); },
   message: (event) => { if (event.ticketId === ticketId || current?.id === event.ticketId) reload(); },
 });
