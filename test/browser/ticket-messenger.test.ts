@@ -112,8 +112,9 @@ if (skipReason) {
         const receipt = replyOf(page).locator('.msg__receipt');
         await receipt.waitFor();
         expect(await receipt.textContent()).toBe('Terkirim 09.03 · Dibaca 09.07');
-        const box = await receipt.boundingBox();
-        expect(box!.width).toBeGreaterThan(0);
+        // The page reads its data again when its stream opens (the history is drawn anew): measure the drawn line.
+        await page.locator('#live.live--on').waitFor();
+        await expect.poll(async () => (await receipt.boundingBox())?.width ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
         await expectNoSidewaysScroll(page, layout, `ticket with receipts at ${layout}`);
         expect(await seriousViolations(page)).toEqual([]);
         await fullPageShot(page, `ticket-receipts-${layout}`);
