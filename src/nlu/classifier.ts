@@ -159,8 +159,8 @@ const MIN_CORE_WORDS = 4;
 const CORE_MIN_PROBABILITY = 0.3;
 
 const THANKS_WORDS = /\b(terima kasih|makasih|thanks|thank you)\b/;
-/** THANKS_EMOJI without the global flag, for a plain test. */
-const THANKS_EMOJI_ANY = /[\u{1F64F}\u{1F44D}\u{1F44C}\u{1F917}]/u;
+/** THANKS_EMOJI without the global flag (no lastIndex to reset), for a plain test. */
+const THANKS_EMOJI_ANY = new RegExp(THANKS_EMOJI.source, 'u');
 /** The content asks something or reports a problem: a thanks around it does not close the topic. */
 const ASKS_OR_REPORTS =
   /\b(apa|apakah|bagaimana|berapa|kapan|dimana|di mana|mana|kenapa|mengapa|siapa|bisa|boleh|bisakah|harus|perlu|tolong|mohon|minta|tidak|belum|gagal|error|masih|lagi|how|what|when|where|why|can|could)\b/;
